@@ -1,0 +1,103 @@
+// Package broker runs the built-in MQTT broker: an in-process mochi-mqtt
+// server with a TCP listener and a WebSocket listener, open to every client,
+// for when the user named no broker and none runs on the default port.
+package broker
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/hooks/auth"
+	"github.com/mochi-mqtt/server/v2/listeners"
+)
+
+// WebSocketPath is the path announced for the WebSocket listener (the one
+// Paho JavaScript and most browser clients use). Every path is served.
+const WebSocketPath = "/mqtt"
+
+// wsPortTries is how many ports after the wanted one are tried for WebSocket.
+const wsPortTries = 20
+
+// Broker is a running built-in broker.
+type Broker struct {
+	srv     *mqtt.Server
+	tcpAddr string
+	wsAddr  string
+}
+
+// Start listens on tcpAddr (which must be free) and on wsAddr or, when that
+// port is taken, the next free port after it. Logs go to log.
+func Start(tcpAddr, wsAddr string, log *slog.Logger) (*Broker, error) {
+	srv := mqtt.New(&mqtt.Options{Logger: log, InlineClient: false})
+	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
+		return nil, fmt.Errorf("built-in broker: %w", err)
+	}
+	tcp := listeners.NewTCP(listeners.Config{ID: "tcp", Address: tcpAddr})
+	if err := srv.AddListener(tcp); err != nil {
+		return nil, fmt.Errorf("built-in broker: listen on %s: %w", tcpAddr, err)
+	}
+	wsLn, err := listenNextFree(wsAddr, wsPortTries)
+	if err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("built-in broker: WebSocket: %w", err)
+	}
+	ws := newWebSocketListener("ws", wsLn)
+	if err := srv.AddListener(ws); err != nil {
+		_ = wsLn.Close()
+		_ = srv.Close()
+		return nil, fmt.Errorf("built-in broker: %w", err)
+	}
+	if err := srv.Serve(); err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("built-in broker: %w", err)
+	}
+	return &Broker{srv: srv, tcpAddr: tcp.Address(), wsAddr: wsLn.Addr().String()}, nil
+}
+
+// TCPAddr is the host:port of the MQTT listener.
+func (b *Broker) TCPAddr() string { return b.tcpAddr }
+
+// WebSocketURL is the ws:// URL browsers connect to.
+func (b *Broker) WebSocketURL() string { return "ws://" + b.wsAddr + WebSocketPath }
+
+// Clients is the number of clients connected now.
+func (b *Broker) Clients() int {
+	n := 0
+	for _, cl := range b.srv.Clients.GetAll() {
+		if !cl.Closed() {
+			n++
+		}
+	}
+	return n
+}
+
+// Close stops the listeners and disconnects every client.
+func (b *Broker) Close() error { return b.srv.Close() }
+
+// listenNextFree binds addr, or the first free port of the tries after it.
+func listenNextFree(addr string, tries int) (net.Listener, error) {
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return nil, fmt.Errorf("bad port in %q", addr)
+	}
+	var errs []error
+	for i := 0; i <= tries && port+i <= 65535; i++ {
+		if port == 0 && i > 0 {
+			break
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port+i)))
+		if err == nil {
+			return ln, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("no free port from %s: %w", addr, errors.Join(errs...))
+}

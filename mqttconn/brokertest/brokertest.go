@@ -1,0 +1,286 @@
+// Package brokertest starts brokers for tests: the in-process mochi-mqtt
+// broker and a real mosquitto, each on a free loopback port, and gives tests
+// a plain paho client to talk to them from the other side.
+package brokertest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/hooks/auth"
+	"github.com/mochi-mqtt/server/v2/listeners"
+)
+
+// Broker is a broker under a test's control.
+type Broker interface {
+	Addr() string // host:port on loopback
+	URL() string  // tcp://host:port
+	Stop()        // stop accepting and drop every client
+	Start()       // start again on the same port
+}
+
+// FreeAddr returns a loopback host:port that was free a moment ago.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("free port: %v", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// Mochi is the in-process broker.
+type Mochi struct {
+	t     testing.TB
+	addr  string
+	hooks []mqtt.Hook
+	mu    sync.Mutex
+	srv   *mqtt.Server
+}
+
+// StartMochi starts the in-process broker with an allow-all hook, or with the
+// given hooks instead. It is stopped when the test ends.
+func StartMochi(t testing.TB, hooks ...mqtt.Hook) *Mochi {
+	t.Helper()
+	if len(hooks) == 0 {
+		hooks = []mqtt.Hook{new(auth.AllowHook)}
+	}
+	m := &Mochi{t: t, addr: FreeAddr(t), hooks: hooks}
+	m.Start()
+	t.Cleanup(m.Stop)
+	return m
+}
+
+// Addr implements Broker.
+func (m *Mochi) Addr() string { return m.addr }
+
+// URL implements Broker.
+func (m *Mochi) URL() string { return "tcp://" + m.addr }
+
+// Start implements Broker.
+func (m *Mochi) Start() {
+	m.t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.srv != nil {
+		return
+	}
+	srv := mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for _, h := range m.hooks {
+		if err := srv.AddHook(h, nil); err != nil {
+			m.t.Fatalf("mochi hook: %v", err)
+		}
+	}
+	var err error
+	for i := 0; i < 50; i++ { // the port may linger briefly after a stop
+		if err = srv.AddListener(listeners.NewTCP(listeners.Config{ID: "t", Address: m.addr})); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		m.t.Fatalf("mochi listen: %v", err)
+	}
+	if err := srv.Serve(); err != nil {
+		m.t.Fatalf("mochi serve: %v", err)
+	}
+	m.srv = srv
+}
+
+// Stop implements Broker.
+func (m *Mochi) Stop() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.srv != nil {
+		_ = m.srv.Close()
+		m.srv = nil
+	}
+}
+
+// Mosquitto is a real mosquitto process.
+type Mosquitto struct {
+	t    testing.TB
+	addr string
+	conf string
+	log  *bytes.Buffer
+	cmd  *exec.Cmd
+}
+
+// MosquittoPath finds the mosquitto binary. Without it the test is skipped,
+// unless CI is set, where a missing mosquitto fails the test.
+func MosquittoPath(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"mosquitto", "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("mosquitto is not installed (CI must install it: apt-get install -y mosquitto)")
+	}
+	t.Skip("mosquitto is not installed")
+	return ""
+}
+
+// StartMosquitto runs mosquitto on a free loopback port with the extra
+// configuration lines given. It is stopped when the test ends.
+func StartMosquitto(t testing.TB, extraConf ...string) *Mosquitto {
+	t.Helper()
+	bin := MosquittoPath(t)
+	addr := FreeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
+	text := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n", port)
+	for _, l := range extraConf {
+		text += l + "\n"
+	}
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := &Mosquitto{t: t, addr: addr, conf: conf, log: new(bytes.Buffer)}
+	_ = bin
+	m.Start()
+	t.Cleanup(m.Stop)
+	return m
+}
+
+// Addr implements Broker.
+func (m *Mosquitto) Addr() string { return m.addr }
+
+// URL implements Broker.
+func (m *Mosquitto) URL() string { return "tcp://" + m.addr }
+
+// Start implements Broker.
+func (m *Mosquitto) Start() {
+	m.t.Helper()
+	if m.cmd != nil {
+		return
+	}
+	cmd := exec.Command(MosquittoPath(m.t), "-c", m.conf)
+	cmd.Stdout, cmd.Stderr = m.log, m.log
+	if err := cmd.Start(); err != nil {
+		m.t.Fatalf("start mosquitto: %v", err)
+	}
+	m.cmd = cmd
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", m.addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m.t.Fatalf("mosquitto did not listen on %s: %s", m.addr, m.log.String())
+}
+
+// Stop implements Broker.
+func (m *Mosquitto) Stop() {
+	if m.cmd == nil {
+		return
+	}
+	_ = m.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = m.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = m.cmd.Process.Kill()
+		<-done
+	}
+	m.cmd = nil
+}
+
+// Peer is a plain paho client on the other side of the broker.
+type Peer struct {
+	paho.Client
+	mu   sync.Mutex
+	msgs []paho.Message
+}
+
+// Connect connects a peer with the given client id, stopped at test end.
+func Connect(t testing.TB, url, id string) *Peer {
+	t.Helper()
+	p := &Peer{}
+	opts := paho.NewClientOptions().AddBroker(url).SetClientID(id).SetProtocolVersion(4).
+		SetAutoReconnect(false).SetConnectTimeout(5 * time.Second).
+		SetDefaultPublishHandler(func(_ paho.Client, m paho.Message) {
+			p.mu.Lock()
+			p.msgs = append(p.msgs, m)
+			p.mu.Unlock()
+		})
+	p.Client = paho.NewClient(opts)
+	if err := wait(p.Client.Connect()); err != nil {
+		t.Fatalf("peer connect: %v", err)
+	}
+	t.Cleanup(func() { p.Client.Disconnect(100) })
+	return p
+}
+
+// Subscribe subscribes the peer and waits for the SUBACK.
+func (p *Peer) Subscribe(t testing.TB, filter string, qos byte) {
+	t.Helper()
+	if err := wait(p.Client.Subscribe(filter, qos, nil)); err != nil {
+		t.Fatalf("peer subscribe: %v", err)
+	}
+}
+
+// Publish publishes and waits for the token.
+func (p *Peer) Publish(t testing.TB, topic string, qos byte, retain bool, payload string) {
+	t.Helper()
+	if err := wait(p.Client.Publish(topic, qos, retain, payload)); err != nil {
+		t.Fatalf("peer publish: %v", err)
+	}
+}
+
+// WaitMessage waits for a message on topic and returns it.
+func (p *Peer) WaitMessage(t testing.TB, topic string, timeout time.Duration) paho.Message {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		for _, m := range p.msgs {
+			if m.Topic() == topic {
+				p.mu.Unlock()
+				return m
+			}
+		}
+		p.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("peer got no message on %q within %v", topic, timeout)
+	return nil
+}
+
+// Count is the number of messages the peer received on topic.
+func (p *Peer) Count(topic string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, m := range p.msgs {
+		if m.Topic() == topic {
+			n++
+		}
+	}
+	return n
+}
+
+func wait(tok paho.Token) error {
+	if !tok.WaitTimeout(10 * time.Second) {
+		return errors.New("timed out")
+	}
+	return tok.Error()
+}

@@ -1,0 +1,324 @@
+package mqttconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// Client is one logical connection to a broker: it survives losses of the
+// underlying network connection by reconnecting on its own.
+type Client struct {
+	cfg   Config
+	queue *Queue
+	paho  paho.Client
+
+	received atomic.Uint64
+	lost     chan error // connection-lost notifications from paho, never blocks the sender
+
+	mu        sync.Mutex
+	connected bool
+	closed    bool
+	epoch     uint64 // counts successful connects; identifies the connection carrying a message
+	nextID    uint64
+	outbox    []*outMessage
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// outMessage is one entry of the outbox.
+type outMessage struct {
+	id    uint64
+	msg   Message
+	epoch uint64 // the connection that carried the last send; 0 while never sent
+	sends int
+}
+
+// New checks cfg and returns a client that is not yet connected.
+func New(cfg Config) (*Client, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{
+		cfg:   cfg,
+		queue: NewQueue(cfg.QueueLimit),
+		lost:  make(chan error, 1),
+		done:  make(chan struct{}),
+	}
+	opts := paho.NewClientOptions().
+		AddBroker(cfg.Server).
+		SetClientID(cfg.ClientID).
+		SetUsername(cfg.Username).
+		SetPassword(cfg.Password).
+		SetProtocolVersion(4).
+		SetCleanSession(true).
+		SetAutoReconnect(false).
+		SetConnectRetry(false).
+		SetResumeSubs(false).
+		SetKeepAlive(cfg.KeepAlive).
+		SetConnectTimeout(cfg.ConnectTimeout).
+		SetOrderMatters(true).
+		SetAutoAckDisabled(true).
+		SetDefaultPublishHandler(c.onMessage).
+		SetConnectionLostHandler(c.onLost)
+	c.paho = paho.NewClient(opts)
+	return c, nil
+}
+
+// Queue is where events are delivered.
+func (c *Client) Queue() *Queue { return c.queue }
+
+// ClientID is the client identifier sent to the broker.
+func (c *Client) ClientID() string { return c.cfg.ClientID }
+
+// Server is the broker URL.
+func (c *Client) Server() string { return c.cfg.Server }
+
+// Subscriptions are the wanted filters.
+func (c *Client) Subscriptions() []Subscription {
+	return append([]Subscription(nil), c.cfg.Subscriptions...)
+}
+
+// Received counts every message that arrived, including any the display dropped.
+func (c *Client) Received() uint64 { return c.received.Load() }
+
+// Start runs the connection loop in the background until Close.
+func (c *Client) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	go func() {
+		defer close(c.done)
+		c.run(ctx)
+	}()
+}
+
+// Close stops reconnecting and disconnects cleanly.
+func (c *Client) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	if c.cancel == nil {
+		return
+	}
+	c.cancel()
+	<-c.done
+}
+
+// emit records and queues one event.
+func (c *Client) emit(ev Event) {
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	if c.cfg.Sink != nil {
+		c.cfg.Sink(ev)
+	}
+	c.queue.Push(ev)
+}
+
+// onMessage is paho's handler for every PUBLISH. It must never block: it
+// stamps the message, hands it on and acknowledges it. paho reads each packet
+// into a newly allocated payload, so the slice is ours to keep.
+func (c *Client) onMessage(_ paho.Client, m paho.Message) {
+	c.received.Add(1)
+	c.emit(Event{Kind: KindMessage, Message: Message{
+		Topic:     m.Topic(),
+		Payload:   m.Payload(),
+		QoS:       m.Qos(),
+		Retained:  m.Retained(),
+		Duplicate: m.Duplicate(),
+		Time:      time.Now(),
+	}})
+	m.Ack()
+}
+
+// onLost is paho's connection-lost handler: it only signals the loop.
+func (c *Client) onLost(_ paho.Client, err error) {
+	select {
+	case c.lost <- err:
+	default:
+	}
+}
+
+// run connects, waits for the connection to be lost, and reconnects with a
+// capped, jittered back-off, until ctx ends.
+func (c *Client) run(ctx context.Context) {
+	attempt := 0
+	var lostAt time.Time
+	for {
+		attempt++
+		c.emit(Event{Kind: KindConnecting, Attempt: attempt})
+		sessionPresent, err := c.connect(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			fatal := isFatalRefusal(err)
+			wait := c.backoff(attempt)
+			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: err, Fatal: fatal}
+			if !fatal {
+				ev.RetryIn = wait
+			}
+			c.emit(ev)
+			if fatal {
+				<-ctx.Done()
+				return
+			}
+			if !sleep(ctx, wait) {
+				return
+			}
+			continue
+		}
+		var downtime time.Duration
+		if !lostAt.IsZero() {
+			downtime = time.Since(lostAt)
+		}
+		c.emit(Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime})
+		reconnect := !lostAt.IsZero()
+		attempt = 0
+		epoch := c.markConnected()
+		c.subscribeAll(reconnect)
+		c.flushOutbox(epoch)
+
+		select {
+		case <-ctx.Done():
+			c.markDisconnected()
+			c.paho.Disconnect(250)
+			return
+		case err := <-c.lost:
+			lostAt = time.Now()
+			c.markDisconnected()
+			if err == nil {
+				err = errors.New("connection closed")
+			}
+			c.emit(Event{Kind: KindLost, Err: err})
+			c.requeueInFlight()
+		}
+	}
+}
+
+// connect makes one connection attempt and waits for CONNACK or ctx.
+func (c *Client) connect(ctx context.Context) (sessionPresent bool, err error) {
+	// Drop a stale loss signal from the previous connection.
+	select {
+	case <-c.lost:
+	default:
+	}
+	tok := c.paho.Connect()
+	select {
+	case <-tok.Done():
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	ct := tok.(*paho.ConnectToken)
+	if err := tok.Error(); err != nil {
+		return false, refusalError(ct.ReturnCode(), err)
+	}
+	return ct.SessionPresent(), nil
+}
+
+// backoff is the delay before retry number attempt+1: doubling from
+// MinBackoff, capped at MaxBackoff, with ±20% jitter that never exceeds the cap.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.cfg.MinBackoff
+	for i := 1; i < attempt && d < c.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return min(d, c.cfg.MaxBackoff)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// subscribeAll sends every wanted filter and reports each SUBACK.
+func (c *Client) subscribeAll(reconnect bool) {
+	subs := c.Subscriptions()
+	type pending struct {
+		sub Subscription
+		tok paho.Token
+	}
+	var all []pending
+	for _, s := range subs {
+		all = append(all, pending{s, c.paho.Subscribe(s.Filter, s.QoS, nil)})
+	}
+	granted := 0
+	for _, p := range all {
+		g, err := subackResult(p.tok, c.cfg.ConnectTimeout)
+		if err != nil {
+			c.emit(Event{Kind: KindSubscribeFailed, Filter: p.sub.Filter, QoS: p.sub.QoS, Err: err})
+			continue
+		}
+		granted++
+		c.emit(Event{Kind: KindSubscribed, Filter: p.sub.Filter, QoS: p.sub.QoS, Granted: g})
+	}
+	if reconnect {
+		c.emit(Event{Kind: KindResubscribed, Count: granted})
+	}
+}
+
+// ErrRefused is wrapped by a subscription the broker refused (SUBACK 0x80).
+var ErrRefused = errors.New("refused by the broker")
+
+// subackResult reads the granted QoS of a single-filter SUBSCRIBE. A refusal
+// is not a token error in paho: it is the 0x80 return code.
+func subackResult(tok paho.Token, timeout time.Duration) (byte, error) {
+	if !tok.WaitTimeout(timeout) {
+		return 0, errors.New("no SUBACK within " + timeout.String())
+	}
+	if err := tok.Error(); err != nil {
+		return 0, err
+	}
+	st, ok := tok.(*paho.SubscribeToken)
+	if !ok {
+		return 0, errors.New("unexpected token type")
+	}
+	// paho keys the result by the filter with $share/<g>/ and $queue/ stripped;
+	// with one filter per SUBSCRIBE the only entry is ours.
+	for _, code := range st.Result() {
+		if code == 0x80 {
+			return 0, ErrRefused
+		}
+		if code > 2 {
+			return 0, fmt.Errorf("broker returned invalid SUBACK code 0x%02x", code)
+		}
+		return code, nil
+	}
+	return 0, errors.New("SUBACK carried no return code")
+}
+
+func (c *Client) markConnected() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch++
+	c.connected = true
+	return c.epoch
+}
+
+func (c *Client) markDisconnected() {
+	c.mu.Lock()
+	c.connected = false
+	c.mu.Unlock()
+}
+
+// Connected reports whether a connection is open now.
+func (c *Client) Connected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.connected
+}

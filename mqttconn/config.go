@@ -1,0 +1,98 @@
+package mqttconn
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"mqttchat/mqttconn/topic"
+)
+
+// Subscription is a wanted topic filter and the QoS asked for it.
+type Subscription struct {
+	Filter string
+	QoS    byte
+}
+
+// Config says how to reach the broker and what to ask of it.
+type Config struct {
+	Server        string // paho broker URL: tcp://host:port or ws://host:port/path
+	ClientID      string
+	Username      string
+	Password      string
+	KeepAlive     time.Duration // default 60 s
+	Subscriptions []Subscription
+
+	QueueLimit     int           // messages held between two drains of the display queue; default 65536
+	OutboxLimit    int           // outgoing messages waiting for an ack or a connection; default 10000
+	MinBackoff     time.Duration // first retry delay; default 1 s
+	MaxBackoff     time.Duration // cap of the retry delay; default 30 s
+	ConnectTimeout time.Duration // default 10 s
+
+	// Sink, when set, is called for every event before it is queued for
+	// display (and before a QoS 1/2 message is acknowledged to the broker).
+	// It must not block.
+	Sink func(Event)
+}
+
+// ErrBadQoS is returned for a QoS other than 0, 1 or 2.
+var ErrBadQoS = errors.New("QoS must be 0, 1 or 2")
+
+func (c *Config) setDefaults() {
+	if c.KeepAlive == 0 {
+		c.KeepAlive = 60 * time.Second
+	}
+	if c.QueueLimit == 0 {
+		c.QueueLimit = 65536
+	}
+	if c.OutboxLimit == 0 {
+		c.OutboxLimit = 10000
+	}
+	if c.MinBackoff == 0 {
+		c.MinBackoff = time.Second
+	}
+	if c.MaxBackoff == 0 {
+		c.MaxBackoff = 30 * time.Second
+	}
+	if c.ConnectTimeout == 0 {
+		c.ConnectTimeout = 10 * time.Second
+	}
+	if c.ClientID == "" {
+		c.ClientID = NewClientID()
+	}
+}
+
+func (c *Config) validate() error {
+	if c.Server == "" {
+		return errors.New("no broker address")
+	}
+	for _, s := range c.Subscriptions {
+		if err := topic.ValidateFilter(s.Filter); err != nil {
+			return fmt.Errorf("subscription %q: %w", s.Filter, err)
+		}
+		if s.QoS > 2 {
+			return fmt.Errorf("subscription %q: %w", s.Filter, ErrBadQoS)
+		}
+	}
+	return nil
+}
+
+const base62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// NewClientID returns "mqttchat" followed by random base62 characters, 23
+// characters in all: the longest ID every MQTT 3.1.1 broker must accept.
+func NewClientID() string {
+	const prefix = "mqttchat"
+	id := []byte(prefix)
+	for len(id) < 23 {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(base62))))
+		if err != nil {
+			// crypto/rand does not fail on supported platforms; fall back to time.
+			n = big.NewInt(time.Now().UnixNano() % int64(len(base62)))
+		}
+		id = append(id, base62[n.Int64()])
+	}
+	return string(id)
+}

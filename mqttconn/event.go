@@ -1,0 +1,88 @@
+package mqttconn
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind says what an Event reports.
+type Kind int
+
+// The kinds of Event.
+const (
+	KindMessage         Kind = iota // a PUBLISH arrived: Message
+	KindConnecting                  // a connection attempt starts: Attempt
+	KindConnected                   // CONNACK accepted: Attempt, SessionPresent, Downtime
+	KindConnectFailed               // an attempt failed: Attempt, Err, RetryIn, Fatal
+	KindLost                        // an open connection was lost: Err
+	KindSubscribed                  // SUBACK granted a filter: Filter, QoS (asked), Granted
+	KindSubscribeFailed             // a filter was refused or the SUBSCRIBE failed: Filter, QoS, Err
+	KindResubscribed                // all wanted filters were sent again after a reconnect: Count
+	KindPublish                     // an outgoing message changed state: OutID, State, Err (Message on the first event)
+)
+
+// Message is one MQTT application message, received or sent. It is
+// protocol-neutral so that an MQTT 5 backend can fill it too.
+type Message struct {
+	Topic     string
+	Payload   []byte
+	QoS       byte
+	Retained  bool
+	Duplicate bool
+	Time      time.Time
+}
+
+// OutState is where an outgoing message stands.
+type OutState int
+
+// The states of an outgoing message.
+const (
+	StateQueued  OutState = iota // waiting for a connection
+	StateSending                 // handed to the connection, awaiting the broker's ack (QoS 1/2)
+	StateResent                  // sent again on a new connection after the one that carried it was lost
+	StateSent                    // QoS 0 written to the connection: nothing more will be known
+	StateAcked                   // PUBACK (QoS 1) or PUBCOMP (QoS 2) received on the connection that carried it
+	StateFailed                  // will not be delivered: Err says why
+)
+
+// String names the state as the user sees it.
+func (s OutState) String() string {
+	switch s {
+	case StateQueued:
+		return "queued"
+	case StateSending:
+		return "sending"
+	case StateResent:
+		return "resent"
+	case StateSent:
+		return "sent"
+	case StateAcked:
+		return "acknowledged"
+	case StateFailed:
+		return "failed"
+	}
+	return fmt.Sprintf("state(%d)", int(s))
+}
+
+// Final reports whether no further event will follow for the message.
+func (s OutState) Final() bool { return s == StateSent || s == StateAcked || s == StateFailed }
+
+// Event is one thing that happened on the connection. Which fields are set
+// depends on Kind (see the Kind constants).
+type Event struct {
+	Kind           Kind
+	Time           time.Time
+	Message        Message
+	OutID          uint64
+	State          OutState
+	Attempt        int
+	Err            error
+	RetryIn        time.Duration
+	Fatal          bool
+	Filter         string
+	QoS            byte
+	Granted        byte
+	SessionPresent bool
+	Downtime       time.Duration
+	Count          int
+}
