@@ -1,0 +1,64 @@
+// Package history keeps what mqttchat saw and what the user typed on disk,
+// privately and safely. For now it provides the state directory and the log
+// file that every other part writes to instead of the screen.
+package history
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// StateDir is mqttchat's private state directory: $XDG_STATE_HOME/mqttchat,
+// else ~/.local/state/mqttchat (on macOS ~/Library/Application Support/mqttchat,
+// on Windows %LocalAppData%\mqttchat). It is created with mode 0700.
+func StateDir() (string, error) {
+	base := os.Getenv("XDG_STATE_HOME")
+	if base == "" || !filepath.IsAbs(base) {
+		switch runtime.GOOS {
+		case "darwin", "windows", "plan9":
+			dir, err := os.UserConfigDir()
+			if err != nil {
+				return "", fmt.Errorf("state directory: %w", err)
+			}
+			base = dir
+			if runtime.GOOS == "windows" {
+				if local := os.Getenv("LocalAppData"); local != "" {
+					base = local
+				}
+			}
+		default:
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return "", fmt.Errorf("state directory: %w", err)
+			}
+			base = filepath.Join(home, ".local", "state")
+		}
+	}
+	dir := filepath.Join(base, "mqttchat")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("state directory: %w", err)
+	}
+	return dir, nil
+}
+
+// OpenLog opens (appending) the log file mqttchat.log in the state directory,
+// private to the user, and returns it with its path.
+func OpenLog() (*os.File, string, error) {
+	dir, err := StateDir()
+	if err != nil {
+		return nil, "", err
+	}
+	path := filepath.Join(dir, "mqttchat.log")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, "", fmt.Errorf("log file: %w", err)
+	}
+	if err := f.Chmod(0o600); err != nil && !errors.Is(err, os.ErrPermission) {
+		_ = f.Close()
+		return nil, "", fmt.Errorf("log file: %w", err)
+	}
+	return f, path, nil
+}

@@ -1,0 +1,160 @@
+// Package brokerurl parses the -L/--url argument,
+// mqtt://[user[:password]@]host[:port][/topic], by hand as mosquitto does:
+// net/url would turn '#' into a fragment and mangle '%', '@' and ':' in
+// topics and passwords. Nothing is percent-decoded.
+package brokerurl
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// URL is a parsed broker URL.
+type URL struct {
+	Scheme      string // mqtt or tcp
+	Host        string
+	Port        int
+	Username    string
+	Password    string
+	HasUser     bool
+	HasPassword bool
+	Topic       string // the part after the first '/' following the host; "" when absent
+}
+
+// defaultPorts are the schemes this version accepts and their ports.
+var defaultPorts = map[string]int{"mqtt": 1883, "tcp": 1883}
+
+// Parse splits s into its parts.
+//
+// The user part ends at the last '@' before the host; the password is what
+// follows the first ':' in it and may hold ':', '@' and '/'. The host ends at
+// the first '/' after it, and everything after that '/' is the topic, which
+// may hold '@', '#', '+', '%' and ':'.
+func Parse(s string) (URL, error) {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return URL{}, fmt.Errorf("%q is not a URL: expected mqtt://[user[:password]@]host[:port][/topic]", s)
+	}
+	scheme = strings.ToLower(scheme)
+	port, known := defaultPorts[scheme]
+	if !known {
+		return URL{}, fmt.Errorf("unknown scheme %q: use mqtt:// or tcp://", scheme+"://")
+	}
+	u := URL{Scheme: scheme, Port: port}
+	if user, afterUser, found := splitUserInfo(rest); found {
+		u.HasUser = true
+		u.Username, u.Password, u.HasPassword = strings.Cut(user, ":")
+		rest = afterUser
+	}
+	hostPort, topic, hasTopic := strings.Cut(rest, "/")
+	if hasTopic {
+		u.Topic = topic
+	}
+	host, p, err := splitHostPort(hostPort)
+	if err != nil {
+		return URL{}, err
+	}
+	u.Host = host
+	if p != 0 {
+		u.Port = p
+	}
+	if u.HasUser && u.Username == "" {
+		return URL{}, fmt.Errorf("empty user name before '@' in %q", s)
+	}
+	return u, nil
+}
+
+// splitUserInfo finds the '@' that ends the user part of rest, if any. An '@'
+// after the first '/' belongs to the topic unless what precedes that '/'
+// cannot be a host, in which case the '/' is in the password.
+func splitUserInfo(rest string) (user, after string, found bool) {
+	at := strings.Index(rest, "@")
+	if at < 0 {
+		return "", rest, false
+	}
+	slash := strings.Index(rest, "/")
+	if slash >= 0 && slash < at {
+		if _, _, err := splitHostPort(rest[:slash]); err == nil && !strings.Contains(rest[:slash], "@") {
+			return "", rest, false
+		}
+		// the '/' is in the password: the user part ends at the last '@'
+		// before the host, i.e. the last '@' whose remainder has no '@' before its first '/'.
+		for i := strings.LastIndex(rest, "@"); i >= 0; i = strings.LastIndex(rest[:i], "@") {
+			tail := rest[i+1:]
+			hostPart, _, _ := strings.Cut(tail, "/")
+			if _, _, err := splitHostPort(hostPart); err == nil && !strings.Contains(hostPart, "@") {
+				return rest[:i], tail, true
+			}
+		}
+		return "", rest, false
+	}
+	authority := rest
+	if slash >= 0 {
+		authority = rest[:slash]
+	}
+	last := strings.LastIndex(authority, "@")
+	return rest[:last], rest[last+1:], true
+}
+
+// splitHostPort splits "host", "host:port", "[v6]" or "[v6]:port".
+func splitHostPort(s string) (string, int, error) {
+	if s == "" {
+		return "", 0, fmt.Errorf("no host in URL")
+	}
+	host, portText := s, ""
+	if strings.HasPrefix(s, "[") {
+		end := strings.Index(s, "]")
+		if end < 0 {
+			return "", 0, fmt.Errorf("unclosed '[' in host %q", s)
+		}
+		host = s[1:end]
+		switch rest := s[end+1:]; {
+		case rest == "":
+		case strings.HasPrefix(rest, ":"):
+			portText = rest[1:]
+		default:
+			return "", 0, fmt.Errorf("unexpected %q after host %q", rest, s[:end+1])
+		}
+	} else if h, p, ok := strings.Cut(s, ":"); ok {
+		host, portText = h, p
+	}
+	if host == "" {
+		return "", 0, fmt.Errorf("no host in %q", s)
+	}
+	if strings.ContainsAny(host, " @[]") {
+		return "", 0, fmt.Errorf("invalid host %q", host)
+	}
+	if portText == "" {
+		if strings.HasSuffix(s, ":") {
+			return "", 0, fmt.Errorf("empty port in %q", s)
+		}
+		return host, 0, nil
+	}
+	port, err := ParsePort(portText)
+	if err != nil {
+		return "", 0, err
+	}
+	return host, port, nil
+}
+
+// ParsePort checks a port number: 1 to 65535.
+func ParsePort(s string) (int, error) {
+	p, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("port %q is not a number", s)
+	}
+	if p < 1 || p > 65535 {
+		return 0, fmt.Errorf("port %d is out of range (1-65535)", p)
+	}
+	return p, nil
+}
+
+// Server is the address in the form paho takes.
+func Server(scheme, host string, port int) string {
+	if scheme == "mqtt" {
+		scheme = "tcp"
+	}
+	return scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port))
+}

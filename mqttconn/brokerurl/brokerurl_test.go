@@ -1,0 +1,78 @@
+package brokerurl
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in   string
+		want URL
+	}{
+		{"mqtt://broker", URL{Scheme: "mqtt", Host: "broker", Port: 1883}},
+		{"tcp://broker:1884", URL{Scheme: "tcp", Host: "broker", Port: 1884}},
+		{"MQTT://broker", URL{Scheme: "mqtt", Host: "broker", Port: 1883}},
+		{"mqtt://broker/a/#", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Topic: "a/#"}},
+		{"mqtt://broker//lead", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Topic: "/lead"}},
+		{"mqtt://u:p@broker:1/t", URL{Scheme: "mqtt", Host: "broker", Port: 1, Username: "u", Password: "p", HasUser: true, HasPassword: true, Topic: "t"}},
+		{"mqtt://u@broker", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Username: "u", HasUser: true}},
+		{"mqtt://u:p%40:x@broker/t%20#", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Username: "u", Password: "p%40:x", HasUser: true, HasPassword: true, Topic: "t%20#"}},
+		{"mqtt://u:pa/ss@broker/t", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Username: "u", Password: "pa/ss", HasUser: true, HasPassword: true, Topic: "t"}},
+		{"mqtt://u:p@ss@broker/t", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Username: "u", Password: "p@ss", HasUser: true, HasPassword: true, Topic: "t"}},
+		{"mqtt://broker/mail@home", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Topic: "mail@home"}},
+		{"mqtt://[::1]:1884/t", URL{Scheme: "mqtt", Host: "::1", Port: 1884, Topic: "t"}},
+		{"mqtt://[::1]", URL{Scheme: "mqtt", Host: "::1", Port: 1883}},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q) error: %v", tt.in, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("Parse(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := map[string]string{
+		"broker":              "not a URL",
+		"http://broker":       "unknown scheme",
+		"mqtt://":             "no host",
+		"mqtt://broker:0":     "out of range",
+		"mqtt://broker:70000": "out of range",
+		"mqtt://broker:abc":   "not a number",
+		"mqtt://broker:":      "empty port",
+		"mqtt://@broker":      "empty user",
+		"mqtt://[::1":         "unclosed",
+	}
+	for in, want := range tests {
+		_, err := Parse(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) error = %v, want it to say %q", in, err, want)
+		}
+	}
+}
+
+func TestServer(t *testing.T) {
+	if got := Server("mqtt", "::1", 1883); got != "tcp://[::1]:1883" {
+		t.Fatal(got)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"mqtt://u:p@h:1/t", "tcp://[::1]:2/#", "mqtt://h/a@b", "mqtt://u:a/b@h/t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := Parse(s)
+		if err != nil {
+			return
+		}
+		if u.Host == "" || u.Port < 1 || u.Port > 65535 {
+			t.Fatalf("Parse(%q) = %+v without error", s, u)
+		}
+	})
+}

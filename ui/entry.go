@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"mqttchat/mqttconn"
+	"mqttchat/ui/sanitize"
+)
+
+// previewLimit is how many payload bytes the in-memory window keeps per message.
+const previewLimit = 4 << 10
+
+// entryOverhead approximates what one entry costs beyond its payload and topic.
+const entryOverhead = 256
+
+// entryKind says what a row of the list shows.
+type entryKind int
+
+const (
+	entryIn    entryKind = iota // a received message
+	entryOut                    // a message we publish
+	entryEvent                  // a connection event on the timeline
+)
+
+// entry is one row of the message list. Its payload is cut to previewLimit;
+// size keeps the real length. The rendered row is cached per width.
+type entry struct {
+	kind      entryKind
+	time      time.Time
+	topic     string
+	payload   []byte
+	size      int
+	qos       byte
+	retained  bool
+	duplicate bool
+	outID     uint64
+	state     mqttconn.OutState
+	note      string // outgoing: why it failed or was requeued; event: the text
+	warn      bool   // event: a problem (loss, refusal, failure)
+
+	cacheWidth int
+	cache      string
+}
+
+func newMessageEntry(kind entryKind, m mqttconn.Message) *entry {
+	p := m.Payload
+	if len(p) > previewLimit {
+		p = p[:previewLimit:previewLimit]
+	}
+	return &entry{kind: kind, time: m.Time, topic: m.Topic, payload: p, size: len(m.Payload),
+		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate}
+}
+
+func newEventEntry(t time.Time, text string, warn bool) *entry {
+	return &entry{kind: entryEvent, time: t, note: text, warn: warn}
+}
+
+// cost is what the entry counts against the window's byte cap.
+func (e *entry) cost() int { return len(e.payload) + len(e.topic) + len(e.note) + entryOverhead }
+
+// invalidate drops the cached row after a change.
+func (e *entry) invalidate() { e.cacheWidth = 0 }
+
+// row renders the entry as exactly one line of the given width, from cache
+// when it can. Every network string goes through the sanitizer here.
+func (e *entry) row(width int, s *Styles) string {
+	if e.cacheWidth == width && e.cache != "" {
+		return e.cache
+	}
+	e.cache = e.render(width, s)
+	e.cacheWidth = width
+	return e.cache
+}
+
+func (e *entry) render(width int, s *Styles) string {
+	stamp := e.time.Format("15:04:05")
+	var b strings.Builder
+	used := 0
+	add := func(style func(...string) string, text string) {
+		if used >= width {
+			return
+		}
+		text = ansi.Truncate(text, width-used, "…")
+		used += ansi.StringWidth(text)
+		b.WriteString(style(text))
+	}
+	add(s.Time.Render, stamp+" ")
+	switch e.kind {
+	case entryEvent:
+		style := s.Event.Render
+		if e.warn {
+			style = s.Warn.Render
+		}
+		add(style, "── "+e.note)
+		return b.String()
+	case entryOut:
+		add(s.Mine.Render, "▶ you → ")
+	default:
+		add(s.Incoming.Render, "◀ ")
+	}
+	topicText := sanitize.String(e.topic)
+	if max := max(width/2, 12); ansi.StringWidth(topicText) > max {
+		topicText = ansi.Truncate(topicText, max, "…")
+	}
+	add(s.Topic.Render, topicText)
+	for _, f := range e.flags() {
+		add(s.Flag.Render, " "+f)
+	}
+	suffix, suffixStyle := e.stateLabel(s)
+	suffixWidth := 0
+	if suffix != "" {
+		suffixWidth = ansi.StringWidth(suffix) + 1
+	}
+	room := width - used - 1 - suffixWidth
+	if room > 0 {
+		b.WriteString(" ")
+		used++
+		payload := sanitize.Bytes(e.payload)
+		if e.size > len(e.payload) {
+			payload += "…"
+		}
+		payload = ansi.Truncate(payload, room, "…")
+		used += ansi.StringWidth(payload)
+		b.WriteString(s.Payload.Render(payload))
+	}
+	if suffix != "" && used+suffixWidth <= width {
+		b.WriteString(" ")
+		b.WriteString(suffixStyle(suffix))
+	}
+	return b.String()
+}
+
+// flags are the markers after the topic: QoS, retained, duplicate, size.
+func (e *entry) flags() []string {
+	var f []string
+	if e.qos > 0 {
+		f = append(f, fmt.Sprintf("q%d", e.qos))
+	}
+	if e.retained {
+		f = append(f, "[retained]")
+	}
+	if e.duplicate {
+		f = append(f, "[dup]")
+	}
+	if e.size >= 1024 {
+		f = append(f, "("+humanSize(e.size)+")")
+	}
+	return f
+}
+
+// stateLabel is the delivery state shown after an outgoing message.
+func (e *entry) stateLabel(s *Styles) (string, func(...string) string) {
+	if e.kind != entryOut {
+		return "", nil
+	}
+	switch e.state {
+	case mqttconn.StateAcked:
+		return "✓ acknowledged", s.Good.Render
+	case mqttconn.StateSent:
+		return "✓ sent", s.Good.Render
+	case mqttconn.StateFailed:
+		return "✗ failed: " + e.note, s.Warn.Render
+	case mqttconn.StateQueued:
+		return "… queued", s.Pending.Render
+	case mqttconn.StateResent:
+		return "↻ resent", s.Pending.Render
+	}
+	return "… " + e.state.String(), s.Pending.Render
+}
+
+// humanSize formats a byte count with binary units.
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

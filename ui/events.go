@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"mqttchat/mqttconn"
+	"mqttchat/ui/sanitize"
+)
+
+// frameInterval is how long the drain gathers events after the first one, so
+// that a flood becomes one message per frame rather than one per event.
+const frameInterval = 16 * time.Millisecond
+
+// eventsMsg is one batch of connection events for Update.
+type eventsMsg struct {
+	events   []mqttconn.Event
+	dropped  uint64
+	received uint64
+}
+
+// waitForEvents blocks until the queue has events, gathers a frame's worth
+// and delivers them as one message. Update re-arms it after each batch.
+func waitForEvents(c Conn) tea.Cmd {
+	return func() tea.Msg {
+		q := c.Queue()
+		<-q.Ready()
+		time.Sleep(frameInterval)
+		evs, dropped := q.Drain()
+		return eventsMsg{events: evs, dropped: dropped, received: c.Received()}
+	}
+}
+
+// publishResultMsg reports what Publish said of a message from the composer.
+type publishResultMsg struct {
+	payload string
+	err     error
+}
+
+// publish hands a message to the connection off the UI goroutine.
+func publish(c Conn, m mqttconn.Message) tea.Cmd {
+	return func() tea.Msg {
+		_, err := c.Publish(m)
+		return publishResultMsg{payload: string(m.Payload), err: err}
+	}
+}
+
+// applyEvents updates the list and the status bar from a batch.
+func (m *Model) applyEvents(msg eventsMsg) {
+	m.status.received = max(m.status.received, msg.received)
+	m.status.dropped = msg.dropped
+	for _, ev := range msg.events {
+		m.status.apply(ev)
+		switch ev.Kind {
+		case mqttconn.KindMessage:
+			m.list.push(newMessageEntry(entryIn, ev.Message))
+		case mqttconn.KindPublish:
+			m.applyPublish(ev)
+		default:
+			if text, warn, ok := timelineText(ev, m.status.everUp); ok {
+				m.list.push(newEventEntry(ev.Time, text, warn))
+			}
+		}
+	}
+}
+
+// applyPublish creates or updates the row of an outgoing message.
+func (m *Model) applyPublish(ev mqttconn.Event) {
+	e, ok := m.list.outgoing[ev.OutID]
+	if !ok {
+		if ev.Message.Topic == "" {
+			return // its row was evicted
+		}
+		e = newMessageEntry(entryOut, ev.Message)
+		e.outID = ev.OutID
+		m.list.push(e)
+	}
+	e.state = ev.State
+	e.note = ""
+	if ev.Err != nil && ev.State == mqttconn.StateFailed {
+		e.note = errText(ev.Err)
+	}
+	e.invalidate()
+}
+
+// timelineText is the list row for a connection event, if it gets one.
+func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
+	switch ev.Kind {
+	case mqttconn.KindConnected:
+		if ev.Downtime > 0 {
+			return fmt.Sprintf("reconnected after %s", ev.Downtime.Round(100*time.Millisecond)), false, true
+		}
+		return "connected", false, true
+	case mqttconn.KindConnectFailed:
+		if ev.Fatal {
+			return errText(ev.Err) + " — not retrying: check the settings and restart", true, true
+		}
+		return fmt.Sprintf("connect failed: %s — retrying in %s", errText(ev.Err), ev.RetryIn.Round(100*time.Millisecond)), true, true
+	case mqttconn.KindLost:
+		return "connection lost: " + errText(ev.Err), true, true
+	case mqttconn.KindSubscribed:
+		if everUp && ev.Granted == ev.QoS {
+			return fmt.Sprintf("subscribed to %s (QoS %d)", sanitize.String(ev.Filter), ev.Granted), false, true
+		}
+		return fmt.Sprintf("subscribed to %s (asked QoS %d, granted %d)", sanitize.String(ev.Filter), ev.QoS, ev.Granted), false, true
+	case mqttconn.KindSubscribeFailed:
+		return fmt.Sprintf("subscription to %s failed: %s", sanitize.String(ev.Filter), errText(ev.Err)), true, true
+	case mqttconn.KindResubscribed:
+		return fmt.Sprintf("re-subscribed %d filters", ev.Count), false, true
+	}
+	return "", false, false
+}
