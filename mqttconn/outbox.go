@@ -161,5 +161,3 @@ func (c *Client) Pending() int {
 	defer c.mu.Unlock()
 	return len(c.outbox)
 }
-
-

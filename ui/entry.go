@@ -103,17 +103,20 @@ func (e *entry) render(width int, s *Styles) string {
 		add(s.Incoming.Render, "◀ ")
 	}
 	topicText := sanitize.String(e.topic)
-	if max := max(width/2, 12); ansi.StringWidth(topicText) > max {
-		topicText = ansi.Truncate(topicText, max, "…")
+	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {
+		topicText = ansi.Truncate(topicText, limit, "…")
 	}
 	add(s.Topic.Render, topicText)
 	for _, f := range e.flags() {
 		add(s.Flag.Render, " "+f)
 	}
-	suffix, suffixStyle := e.stateLabel(s)
+	suffix, short, suffixStyle := e.stateLabel(s)
 	suffixWidth := 0
 	if suffix != "" {
 		suffixWidth = ansi.StringWidth(suffix) + 1
+		if width-used-suffixWidth < minPayloadWidth {
+			suffix, suffixWidth = short, ansi.StringWidth(short)+1
+		}
 	}
 	room := width - used - 1 - suffixWidth
 	if room > 0 {
@@ -152,24 +155,29 @@ func (e *entry) flags() []string {
 	return f
 }
 
-// stateLabel is the delivery state shown after an outgoing message.
-func (e *entry) stateLabel(s *Styles) (string, func(...string) string) {
+// minPayloadWidth is the payload room below which an outgoing row shows its
+// state as a symbol only.
+const minPayloadWidth = 10
+
+// stateLabel is the delivery state shown after an outgoing message, in full
+// and as a symbol for narrow rows.
+func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string) string) {
 	if e.kind != entryOut {
-		return "", nil
+		return "", "", nil
 	}
 	switch e.state {
 	case mqttconn.StateAcked:
-		return "✓ acknowledged", s.Good.Render
+		return "✓ acknowledged", "✓", s.Good.Render
 	case mqttconn.StateSent:
-		return "✓ sent", s.Good.Render
+		return "✓ sent", "✓", s.Good.Render
 	case mqttconn.StateFailed:
-		return "✗ failed: " + e.note, s.Warn.Render
+		return "✗ failed: " + e.note, "✗", s.Warn.Render
 	case mqttconn.StateQueued:
-		return "… queued", s.Pending.Render
+		return "… queued", "…", s.Pending.Render
 	case mqttconn.StateResent:
-		return "↻ resent", s.Pending.Render
+		return "↻ resent", "↻", s.Pending.Render
 	}
-	return "… " + e.state.String(), s.Pending.Render
+	return "… " + e.state.String(), "…", s.Pending.Render
 }
 
 // humanSize formats a byte count with binary units.

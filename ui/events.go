@@ -108,7 +108,14 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 	case mqttconn.KindSubscribeFailed:
 		return fmt.Sprintf("subscription to %s failed: %s", sanitize.String(ev.Filter), errText(ev.Err)), true, true
 	case mqttconn.KindResubscribed:
-		return fmt.Sprintf("re-subscribed %d filters", ev.Count), false, true
+		return fmt.Sprintf("re-subscribed %d %s", ev.Count, plural(ev.Count, "filter", "filters")), false, true
 	}
 	return "", false, false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

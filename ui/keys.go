@@ -5,22 +5,22 @@ import "github.com/charmbracelet/bubbles/key"
 // keyMap is every key the application owns. Typing keys that are not here
 // go to the focused text field.
 type keyMap struct {
-	Send       key.Binding
-	Newline    key.Binding
-	NextFocus  key.Binding
-	PrevFocus  key.Binding
-	CycleQoS   key.Binding
-	Retain     key.Binding
-	PageUp     key.Binding
-	PageDown   key.Binding
-	Up         key.Binding
-	Down       key.Binding
-	Top        key.Binding
-	Bottom     key.Binding
-	Mouse      key.Binding
-	Help       key.Binding
-	ListHelp   key.Binding
-	Quit       key.Binding
+	Send      key.Binding
+	Newline   key.Binding
+	NextFocus key.Binding
+	PrevFocus key.Binding
+	CycleQoS  key.Binding
+	Retain    key.Binding
+	PageUp    key.Binding
+	PageDown  key.Binding
+	Up        key.Binding
+	Down      key.Binding
+	Top       key.Binding
+	Bottom    key.Binding
+	Mouse     key.Binding
+	Help      key.Binding
+	ListHelp  key.Binding
+	Quit      key.Binding
 }
 
 func defaultKeyMap() keyMap {

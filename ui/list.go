@@ -108,11 +108,11 @@ func (l *messageList) scroll(n int) {
 	l.clampOffset()
 }
 
-func (l *messageList) page() int         { return max(l.height-1, 1) }
-func (l *messageList) scrollToTop()      { l.offset = l.maxOffset(); l.clampOffset() }
-func (l *messageList) scrollToBottom()   { l.offset = 0; l.clampOffset() }
-func (l *messageList) atBottom() bool    { return l.offset == 0 }
-func (l *messageList) invalidateAll()    { l.forEach(func(e *entry) { e.invalidate() }) }
+func (l *messageList) page() int       { return max(l.height-1, 1) }
+func (l *messageList) scrollToTop()    { l.offset = l.maxOffset(); l.clampOffset() }
+func (l *messageList) scrollToBottom() { l.offset = 0; l.clampOffset() }
+func (l *messageList) atBottom() bool  { return l.offset == 0 }
+func (l *messageList) invalidateAll()  { l.forEach(func(e *entry) { e.invalidate() }) }
 func (l *messageList) forEach(f func(*entry)) {
 	for _, e := range l.items[l.start:] {
 		f(e)

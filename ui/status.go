@@ -19,6 +19,7 @@ const (
 	stateConnecting connState = iota
 	stateConnected
 	stateReconnecting
+	stateLost
 	stateFailed
 )
 
@@ -30,16 +31,16 @@ type status struct {
 	clientID string
 	subs     []mqttconn.Subscription
 
-	state      connState
-	attempt    int
-	lastErr    string // why the last connection was lost or refused
-	retryIn    time.Duration
-	fatal      bool
-	everUp     bool
-	received   uint64
-	dropped    uint64 // messages the display queue could not take
-	mouse      bool
-	width      int
+	state    connState
+	attempt  int
+	lastErr  string // why the last connection was lost or refused
+	retryIn  time.Duration
+	fatal    bool
+	everUp   bool
+	received uint64
+	dropped  uint64 // messages the display queue could not take
+	mouse    bool
+	width    int
 }
 
 // apply updates the bar from one connection event.
@@ -59,7 +60,7 @@ func (s *status) apply(ev mqttconn.Event) {
 			s.state = stateFailed
 		}
 	case mqttconn.KindLost:
-		s.lastErr = "connection lost: " + errText(ev.Err)
+		s.state, s.lastErr = stateLost, "connection lost: "+errText(ev.Err)
 	}
 }
 
@@ -71,6 +72,8 @@ func (s *status) stateText() (string, int) {
 		return "connected", 0
 	case stateFailed:
 		return s.lastErr + " (not retrying)", 2
+	case stateLost:
+		return s.lastErr, 2
 	}
 	text := "connecting"
 	if s.state == stateReconnecting {

@@ -106,8 +106,8 @@ func mustEscape(r, prev, next rune) bool {
 	case r >= 0xe0020 && r <= 0xe007f: // tag characters: only in emoji tag sequences (flags)
 		return !(isPictographic(prev) || (prev >= 0xe0020 && prev <= 0xe007f))
 	case r == 0x061c, r == 0x200e, r == 0x200f, // bidi marks
-		r >= 0x202a && r <= 0x202e, // bidi embeddings and overrides
-		r >= 0x2066 && r <= 0x2069, // bidi isolates
+		r >= 0x202a && r <= 0x202e,                         // bidi embeddings and overrides
+		r >= 0x2066 && r <= 0x2069,                         // bidi isolates
 		r == 0x200b, r == 0x200c, r == 0x2060, r == 0xfeff, // zero-width space, non-joiner, word joiner, BOM
 		r == 0x2028, r == 0x2029, // line and paragraph separators
 		r == 0xfffc, r == 0xfffd: // object replacement and replacement character

@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"mqttchat/mqttconn"
+)
+
+// benchView measures View at 200×60 with n messages held.
+func benchView(b *testing.B, n int) {
+	m := New(newFakeConn(), Options{Broker: "127.0.0.1:1883", ClientID: "bench", Subscriptions: []mqttconn.Subscription{{Filter: "#"}}})
+	m = step(m, tea.WindowSizeMsg{Width: 200, Height: 60})
+	evs := make([]mqttconn.Event, 0, n)
+	for i := range n {
+		evs = append(evs, msgEvent(fmt.Sprintf("sensors/%d/temp", i%100), fmt.Sprintf(`{"seq":%d,"t":21.5,"pad":"0123456789abcdef0123456789abcdef"}`, i), time.Duration(i)*time.Millisecond))
+	}
+	m = step(m, eventsMsg{events: evs, received: uint64(n)})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+func BenchmarkView100(b *testing.B)   { benchView(b, 100) }
+func BenchmarkView50000(b *testing.B) { benchView(b, 50000) }
+
+// BenchmarkViewAfterBatch is the cost of a frame in a flood: a batch of new
+// messages arrives, then the screen is drawn (new rows are rendered once).
+func BenchmarkViewAfterBatch(b *testing.B) {
+	m := New(newFakeConn(), Options{})
+	m = step(m, tea.WindowSizeMsg{Width: 200, Height: 60})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		evs := make([]mqttconn.Event, 1600) // one 16 ms frame at 100,000 messages/s
+		for j := range evs {
+			evs[j] = msgEvent("flood/topic", fmt.Sprint("payload ", i), 0)
+			i++
+		}
+		m = step(m, eventsMsg{events: evs})
+		_ = m.View()
+	}
+}

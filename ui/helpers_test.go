@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"mqttchat/mqttconn"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+// fakeConn records what the screen publishes.
+type fakeConn struct {
+	q         *mqttconn.Queue
+	mu        sync.Mutex
+	published []mqttconn.Message
+	err       error
+}
+
+func newFakeConn() *fakeConn { return &fakeConn{q: mqttconn.NewQueue(1000)} }
+
+func (f *fakeConn) Queue() *mqttconn.Queue { return f.q }
+func (f *fakeConn) Received() uint64      { return 0 }
+func (f *fakeConn) Publish(m mqttconn.Message) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return 0, f.err
+	}
+	f.published = append(f.published, m)
+	return uint64(len(f.published)), nil
+}
+
+var errOffline = errors.New("not connected: QoS 0 messages are not queued")
+
+// t0 is the fixed time of test events.
+var t0 = time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
+
+func newTestModel(w, h int) (Model, *fakeConn) {
+	c := newFakeConn()
+	m := New(c, Options{
+		Broker:        "127.0.0.1:1883",
+		Extra:         "built-in broker · ws://127.0.0.1:8083/mqtt",
+		ClientID:      "mqttchatTEST0000000000",
+		Subscriptions: []mqttconn.Subscription{{Filter: "#"}, {Filter: "chat/room", QoS: 1}},
+		Topic:         "chat/room",
+		Mouse:         true,
+	})
+	m = step(m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m, c
+}
+
+// step applies one message and returns the concrete model.
+func step(m Model, msg tea.Msg) Model {
+	next, _ := m.Update(msg)
+	return next.(Model)
+}
+
+// stepCmd applies one message and returns the model and the command.
+func stepCmd(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
+}
+
+func typeText(m Model, s string) Model {
+	return step(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
+}
+
+func keyMsg(t tea.KeyType) tea.KeyMsg { return tea.KeyMsg{Type: t} }
+
+func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func msgEvent(topic, payload string, at time.Duration) mqttconn.Event {
+	return mqttconn.Event{Kind: mqttconn.KindMessage, Time: t0.Add(at), Message: mqttconn.Message{
+		Topic: topic, Payload: []byte(payload), Time: t0.Add(at)}}
+}
+
+func batch(evs ...mqttconn.Event) eventsMsg {
+	return eventsMsg{events: evs, received: uint64(len(evs))}
+}
+
+// plain is the screen without ANSI sequences.
+func plain(m Model) string { return ansi.Strip(m.View()) }
+
+// golden compares got with testdata/name.golden, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}

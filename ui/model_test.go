@@ -1,0 +1,367 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"mqttchat/mqttconn"
+)
+
+func TestEnterPublishesAndClears(t *testing.T) {
+	m, c := newTestModel(80, 24)
+	m = typeText(m, "hello")
+	m, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	if cmd == nil {
+		t.Fatal("enter returned no command")
+	}
+	res := cmd()
+	if len(c.published) != 1 || string(c.published[0].Payload) != "hello" || c.published[0].Topic != "chat/room" {
+		t.Fatalf("published %+v", c.published)
+	}
+	if m.composer.text.Value() != "hello" {
+		t.Fatal("text cleared before the publish was accepted")
+	}
+	m = step(m, res)
+	if v := m.composer.text.Value(); v != "" {
+		t.Fatalf("text field holds %q after sending", v)
+	}
+}
+
+func TestEnterOnEmptyTextDoesNothing(t *testing.T) {
+	m, _ := newTestModel(80, 24)
+	if _, cmd := stepCmd(m, keyMsg(tea.KeyEnter)); cmd != nil {
+		t.Fatal("enter on an empty field returned a command")
+	}
+}
+
+func TestInvalidTopicKeepsText(t *testing.T) {
+	for _, topic := range []string{"", "a/+", "a/#", "+"} {
+		m, c := newTestModel(80, 24)
+		m.composer.topic.SetValue(topic)
+		m = typeText(m, "payload")
+		m, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+		if cmd != nil {
+			cmd()
+		}
+		if len(c.published) != 0 {
+			t.Fatalf("topic %q: published anyway", topic)
+		}
+		if m.composer.text.Value() != "payload" {
+			t.Fatalf("topic %q: text lost", topic)
+		}
+		if !strings.Contains(plain(m), "✗ topic:") {
+			t.Fatalf("topic %q: no inline error:\n%s", topic, plain(m))
+		}
+	}
+}
+
+func TestPublishRefusedKeepsTextAndShowsWhy(t *testing.T) {
+	m, c := newTestModel(80, 24)
+	c.err = errOffline
+	m = typeText(m, "while offline")
+	m, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	m = step(m, cmd())
+	if m.composer.text.Value() != "while offline" {
+		t.Fatal("text lost after a refused publish")
+	}
+	if !strings.Contains(plain(m), "not connected") {
+		t.Fatalf("refusal not shown:\n%s", plain(m))
+	}
+	// Typing clears the error.
+	m = typeText(m, "!")
+	if strings.Contains(plain(m), "not connected") {
+		t.Fatal("error still shown after typing")
+	}
+}
+
+func TestQoSAndRetainKeys(t *testing.T) {
+	m, c := newTestModel(80, 24)
+	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlQ})
+	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlQ})
+	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	if !strings.Contains(plain(m), "QoS 2") || !strings.Contains(plain(m), "retain on") {
+		t.Fatalf("composer does not show QoS 2 / retain on:\n%s", plain(m))
+	}
+	m = typeText(m, "x")
+	_, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	cmd()
+	if p := c.published[0]; p.QoS != 2 || !p.Retained {
+		t.Fatalf("published qos %d retain %v", p.QoS, p.Retained)
+	}
+	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlQ})
+	if m.composer.qos != 0 {
+		t.Fatalf("QoS after cycling past 2 = %d", m.composer.qos)
+	}
+}
+
+func TestFocusRouting(t *testing.T) {
+	m, _ := newTestModel(80, 12)
+	var evs []mqttconn.Event
+	for i := range 50 {
+		evs = append(evs, msgEvent("t", fmt.Sprint(i), time.Duration(i)*time.Second))
+	}
+	m = step(m, batch(evs...))
+
+	// In the text field, k and arrow keys edit text and never scroll.
+	m = typeText(m, "k")
+	m = step(m, keyMsg(tea.KeyUp))
+	if !m.list.atBottom() {
+		t.Fatal("typing scrolled the list")
+	}
+	if m.composer.text.Value() != "k" {
+		t.Fatalf("text field holds %q", m.composer.text.Value())
+	}
+	// Tab moves to the topic field, then to the list.
+	m = step(m, keyMsg(tea.KeyTab))
+	if m.focus != focusTopic {
+		t.Fatalf("focus after tab = %v", m.focus)
+	}
+	m = typeText(m, "/x")
+	if m.composer.topic.Value() != "chat/room/x" {
+		t.Fatalf("topic field holds %q", m.composer.topic.Value())
+	}
+	m = step(m, keyMsg(tea.KeyTab))
+	if m.focus != focusList {
+		t.Fatalf("focus after two tabs = %v", m.focus)
+	}
+	m = step(m, runes("k"))
+	if m.list.offset != 1 || m.composer.text.Value() != "k" {
+		t.Fatalf("k in the list: offset %d, text %q", m.list.offset, m.composer.text.Value())
+	}
+	m = step(m, keyMsg(tea.KeyHome))
+	if m.list.topVisible() != 0 {
+		t.Fatalf("home: top visible %d", m.list.topVisible())
+	}
+	m = step(m, runes("G"))
+	if !m.list.atBottom() {
+		t.Fatal("G did not return to the bottom")
+	}
+	// Enter in the list sends nothing.
+	if _, cmd := stepCmd(m, keyMsg(tea.KeyEnter)); cmd != nil {
+		t.Fatal("enter in the list returned a command")
+	}
+	m = step(m, keyMsg(tea.KeyShiftTab))
+	if m.focus != focusTopic {
+		t.Fatalf("focus after shift+tab = %v", m.focus)
+	}
+	// PgUp scrolls from anywhere, the wheel too.
+	m = step(m, keyMsg(tea.KeyPgUp))
+	if m.list.atBottom() {
+		t.Fatal("pgup from the topic field did not scroll")
+	}
+	m = step(m, keyMsg(tea.KeyPgDown))
+	m = step(m, tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
+	if m.list.offset != 3 {
+		t.Fatalf("wheel up: offset %d", m.list.offset)
+	}
+}
+
+func TestQuitFromAnywhere(t *testing.T) {
+	for f := range focusCount {
+		m, _ := newTestModel(80, 24)
+		m.setFocus(f)
+		_, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC))
+		if cmd == nil {
+			t.Fatalf("ctrl+c in focus %d: no command", f)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatalf("ctrl+c in focus %d does not quit", f)
+		}
+	}
+}
+
+func TestHelpAndMouseKeys(t *testing.T) {
+	m, _ := newTestModel(100, 30)
+	h := m.list.height
+	m = step(m, keyMsg(tea.KeyF1))
+	if !strings.Contains(plain(m), "oldest") || m.list.height >= h {
+		t.Fatalf("F1 shows no full help (list height %d→%d):\n%s", h, m.list.height, plain(m))
+	}
+	m, cmd := stepCmd(m, keyMsg(tea.KeyF2))
+	if cmd == nil || m.mouse || !strings.Contains(plain(m), "mouse off") {
+		t.Fatal("F2 did not turn mouse capture off")
+	}
+	// ? types a question mark in the text field but opens help in the list.
+	m, _ = newTestModel(100, 30)
+	m = typeText(m, "?")
+	if m.fullHelp || m.composer.text.Value() != "?" {
+		t.Fatal("? in the text field did not type")
+	}
+}
+
+func TestFollowAndNewBelow(t *testing.T) {
+	m, _ := newTestModel(80, 14)
+	for i := range 30 {
+		m = step(m, batch(msgEvent("t", fmt.Sprint("m", i), time.Duration(i)*time.Second)))
+	}
+	if !strings.Contains(plain(m), "m29") {
+		t.Fatal("newest message not visible while following")
+	}
+	m = step(m, keyMsg(tea.KeyPgUp))
+	before := plain(m)
+	m = step(m, batch(msgEvent("t", "fresh1", time.Minute), msgEvent("t", "fresh2", time.Minute)))
+	after := plain(m)
+	if strings.Contains(after, "fresh") {
+		t.Fatal("scrolled-up view jumped to new messages")
+	}
+	if !strings.Contains(after, "↓ 2 new below") {
+		t.Fatalf("no new-below count:\n%s", after)
+	}
+	// The rows being read stay where they were.
+	if listRows(before) != listRows(after) {
+		t.Fatalf("rows moved while reading:\n%s\n---\n%s", before, after)
+	}
+	m = step(m, keyMsg(tea.KeyPgDown))
+	m = step(m, keyMsg(tea.KeyPgDown))
+	if !strings.Contains(plain(m), "fresh2") || strings.Contains(plain(m), "new below") {
+		t.Fatal("returning to the bottom does not follow again")
+	}
+}
+
+// listRows is the part of a screen between the list title and the composer.
+func listRows(screen string) string {
+	lines := strings.Split(screen, "\n")
+	return strings.Join(lines[3:len(lines)-6], "\n")
+}
+
+func TestWindowCapsAndCounters(t *testing.T) {
+	c := newFakeConn()
+	m := New(c, Options{MaxMessages: 10})
+	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	var evs []mqttconn.Event
+	for i := range 25 {
+		evs = append(evs, msgEvent("t", fmt.Sprint(i), 0))
+	}
+	m = step(m, eventsMsg{events: evs, received: 25, dropped: 7})
+	if m.list.Len() != 10 {
+		t.Fatalf("held %d, cap 10", m.list.Len())
+	}
+	s := plain(m)
+	for _, want := range []string{"received: 25", "not shown (display too slow): 7", "15 older ones let go"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	// Byte cap: big payloads are cut to the preview and evicted by size.
+	l := newMessageList(1000, 64<<10)
+	for range 100 {
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "big", Payload: make([]byte, 1<<20)}))
+	}
+	if l.bytes > 64<<10 || l.Len() == 0 {
+		t.Fatalf("byte cap: %d bytes in %d entries", l.bytes, l.Len())
+	}
+	if e := l.at(0); len(e.payload) != previewLimit || e.size != 1<<20 {
+		t.Fatalf("entry keeps %d bytes of %d", len(e.payload), e.size)
+	}
+}
+
+func TestReaderRowsAreNotEvicted(t *testing.T) {
+	l := newMessageList(20, 1<<30)
+	l.setSize(80, 5)
+	for i := range 20 {
+		l.push(newEventEntry(t0, fmt.Sprint("row", i), false))
+	}
+	l.scrollToTop()
+	for i := range 2 {
+		l.push(newEventEntry(t0, fmt.Sprint("new", i), false))
+	}
+	if l.at(0).note != "row0" || l.topVisible() != 0 {
+		t.Fatalf("the row being read was evicted: first %q, top %d", l.at(0).note, l.topVisible())
+	}
+	// Past the hard limit the oldest go even so: memory stays bounded.
+	for i := range 100 {
+		l.push(newEventEntry(t0, fmt.Sprint("more", i), false))
+	}
+	if l.Len() > 22 {
+		t.Fatalf("held %d past the hard limit", l.Len())
+	}
+}
+
+func TestOutgoingStates(t *testing.T) {
+	m, _ := newTestModel(100, 24)
+	out := mqttconn.Message{Topic: "chat/room", Payload: []byte("hi"), QoS: 1, Time: t0}
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 7, State: mqttconn.StateQueued, Message: out, Time: t0}))
+	if !strings.Contains(plain(m), "▶ you → chat/room q1 hi … queued") {
+		t.Fatalf("queued row:\n%s", plain(m))
+	}
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 7, State: mqttconn.StateResent}))
+	if !strings.Contains(plain(m), "↻ resent") {
+		t.Fatal("no resent state")
+	}
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 7, State: mqttconn.StateAcked}))
+	if !strings.Contains(plain(m), "hi ✓ acknowledged") || strings.Contains(plain(m), "resent") {
+		t.Fatalf("acked row:\n%s", plain(m))
+	}
+	m = step(m, batch(
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 8, State: mqttconn.StateSending, Message: out, Time: t0},
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 8, State: mqttconn.StateFailed, Err: errors.New("boom\x1b[2J")}))
+	if !strings.Contains(plain(m), "✗ failed: boom␛[2J") {
+		t.Fatalf("failed row:\n%s", plain(m))
+	}
+}
+
+func TestStatusStates(t *testing.T) {
+	m, _ := newTestModel(120, 24)
+	steps := []struct {
+		ev   mqttconn.Event
+		want string
+	}{
+		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 1}, "● connecting"},
+		{mqttconn.Event{Kind: mqttconn.KindConnectFailed, Attempt: 1, Err: errors.New("dial tcp: connection refused"), RetryIn: time.Second}, "dial tcp: connection refused"},
+		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 2}, "reconnecting (attempt 2)"},
+		{mqttconn.Event{Kind: mqttconn.KindConnected, Attempt: 2}, "● connected"},
+		{mqttconn.Event{Kind: mqttconn.KindLost, Err: errors.New("EOF")}, "connection lost: EOF"},
+		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 1}, "connection lost: EOF · reconnecting (attempt 1)"},
+		{mqttconn.Event{Kind: mqttconn.KindConnected, Attempt: 1, Downtime: 3 * time.Second}, "● connected"},
+		{mqttconn.Event{Kind: mqttconn.KindConnectFailed, Err: &mqttconn.RefusedError{Code: 4}, Fatal: true}, "bad user name or password (not retrying)"},
+	}
+	for i, s := range steps {
+		s.ev.Time = t0
+		m = step(m, batch(s.ev))
+		status := strings.SplitN(plain(m), "\n", 2)[0]
+		if !strings.Contains(status, s.want) {
+			t.Fatalf("step %d: status %q lacks %q", i, status, s.want)
+		}
+	}
+	if !strings.Contains(plain(m), "reconnected after 3s") {
+		t.Fatalf("no reconnected row:\n%s", plain(m))
+	}
+}
+
+func TestHostileTopicAndPayloadAreSanitized(t *testing.T) {
+	m, _ := newTestModel(120, 24)
+	m = step(m, batch(msgEvent("evil/\x1b]0;title\x07", "\x1b]52;c;ZXZpbA==\x07\x1b[2J\rX\u202e", 0)))
+	v := m.View()
+	for _, bad := range []string{"\x1b]", "\x07", "\r", "\u202e", "\x1b[2J"} {
+		if strings.Contains(v, bad) {
+			t.Fatalf("view holds %q", bad)
+		}
+	}
+	if !strings.Contains(ansi.Strip(v), `evil/␛]0;title␇ ␛]52;c;ZXZpbA==␇␛[2J␍X\u202e`) {
+		t.Fatalf("escaped row missing:\n%s", ansi.Strip(v))
+	}
+}
+
+func TestEveryLineFitsTheWidth(t *testing.T) {
+	for _, w := range []int{40, 80, 120} {
+		m, _ := newTestModel(w, 24)
+		m = step(m, batch(
+			msgEvent(strings.Repeat("long/", 40), strings.Repeat("温度👍🏽 ", 50), 0),
+			mqttconn.Event{Kind: mqttconn.KindLost, Err: errors.New(strings.Repeat("why ", 60)), Time: t0}))
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) != 24 {
+			t.Errorf("width %d: %d lines, want 24", w, len(lines))
+		}
+		for i, l := range lines {
+			if lw := ansi.StringWidth(l); lw > w {
+				t.Errorf("width %d: line %d is %d wide: %q", w, i, lw, ansi.Strip(l))
+			}
+		}
+	}
+}
