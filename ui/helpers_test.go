@@ -37,7 +37,7 @@ type fakeConn struct {
 func newFakeConn() *fakeConn { return &fakeConn{q: mqttconn.NewQueue(1000)} }
 
 func (f *fakeConn) Queue() *mqttconn.Queue { return f.q }
-func (f *fakeConn) Received() uint64      { return 0 }
+func (f *fakeConn) Received() uint64       { return 0 }
 func (f *fakeConn) Publish(m mqttconn.Message) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

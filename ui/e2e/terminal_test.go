@@ -1,0 +1,175 @@
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+	"github.com/creack/pty"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds mqttchat once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mqttchat-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "mqttchat")
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		args := []string{"build", "-o", binPath}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		cmd := exec.Command("go", append(args, ".")...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build: %v", buildErr)
+	}
+	return binPath
+}
+
+// screen is the binary running in a pseudo-terminal.
+type screen struct {
+	t     *testing.T
+	cmd   *exec.Cmd
+	pty   *os.File
+	emu   *vt.Emulator
+	emuMu sync.Mutex // vt's SafeEmulator does not guard every reader, so we do
+	done  chan struct{}
+	err   error
+	raw   bytes.Buffer
+	mu    sync.Mutex
+}
+
+// start runs mqttchat with args in a w×h terminal and the given environment.
+func start(t *testing.T, w, h int, env []string, args ...string) *screen {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "NO_COLOR=", "XDG_STATE_HOME="+t.TempDir())
+	cmd.Env = append(cmd.Env, env...)
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
+	if err != nil {
+		t.Fatalf("start in pty: %v", err)
+	}
+	s := &screen{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
+	go func() { // terminal replies (colour queries, device attributes) go back to the program
+		_, _ = io.Copy(f, s.emu)
+	}()
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := f.Read(buf)
+			if n > 0 {
+				s.mu.Lock()
+				s.raw.Write(buf[:n])
+				s.mu.Unlock()
+				s.emuMu.Lock()
+				_, _ = s.emu.Write(buf[:n])
+				s.emuMu.Unlock()
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		s.err = cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-s.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-s.done
+		}
+		_ = f.Close()
+		// The emulator is not closed: its Close races with the reply pump's
+		// Read inside vt; the pump ends with the test binary.
+	})
+	return s
+}
+
+// text is what the screen shows now.
+func (s *screen) text() string {
+	s.emuMu.Lock()
+	defer s.emuMu.Unlock()
+	return s.emu.String()
+}
+
+// waitFor waits until the screen shows every one of wants.
+func (s *screen) waitFor(wants ...string) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		txt := s.text()
+		ok := true
+		for _, w := range wants {
+			if !strings.Contains(txt, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.t.Fatalf("screen never showed %q; it shows:\n%s", wants, s.text())
+}
+
+// typeKeys sends bytes as if typed.
+func (s *screen) typeKeys(b string) {
+	s.t.Helper()
+	if _, err := s.pty.Write([]byte(b)); err != nil {
+		s.t.Fatalf("type: %v", err)
+	}
+}
+
+// waitExit waits for the program to end and returns its exit status.
+func (s *screen) waitExit() int {
+	s.t.Helper()
+	select {
+	case <-s.done:
+	case <-time.After(15 * time.Second):
+		s.t.Fatalf("program did not exit; screen:\n%s", s.text())
+	}
+	var ee *exec.ExitError
+	if errors.As(s.err, &ee) {
+		return ee.ExitCode()
+	}
+	if s.err != nil {
+		s.t.Fatalf("wait: %v", s.err)
+	}
+	return 0
+}
+
+// rawOutput is every byte the program wrote to the terminal.
+func (s *screen) rawOutput() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.raw.Bytes())
+}
