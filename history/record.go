@@ -1,0 +1,179 @@
+package history
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Directions of a record.
+const (
+	DirIn    = "in"
+	DirOut   = "out"
+	DirEvent = "event"
+)
+
+// Record is one line of the message log. Field names follow mosquitto_sub's
+// -F %j output where it has them (tst, topic, qos, retain, payloadlen,
+// payload); the rest are ours.
+type Record struct {
+	Time       time.Time // tst
+	Dir        string    // dir: in, out or event
+	Topic      string    // topic (for a subscription event: the filter)
+	QoS        byte      // qos (for a subscription event: granted)
+	Retain     bool      // retain
+	Dup        bool      // dup
+	Payload    []byte    // payload when valid UTF-8, else payload_b64; byte-exact either way
+	PayloadLen int       // payloadlen
+	ID         uint64    // id: outgoing message id, unique within one segment
+	State      string    // state: of an outgoing message
+	Event      string    // event: connecting, connected, connect_failed, lost, subscribed, subscribe_failed, resubscribed
+	Text       string    // text: why (a failure, a loss) or what (an event)
+	HasPayload bool      // the record carries a payload (an outgoing state update does not)
+}
+
+// appendJSON encodes r as one JSON line (with the newline).
+func (r *Record) appendJSON(b []byte) []byte {
+	b = append(b, `{"tst":"`...)
+	b = r.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","dir":"`...)
+	b = append(b, r.Dir...)
+	b = append(b, '"')
+	if r.Topic != "" || r.Dir != DirEvent {
+		b = append(b, `,"topic":`...)
+		b = appendJSONString(b, r.Topic)
+	}
+	if r.Dir != DirEvent || r.Event == "subscribed" || r.Event == "subscribe_failed" {
+		b = append(b, `,"qos":`...)
+		b = strconv.AppendUint(b, uint64(r.QoS), 10)
+	}
+	if r.Retain {
+		b = append(b, `,"retain":true`...)
+	}
+	if r.Dup {
+		b = append(b, `,"dup":true`...)
+	}
+	if r.HasPayload {
+		b = append(b, `,"payloadlen":`...)
+		b = strconv.AppendInt(b, int64(len(r.Payload)), 10)
+		if utf8.Valid(r.Payload) {
+			b = append(b, `,"payload":`...)
+			b = appendJSONString(b, string(r.Payload))
+		} else {
+			b = append(b, `,"payload_b64":"`...)
+			b = base64.StdEncoding.AppendEncode(b, r.Payload)
+			b = append(b, '"')
+		}
+	}
+	if r.ID != 0 {
+		b = append(b, `,"id":`...)
+		b = strconv.AppendUint(b, r.ID, 10)
+	}
+	for _, f := range [...]struct{ name, value string }{{"state", r.State}, {"event", r.Event}, {"text", r.Text}} {
+		if f.value != "" {
+			b = append(b, `,"`...)
+			b = append(b, f.name...)
+			b = append(b, `":`...)
+			b = appendJSONString(b, f.value)
+		}
+	}
+	return append(b, "}\n"...)
+}
+
+// appendJSONString appends s, valid UTF-8, as a JSON string. Besides what
+// JSON requires it escapes DEL, C1 controls and bidi controls, so that the
+// log is safe to cat to a terminal.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c < 0x20 || c == 0x7f:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 {
+			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// wireRecord is the JSON form used for decoding.
+type wireRecord struct {
+	Tst        string  `json:"tst"`
+	Dir        string  `json:"dir"`
+	Topic      string  `json:"topic"`
+	QoS        int     `json:"qos"`
+	Retain     bool    `json:"retain"`
+	Dup        bool    `json:"dup"`
+	PayloadLen *int    `json:"payloadlen"`
+	Payload    *string `json:"payload"`
+	PayloadB64 *string `json:"payload_b64"`
+	ID         uint64  `json:"id"`
+	State      string  `json:"state"`
+	Event      string  `json:"event"`
+	Text       string  `json:"text"`
+}
+
+// ErrCorrupt is wrapped by errors for lines that are not records.
+var ErrCorrupt = errors.New("corrupt history line")
+
+// parseRecord decodes one line (without its newline).
+func parseRecord(line []byte) (Record, error) {
+	var w wireRecord
+	if err := json.Unmarshal(line, &w); err != nil {
+		return Record{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, w.Tst)
+	if err != nil {
+		return Record{}, fmt.Errorf("%w: tst: %v", ErrCorrupt, err)
+	}
+	switch w.Dir {
+	case DirIn, DirOut, DirEvent:
+	default:
+		return Record{}, fmt.Errorf("%w: dir %q", ErrCorrupt, w.Dir)
+	}
+	if w.QoS < 0 || w.QoS > 2 {
+		return Record{}, fmt.Errorf("%w: qos %d", ErrCorrupt, w.QoS)
+	}
+	r := Record{Time: t, Dir: w.Dir, Topic: w.Topic, QoS: byte(w.QoS), Retain: w.Retain, Dup: w.Dup,
+		ID: w.ID, State: w.State, Event: w.Event, Text: w.Text}
+	switch {
+	case w.Payload != nil:
+		r.Payload, r.HasPayload = []byte(*w.Payload), true
+	case w.PayloadB64 != nil:
+		p, err := base64.StdEncoding.DecodeString(*w.PayloadB64)
+		if err != nil {
+			return Record{}, fmt.Errorf("%w: payload_b64: %v", ErrCorrupt, err)
+		}
+		r.Payload, r.HasPayload = p, true
+	}
+	r.PayloadLen = len(r.Payload)
+	if w.PayloadLen != nil && *w.PayloadLen != len(r.Payload) {
+		return Record{}, fmt.Errorf("%w: payloadlen %d but %d bytes", ErrCorrupt, *w.PayloadLen, len(r.Payload))
+	}
+	return r, nil
+}

@@ -1,0 +1,308 @@
+package history
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"mqttchat/mqttconn"
+)
+
+// Defaults of the message log.
+const (
+	DefaultMaxSegment = 64 << 20
+	DefaultMaxTotal   = 1 << 30
+	DefaultMaxAge     = 30 * 24 * time.Hour
+	DefaultQueue      = 1 << 18
+
+	flushEvery = 100 * time.Millisecond
+	syncEvery  = time.Second
+)
+
+// Options tune a Writer. Zero values take the defaults.
+type Options struct {
+	MaxSegment int64         // a segment's size before the next one starts
+	MaxTotal   int64         // retention by total size of the broker's folder
+	MaxAge     time.Duration // retention by age
+	Queue      int           // events waiting to be written before Record counts them as not written
+	// OnError is called once, from the writer's goroutine, when writing fails
+	// (a read-only or full disk); from then on events are counted, not written.
+	OnError func(error)
+}
+
+func (o *Options) setDefaults() {
+	if o.MaxSegment <= 0 {
+		o.MaxSegment = DefaultMaxSegment
+	}
+	if o.MaxTotal == 0 {
+		o.MaxTotal = DefaultMaxTotal
+	}
+	if o.MaxAge == 0 {
+		o.MaxAge = DefaultMaxAge
+	}
+	if o.Queue <= 0 {
+		o.Queue = DefaultQueue
+	}
+}
+
+// Writer appends connection events to a broker's log folder from its own
+// goroutine. Record never blocks.
+type Writer struct {
+	dir  string
+	opts Options
+	ch   chan mqttconn.Event
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+
+	notWritten atomic.Uint64
+	closed     atomic.Bool
+
+	// owned by the writer goroutine
+	f        *os.File
+	bw       *bufio.Writer
+	size     int64
+	dirty    bool
+	buffered uint64 // records in bw not yet flushed to the file: lost if a flush fails
+	lastSync time.Time
+	failed   error
+	buf      []byte
+}
+
+// OpenWriter repairs the folder's torn segments, applies retention and
+// starts a new segment of this process's own.
+func OpenWriter(dir string, opts Options) (*Writer, error) {
+	opts.setDefaults()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	segs, err := listSegments(dir)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	for _, s := range segs {
+		if _, err := repairSegment(s.path); err != nil {
+			return nil, fmt.Errorf("history: repair %s: %w", filepath.Base(s.path), err)
+		}
+	}
+	w := &Writer{dir: dir, opts: opts, ch: make(chan mqttconn.Event, opts.Queue),
+		stop: make(chan struct{}), done: make(chan struct{}), lastSync: time.Now()}
+	if err := w.rotate(); err != nil {
+		return nil, err
+	}
+	if _, err := enforceRetention(dir, w.f.Name(), opts.MaxTotal, opts.MaxAge, time.Now()); err != nil {
+		return nil, fmt.Errorf("history: retention: %w", err)
+	}
+	go w.run()
+	return w, nil
+}
+
+// Dir is the folder written to.
+func (w *Writer) Dir() string { return w.dir }
+
+// Record queues an event to be written. It never blocks: when the queue is
+// full, or writing has failed, the event is counted as not written.
+func (w *Writer) Record(ev mqttconn.Event) {
+	if w.closed.Load() {
+		w.notWritten.Add(1)
+		return
+	}
+	select {
+	case w.ch <- ev:
+	default:
+		w.notWritten.Add(1)
+	}
+}
+
+// NotWritten counts events that were not written.
+func (w *Writer) NotWritten() uint64 { return w.notWritten.Load() }
+
+// Close writes what is queued, flushes, fsyncs and closes.
+func (w *Writer) Close() error {
+	w.once.Do(func() {
+		w.closed.Store(true)
+		close(w.stop)
+	})
+	<-w.done
+	return w.failed
+}
+
+func (w *Writer) run() {
+	defer close(w.done)
+	tick := time.NewTicker(flushEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case ev := <-w.ch:
+			w.write(ev)
+			for more := true; more; {
+				select {
+				case ev := <-w.ch:
+					w.write(ev)
+				default:
+					more = false
+				}
+			}
+		case now := <-tick.C:
+			w.flush(now.Sub(w.lastSync) >= syncEvery)
+		case <-w.stop:
+			for {
+				select {
+				case ev := <-w.ch:
+					w.write(ev)
+					continue
+				default:
+				}
+				break
+			}
+			w.flush(true)
+			if w.f != nil {
+				unlock(w.f)
+				if err := w.f.Close(); err != nil {
+					w.fail(err)
+				}
+			}
+			return
+		}
+	}
+}
+
+// write encodes one event and appends it, starting a new segment when full.
+func (w *Writer) write(ev mqttconn.Event) {
+	rec, ok := recordOf(ev)
+	if !ok {
+		return
+	}
+	if w.failed != nil {
+		w.notWritten.Add(1)
+		return
+	}
+	w.buf = rec.appendJSON(w.buf[:0])
+	if w.size > 0 && w.size+int64(len(w.buf)) > w.opts.MaxSegment {
+		if err := w.rotate(); err != nil {
+			w.fail(err)
+			w.notWritten.Add(1)
+			return
+		}
+		_, _ = enforceRetention(w.dir, w.f.Name(), w.opts.MaxTotal, w.opts.MaxAge, time.Now())
+	}
+	n, err := w.bw.Write(w.buf)
+	w.size += int64(n)
+	w.dirty = true
+	w.buffered++
+	if err != nil {
+		w.lose(err)
+	}
+}
+
+// lose fails the writer and counts every record still in the buffer.
+func (w *Writer) lose(err error) {
+	w.notWritten.Add(w.buffered)
+	w.buffered = 0
+	w.fail(err)
+}
+
+// flush writes the buffer to the file, and fsyncs when asked.
+func (w *Writer) flush(sync bool) {
+	if w.failed != nil || w.bw == nil || !w.dirty {
+		return
+	}
+	if err := w.bw.Flush(); err != nil {
+		w.lose(err)
+		return
+	}
+	w.buffered = 0
+	if sync {
+		if err := w.f.Sync(); err != nil {
+			w.fail(err)
+			return
+		}
+		w.lastSync = time.Now()
+		w.dirty = false
+	}
+}
+
+// rotate closes the current segment and starts a new one, locked.
+func (w *Writer) rotate() error {
+	if w.f != nil {
+		w.flush(true)
+		unlock(w.f)
+		_ = w.f.Close()
+	}
+	path := filepath.Join(w.dir, segmentName(time.Now(), os.Getpid()))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if _, err := tryLock(f); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("history: lock %s: %w", filepath.Base(path), err)
+	}
+	w.f, w.size = f, 0
+	if w.bw == nil {
+		w.bw = bufio.NewWriterSize(f, 256<<10)
+	} else {
+		w.bw.Reset(f)
+	}
+	return nil
+}
+
+func (w *Writer) fail(err error) {
+	if w.failed != nil {
+		return
+	}
+	w.failed = fmt.Errorf("history: %w", err)
+	if w.opts.OnError != nil {
+		w.opts.OnError(w.failed)
+	}
+}
+
+// recordOf turns an event into a log record; ok is false for events that are
+// not recorded.
+func recordOf(ev mqttconn.Event) (Record, bool) {
+	r := Record{Time: ev.Time, Dir: DirEvent}
+	if r.Time.IsZero() {
+		r.Time = time.Now()
+	}
+	errText := ""
+	if ev.Err != nil {
+		errText = ev.Err.Error()
+	}
+	switch ev.Kind {
+	case mqttconn.KindMessage:
+		m := ev.Message
+		return Record{Time: m.Time, Dir: DirIn, Topic: m.Topic, QoS: m.QoS, Retain: m.Retained, Dup: m.Duplicate,
+			Payload: m.Payload, HasPayload: true}, true
+	case mqttconn.KindPublish:
+		r = Record{Time: r.Time, Dir: DirOut, ID: ev.OutID, State: ev.State.String(), Text: errText}
+		if m := ev.Message; m.Topic != "" {
+			r.Topic, r.QoS, r.Retain, r.Payload, r.HasPayload = m.Topic, m.QoS, m.Retained, m.Payload, true
+		}
+		return r, true
+	case mqttconn.KindConnecting:
+		r.Event, r.Text = "connecting", "attempt "+strconv.Itoa(ev.Attempt)
+	case mqttconn.KindConnected:
+		r.Event = "connected"
+		if ev.SessionPresent {
+			r.Text = "session present"
+		}
+	case mqttconn.KindConnectFailed:
+		r.Event, r.Text = "connect_failed", errText
+	case mqttconn.KindLost:
+		r.Event, r.Text = "lost", errText
+	case mqttconn.KindSubscribed:
+		r.Event, r.Topic, r.QoS = "subscribed", ev.Filter, ev.Granted
+	case mqttconn.KindSubscribeFailed:
+		r.Event, r.Topic, r.QoS, r.Text = "subscribe_failed", ev.Filter, ev.QoS, errText
+	case mqttconn.KindResubscribed:
+		r.Event, r.Text = "resubscribed", strconv.Itoa(ev.Count)+" filters"
+	default:
+		return r, false
+	}
+	return r, true
+}
