@@ -380,7 +380,7 @@ func FuzzParseRecord(f *testing.F) {
 			return
 		}
 		// What parses re-encodes and parses to the same record.
-		again, err := parseRecord(bytes.TrimSuffix(r.appendJSON(nil), []byte("\n")))
+		again, err := parseRecord(bytes.TrimSuffix(r.AppendJSON(nil), []byte("\n")))
 		if err != nil {
 			t.Fatalf("re-encoded record does not parse: %v", err)
 		}

@@ -36,8 +36,8 @@ type Record struct {
 	HasPayload bool      // the record carries a payload (an outgoing state update does not)
 }
 
-// appendJSON encodes r as one JSON line (with the newline).
-func (r *Record) appendJSON(b []byte) []byte {
+// AppendJSON appends r as one JSON line, with its newline: the form it is stored in.
+func (r *Record) AppendJSON(b []byte) []byte {
 	b = append(b, `{"tst":"`...)
 	b = r.Time.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, `","dir":"`...)

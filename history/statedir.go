@@ -62,3 +62,43 @@ func OpenLog() (*os.File, string, error) {
 	}
 	return f, path, nil
 }
+
+// historyRoot is the folder holding one log folder per broker.
+func historyRoot() (string, error) {
+	dir, err := StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "history"), nil
+}
+
+// BrokerDir is the log folder of the broker at server (a paho URL).
+func BrokerDir(server string) (string, error) {
+	root, err := historyRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, BrokerKey(server)), nil
+}
+
+// AllBrokerDirs lists every broker's log folder.
+func AllBrokerDirs() ([]string, error) {
+	root, err := historyRoot()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() {
+			dirs = append(dirs, filepath.Join(root, e.Name()))
+		}
+	}
+	return dirs, nil
+}

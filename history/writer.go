@@ -62,6 +62,7 @@ type Writer struct {
 
 	notWritten atomic.Uint64
 	closed     atomic.Bool
+	err        atomic.Pointer[error]
 
 	// owned by the writer goroutine
 	f        *os.File
@@ -121,6 +122,14 @@ func (w *Writer) Record(ev mqttconn.Event) {
 
 // NotWritten counts events that were not written.
 func (w *Writer) NotWritten() uint64 { return w.notWritten.Load() }
+
+// Err is why writing stopped, or nil while it works.
+func (w *Writer) Err() error {
+	if e := w.err.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
 
 // Close writes what is queued, flushes, fsyncs and closes.
 func (w *Writer) Close() error {
@@ -182,7 +191,7 @@ func (w *Writer) write(ev mqttconn.Event) {
 		w.notWritten.Add(1)
 		return
 	}
-	w.buf = rec.appendJSON(w.buf[:0])
+	w.buf = rec.AppendJSON(w.buf[:0])
 	if w.size > 0 && w.size+int64(len(w.buf)) > w.opts.MaxSegment {
 		if err := w.rotate(); err != nil {
 			w.fail(err)
@@ -257,6 +266,7 @@ func (w *Writer) fail(err error) {
 		return
 	}
 	w.failed = fmt.Errorf("history: %w", err)
+	w.err.Store(&w.failed)
 	if w.opts.OnError != nil {
 		w.opts.OnError(w.failed)
 	}

@@ -46,3 +46,21 @@ func BenchmarkViewAfterBatch(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkFilter50000 is the cost of one keystroke in the live filter with
+// 50,000 messages held: the whole window is matched again.
+func BenchmarkFilter50000(b *testing.B) {
+	l := newMessageList(50000, 1<<30)
+	l.setSize(200, 60)
+	for i := range 50000 {
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: fmt.Sprintf("sensors/%d/temp", i%100),
+			Payload: []byte(fmt.Sprintf(`{"seq":%d,"t":21.5,"pad":"0123456789abcdef0123456789abcdef"}`, i))}))
+	}
+	f, err := parseFilter("sensors/+/temp 21.5")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		l.setFilter(f)
+	}
+}

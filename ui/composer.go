@@ -29,6 +29,7 @@ type composer struct {
 	retain bool
 	err    string
 	width  int
+	recall recall
 }
 
 func newComposer(startTopic string, qos byte, keys keyMap) composer {
@@ -104,10 +105,36 @@ func (c *composer) draft() (m mqttconn.Message, ok bool, err error) {
 }
 
 // sent clears the text field if it still holds what was sent.
-func (c *composer) sent(payload string) {
+func (c *composer) sent(_, payload string) {
 	if c.text.Value() == payload {
 		c.text.Reset()
 	}
+}
+
+// recallStep replaces the focused field with an earlier (dir +1) or later
+// (dir -1) sent value. In the text field it does so only from its first line
+// going back and its last line going forward, so that arrows still move
+// between the lines of a multi-line text. It reports whether it did.
+func (c *composer) recallStep(f focus, dir int) bool {
+	switch f {
+	case focusTopic:
+		v, ok := c.recall.topics.step(c.topic.Value(), dir)
+		if ok {
+			c.topic.SetValue(v)
+			c.topic.CursorEnd()
+		}
+		return ok
+	case focusText:
+		if (dir > 0 && c.text.Line() != 0) || (dir < 0 && c.text.Line() != c.text.LineCount()-1) {
+			return false
+		}
+		v, ok := c.recall.texts.step(c.text.Value(), dir)
+		if ok {
+			c.text.SetValue(v)
+		}
+		return ok
+	}
+	return false
 }
 
 func (c *composer) cycleQoS()     { c.qos = (c.qos + 1) % 3 }

@@ -41,6 +41,7 @@ type entry struct {
 	state     mqttconn.OutState
 	note      string // outgoing: why it failed or was requeued; event: the text
 	warn      bool   // event: a problem (loss, refusal, failure)
+	seq       uint64 // position in the list since the start
 
 	cacheWidth int
 	cache      string

@@ -16,25 +16,32 @@ const frameInterval = 16 * time.Millisecond
 
 // eventsMsg is one batch of connection events for Update.
 type eventsMsg struct {
-	events   []mqttconn.Event
-	dropped  uint64
-	received uint64
+	events     []mqttconn.Event
+	dropped    uint64
+	received   uint64
+	notWritten uint64 // history records not written
+	historyErr error  // why history writing stopped
 }
 
 // waitForEvents blocks until the queue has events, gathers a frame's worth
 // and delivers them as one message. Update re-arms it after each batch.
-func waitForEvents(c Conn) tea.Cmd {
+func waitForEvents(c Conn, h HistoryStatus) tea.Cmd {
 	return func() tea.Msg {
 		q := c.Queue()
 		<-q.Ready()
 		time.Sleep(frameInterval)
 		evs, dropped := q.Drain()
-		return eventsMsg{events: evs, dropped: dropped, received: c.Received()}
+		msg := eventsMsg{events: evs, dropped: dropped, received: c.Received()}
+		if h != nil {
+			msg.notWritten, msg.historyErr = h.NotWritten(), h.Err()
+		}
+		return msg
 	}
 }
 
 // publishResultMsg reports what Publish said of a message from the composer.
 type publishResultMsg struct {
+	topic   string
 	payload string
 	err     error
 }
@@ -43,14 +50,32 @@ type publishResultMsg struct {
 func publish(c Conn, m mqttconn.Message) tea.Cmd {
 	return func() tea.Msg {
 		_, err := c.Publish(m)
-		return publishResultMsg{payload: string(m.Payload), err: err}
+		return publishResultMsg{topic: m.Topic, payload: string(m.Payload), err: err}
 	}
+}
+
+// recallSavedMsg reports the recall file's save.
+type recallSavedMsg struct{ err error }
+
+// keepForRecall puts what was sent at the front of the recall lists and has
+// it saved off the UI goroutine.
+func (m *Model) keepForRecall(topic, text string) tea.Cmd {
+	m.composer.recall.add(topic, text)
+	if m.onSent == nil {
+		return nil
+	}
+	save := m.onSent
+	return func() tea.Msg { return recallSavedMsg{err: save(topic, text)} }
 }
 
 // applyEvents updates the list and the status bar from a batch.
 func (m *Model) applyEvents(msg eventsMsg) {
 	m.status.received = max(m.status.received, msg.received)
 	m.status.dropped = msg.dropped
+	m.status.notWritten = msg.notWritten
+	if msg.historyErr != nil {
+		m.status.warning = errText(msg.historyErr) + " — the chat goes on without history"
+	}
 	for _, ev := range msg.events {
 		m.status.apply(ev)
 		switch ev.Kind {
@@ -64,6 +89,29 @@ func (m *Model) applyEvents(msg eventsMsg) {
 			}
 		}
 	}
+}
+
+// addEarlier shows messages from the history above an "earlier" divider.
+func (m *Model) addEarlier(evs []mqttconn.Event) {
+	if len(evs) == 0 {
+		return
+	}
+	for _, ev := range evs {
+		switch ev.Kind {
+		case mqttconn.KindMessage:
+			m.list.push(newMessageEntry(entryIn, ev.Message))
+		case mqttconn.KindPublish:
+			e := newMessageEntry(entryOut, ev.Message)
+			e.state = ev.State
+			if ev.Err != nil && ev.State == mqttconn.StateFailed {
+				e.note = errText(ev.Err)
+			}
+			m.list.push(e) // not in list.outgoing: its id belonged to an earlier run
+			delete(m.list.outgoing, e.outID)
+		}
+	}
+	m.list.push(newEventEntry(evs[len(evs)-1].Time, fmt.Sprintf("earlier: %d %s from history above · now below",
+		len(evs), plural(len(evs), "message", "messages")), false))
 }
 
 // applyPublish creates or updates the row of an outgoing message.

@@ -5,42 +5,52 @@ import "github.com/charmbracelet/bubbles/key"
 // keyMap is every key the application owns. Typing keys that are not here
 // go to the focused text field.
 type keyMap struct {
-	Send      key.Binding
-	Newline   key.Binding
-	NextFocus key.Binding
-	PrevFocus key.Binding
-	CycleQoS  key.Binding
-	Retain    key.Binding
-	PageUp    key.Binding
-	PageDown  key.Binding
-	Up        key.Binding
-	Down      key.Binding
-	Top       key.Binding
-	Bottom    key.Binding
-	Mouse     key.Binding
-	Help      key.Binding
-	ListHelp  key.Binding
-	Quit      key.Binding
+	Send        key.Binding
+	Newline     key.Binding
+	NextFocus   key.Binding
+	PrevFocus   key.Binding
+	CycleQoS    key.Binding
+	Retain      key.Binding
+	PageUp      key.Binding
+	PageDown    key.Binding
+	Up          key.Binding
+	Down        key.Binding
+	Top         key.Binding
+	Bottom      key.Binding
+	Mouse       key.Binding
+	Help        key.Binding
+	ListHelp    key.Binding
+	Quit        key.Binding
+	RecallPrev  key.Binding
+	RecallNext  key.Binding
+	Filter      key.Binding
+	ClearFilter key.Binding
+	ApplyFilter key.Binding
 }
 
 func defaultKeyMap() keyMap {
 	return keyMap{
-		Send:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
-		Newline:   key.NewBinding(key.WithKeys("alt+enter", "ctrl+j"), key.WithHelp("alt+enter", "new line")),
-		NextFocus: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		PrevFocus: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
-		CycleQoS:  key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "QoS 0/1/2")),
-		Retain:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "retain on/off")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "older")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "newer")),
-		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "oldest")),
-		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "newest, follow")),
-		Mouse:     key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "mouse capture on/off")),
-		Help:      key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
-		ListHelp:  key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help (in the list)")),
-		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Send:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
+		Newline:     key.NewBinding(key.WithKeys("alt+enter", "ctrl+j"), key.WithHelp("alt+enter", "new line")),
+		NextFocus:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		PrevFocus:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		CycleQoS:    key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "QoS 0/1/2")),
+		Retain:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "retain on/off")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "older")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "newer")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "oldest")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "newest, follow")),
+		Mouse:       key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "mouse capture on/off")),
+		Help:        key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
+		ListHelp:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help (in the list)")),
+		Quit:        key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		RecallPrev:  key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "earlier sent texts/topics (in a field)")),
+		RecallNext:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "later sent text/topic")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the list (in the list)")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear the filter")),
+		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the filter")),
 	}
 }
 
@@ -55,6 +65,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Send, k.Newline, k.CycleQoS, k.Retain},
 		{k.NextFocus, k.PrevFocus, k.PageUp, k.PageDown},
 		{k.Up, k.Down, k.Top, k.Bottom},
+		{k.RecallPrev, k.Filter, k.ClearFilter},
 		{k.Mouse, k.Help, k.ListHelp, k.Quit},
 	}
 }

@@ -11,21 +11,26 @@ const (
 )
 
 // messageList is the scrolling list of messages and timeline rows: a window
-// capped by count and bytes, newest at the bottom. It renders only the rows
-// that are visible, from per-entry caches, so its cost does not grow with
-// the number of entries held.
+// capped by count and bytes, newest at the bottom, optionally narrowed by a
+// live filter. It renders only the rows that are visible, from per-entry
+// caches, so its cost does not grow with the number of entries held.
 type messageList struct {
 	items    []*entry // items[start:] are held, oldest first
 	start    int
+	firstSeq uint64 // seq of items[start]
+	nextSeq  uint64
 	bytes    int
 	maxCount int
 	maxBytes int
 
 	outgoing map[uint64]*entry // outgoing entries by outbox id, for state updates
 
+	filter  *listFilter
+	matches []uint64 // with a filter: seqs of the matching entries, ascending
+
 	width, height int
-	offset        int // entries hidden below the view; 0 follows new messages
-	newBelow      int // entries that arrived while scrolled up
+	offset        int // visible entries hidden below the view; 0 follows new messages
+	newBelow      int // visible entries that arrived while scrolled up
 	evicted       uint64
 }
 
@@ -44,6 +49,22 @@ func (l *messageList) Len() int { return len(l.items) - l.start }
 
 func (l *messageList) at(i int) *entry { return l.items[l.start+i] }
 
+// visibleLen is the number of entries the view can show: all, or the matches.
+func (l *messageList) visibleLen() int {
+	if l.filter != nil {
+		return len(l.matches)
+	}
+	return l.Len()
+}
+
+// visibleAt is the i-th entry the view can show.
+func (l *messageList) visibleAt(i int) *entry {
+	if l.filter != nil {
+		return l.at(int(l.matches[i] - l.firstSeq))
+	}
+	return l.at(i)
+}
+
 func (l *messageList) setSize(w, h int) {
 	l.width, l.height = max(w, 1), max(h, 0)
 	l.clampOffset()
@@ -51,12 +72,21 @@ func (l *messageList) setSize(w, h int) {
 
 // push adds an entry at the bottom and evicts the oldest over the caps.
 func (l *messageList) push(e *entry) {
+	e.seq = l.nextSeq
+	l.nextSeq++
 	l.items = append(l.items, e)
 	l.bytes += e.cost()
 	if e.kind == entryOut {
 		l.outgoing[e.outID] = e
 	}
-	if l.offset > 0 {
+	visible := true
+	if l.filter != nil {
+		visible = l.filter.match(e)
+		if visible {
+			l.matches = append(l.matches, e.seq)
+		}
+	}
+	if visible && l.offset > 0 {
 		l.offset++
 		l.newBelow++
 	}
@@ -68,16 +98,20 @@ func (l *messageList) push(e *entry) {
 func (l *messageList) evict() {
 	hardCount, hardBytes := l.maxCount+l.maxCount/10, l.maxBytes+l.maxBytes/10
 	for l.Len() > 0 && (l.Len() > l.maxCount || l.bytes > l.maxBytes) {
-		if l.offset > 0 && l.topVisible() <= 0 && l.Len() <= hardCount && l.bytes <= hardBytes {
+		if l.offset > 0 && l.firstInView() && l.Len() <= hardCount && l.bytes <= hardBytes {
 			break
 		}
 		e := l.at(0)
 		l.items[l.start] = nil
 		l.start++
+		l.firstSeq++
 		l.bytes -= e.cost()
 		l.evicted++
 		if e.kind == entryOut {
 			delete(l.outgoing, e.outID)
+		}
+		if len(l.matches) > 0 && l.matches[0] < l.firstSeq {
+			l.matches = l.matches[1:]
 		}
 	}
 	l.clampOffset()
@@ -90,10 +124,22 @@ func (l *messageList) evict() {
 	}
 }
 
-// topVisible is the index of the first entry in view.
-func (l *messageList) topVisible() int { return l.Len() - l.offset - l.height }
+// firstInView reports whether the oldest held entry is on screen.
+func (l *messageList) firstInView() bool {
+	top := l.topVisible()
+	if top > 0 {
+		return false
+	}
+	if l.filter == nil {
+		return true
+	}
+	return len(l.matches) > 0 && l.matches[0] == l.firstSeq
+}
 
-func (l *messageList) maxOffset() int { return max(l.Len()-l.height, 0) }
+// topVisible is the index (among visible entries) of the first one in view.
+func (l *messageList) topVisible() int { return l.visibleLen() - l.offset - l.height }
+
+func (l *messageList) maxOffset() int { return max(l.visibleLen()-l.height, 0) }
 
 func (l *messageList) clampOffset() {
 	l.offset = min(max(l.offset, 0), l.maxOffset())
@@ -119,19 +165,33 @@ func (l *messageList) forEach(f func(*entry)) {
 	}
 }
 
+// setFilter narrows the list to what f matches (nil shows everything) and
+// returns to the bottom.
+func (l *messageList) setFilter(f *listFilter) {
+	l.filter, l.matches = f, nil
+	if f != nil {
+		l.forEach(func(e *entry) {
+			if f.match(e) {
+				l.matches = append(l.matches, e.seq)
+			}
+		})
+	}
+	l.scrollToBottom()
+}
+
 // View renders the visible rows, padded to the list's height.
 func (l *messageList) View(s *Styles) string {
 	if l.height == 0 {
 		return ""
 	}
-	end := l.Len() - l.offset
+	end := l.visibleLen() - l.offset
 	begin := max(end-l.height, 0)
 	rows := make([]string, 0, l.height)
-	for i := len(rows); i < l.height-(end-begin); i++ {
+	for range l.height - (end - begin) {
 		rows = append(rows, "")
 	}
 	for i := begin; i < end; i++ {
-		rows = append(rows, l.at(i).row(l.width, s))
+		rows = append(rows, l.visibleAt(i).row(l.width, s))
 	}
 	return strings.Join(rows, "\n")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -25,6 +26,12 @@ type Conn interface {
 	Publish(mqttconn.Message) (uint64, error)
 }
 
+// HistoryStatus is what the screen shows of the history writer.
+type HistoryStatus interface {
+	NotWritten() uint64 // records that could not be written
+	Err() error         // why writing stopped, or nil
+}
+
 // Options configure the screen.
 type Options struct {
 	Broker        string // the broker's address as shown
@@ -36,6 +43,15 @@ type Options struct {
 	MaxMessages   int    // cap of the in-memory window by count (default 50,000)
 	MaxBytes      int    // cap of the in-memory window by bytes (default 64 MiB)
 	Mouse         bool   // mouse capture is on at start
+
+	History HistoryStatus    // the history writer, or nil when history is off
+	Earlier []mqttconn.Event // messages from the history, shown above an "earlier" divider
+	// RecallTopics and RecallTexts are what was sent before, most recent
+	// first: Up and Down in the topic and text fields walk through them.
+	RecallTopics, RecallTexts []string
+	// OnSent, when set, is called (off the UI goroutine) with every topic and
+	// text handed to the connection, to keep them for recall.
+	OnSent func(topic, text string) error
 }
 
 // focus is the part of the screen that gets typing and arrow keys.
@@ -62,6 +78,12 @@ type Model struct {
 	height   int
 	fullHelp bool
 	mouse    bool
+
+	history   HistoryStatus
+	onSent    func(topic, text string) error
+	filtering bool            // the filter input has the keys
+	filterIn  textinput.Model // what is typed after '/'
+	filterErr string
 }
 
 // New returns the screen for a connection.
@@ -75,6 +97,9 @@ func New(conn Conn, opts Options) Model {
 		list:     newMessageList(opts.MaxMessages, opts.MaxBytes),
 		composer: newComposer(opts.Topic, opts.QoS, keys),
 		mouse:    opts.Mouse,
+		history:  opts.History,
+		onSent:   opts.OnSent,
+		filterIn: newFilterInput(),
 		status: status{
 			broker:   opts.Broker,
 			extra:    opts.Extra,
@@ -83,12 +108,14 @@ func New(conn Conn, opts Options) Model {
 			mouse:    opts.Mouse,
 		},
 	}
+	m.composer.recall = newRecall(opts.RecallTopics, opts.RecallTexts)
+	m.addEarlier(opts.Earlier)
 	m.setSize(80, 24)
 	return m
 }
 
 // Init starts reading connection events.
-func (m Model) Init() tea.Cmd { return waitForEvents(m.conn) }
+func (m Model) Init() tea.Cmd { return waitForEvents(m.conn, m.history) }
 
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -98,12 +125,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case eventsMsg:
 		m.applyEvents(msg)
-		return m, waitForEvents(m.conn)
+		return m, waitForEvents(m.conn, m.history)
 	case publishResultMsg:
 		if msg.err != nil {
 			m.composer.err = msg.err.Error()
-		} else {
-			m.composer.sent(msg.payload)
+			return m, nil
+		}
+		m.composer.sent(msg.topic, msg.payload)
+		return m, m.keepForRecall(msg.topic, msg.payload)
+	case recallSavedMsg:
+		if msg.err != nil {
+			m.status.warning = "recall not saved: " + msg.err.Error()
 		}
 		return m, nil
 	case tea.MouseMsg:
@@ -131,6 +163,9 @@ func (m Model) handleMouse(msg tea.MouseMsg) Model {
 
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
+	if m.filtering && !key.Matches(msg, k.Quit) {
+		return m.handleFilterKey(msg)
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
@@ -163,9 +198,18 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Send) && m.focus != focusList:
 		return m, m.send()
+	case m.focus != focusList && key.Matches(msg, k.RecallPrev) && m.composer.recallStep(m.focus, +1):
+		return m, nil
+	case m.focus != focusList && key.Matches(msg, k.RecallNext) && m.composer.recallStep(m.focus, -1):
+		return m, nil
 	}
 	if m.focus == focusList {
 		switch {
+		case key.Matches(msg, k.Filter):
+			return m, m.openFilter()
+		case key.Matches(msg, k.ClearFilter):
+			m.applyFilter("")
+			m.filterIn.SetValue("")
 		case key.Matches(msg, k.Up):
 			m.list.scroll(1)
 		case key.Matches(msg, k.Down):
@@ -238,6 +282,12 @@ func (m Model) listTitle() string {
 		text += fmt.Sprintf(", %d older ones let go", m.list.evicted)
 	}
 	text += ")"
+	if m.filtering || m.list.filter != nil {
+		text += fmt.Sprintf(" · filter /%s · %d of %d", m.filterIn.View(), m.list.visibleLen(), m.list.Len())
+		if m.filterErr != "" {
+			text += " · " + m.filterErr
+		}
+	}
 	if !m.list.atBottom() {
 		text += fmt.Sprintf(" · scrolled up · ↓ %d new below (end to follow)", m.list.newBelow)
 	}

@@ -41,6 +41,9 @@ type status struct {
 	dropped  uint64 // messages the display queue could not take
 	mouse    bool
 	width    int
+
+	notWritten uint64 // history records not written
+	warning    string // a problem that does not stop the chat (history, recall)
 }
 
 // apply updates the bar from one connection event.
@@ -102,14 +105,20 @@ func (s *status) View(st *Styles) string {
 	if s.extra != "" {
 		line1 = append(line1, st.StatusBar.Render(" · "+s.extra))
 	}
-	line2 := []string{
-		st.StatusKey.Render(fmt.Sprintf(" received: %d", s.received)),
-		st.StatusBar.Render(" · id " + s.clientID),
-		st.StatusBar.Render(" · subscribed: " + strings.Join(subs, ", ")),
-	}
+	// Counters and warnings first: they must survive a narrow terminal.
+	line2 := []string{st.StatusKey.Render(fmt.Sprintf(" received: %d", s.received))}
 	if s.dropped > 0 {
-		line2 = append([]string{line2[0], st.StatusWarn.Render(fmt.Sprintf(" · not shown (display too slow): %d", s.dropped))}, line2[1:]...)
+		line2 = append(line2, st.StatusWarn.Render(fmt.Sprintf(" · not shown (display too slow): %d", s.dropped)))
 	}
+	if s.notWritten > 0 {
+		line2 = append(line2, st.StatusWarn.Render(fmt.Sprintf(" · history: %d not written", s.notWritten)))
+	}
+	if s.warning != "" {
+		line2 = append(line2, st.StatusWarn.Render(" · "+s.warning))
+	}
+	line2 = append(line2,
+		st.StatusBar.Render(" · id "+s.clientID),
+		st.StatusBar.Render(" · subscribed: "+strings.Join(subs, ", ")))
 	if !s.mouse {
 		line2 = append(line2, st.StatusBar.Render(" · mouse off"))
 	}

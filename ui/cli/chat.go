@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"mqttchat/history"
+	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/topic"
+	"mqttchat/ui"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// chat connects and runs the screen until the user quits.
+func chat(s settings, stdin *os.File, stdout io.Writer) error {
+	logFile, logPath, err := history.OpenLog()
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	logger := log.New(logFile, "", log.LstdFlags|log.Lmicroseconds)
+	paho.ERROR = log.New(logFile, "[paho error] ", log.LstdFlags)
+	paho.CRITICAL = log.New(logFile, "[paho critical] ", log.LstdFlags)
+	paho.WARN = log.New(logFile, "[paho warn] ", log.LstdFlags)
+	logger.Printf("mqttchat %s starting", version())
+
+	var extra string
+	if !s.named {
+		b, addr, err := builtinBroker(slog.New(slog.NewTextHandler(logFile, nil)))
+		if err != nil {
+			return err
+		}
+		s.server, s.display = "tcp://"+addr, addr
+		if b != nil {
+			defer b.Close()
+			extra = "built-in broker · mqtt://" + b.TCPAddr() + " · " + b.WebSocketURL()
+			logger.Printf("built-in broker on %s and %s", b.TCPAddr(), b.WebSocketURL())
+		}
+	}
+
+	rec := openHistory(s, logger)
+	defer func() {
+		if err := rec.close(); err != nil {
+			logger.Printf("history close: %v", err)
+		}
+	}()
+
+	conn, err := mqttconn.New(mqttconn.Config{
+		Server:        s.server,
+		ClientID:      s.clientID,
+		Username:      s.username,
+		Password:      s.password,
+		Subscriptions: s.subscriptions,
+		Sink:          rec.sink(),
+	})
+	if err != nil {
+		return err
+	}
+	conn.Start()
+	defer conn.Close()
+
+	// Ask the terminal for its background once, before the program reads input.
+	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
+	model := ui.New(conn, ui.Options{
+		Broker:        s.display,
+		Extra:         extra,
+		ClientID:      conn.ClientID(),
+		Subscriptions: s.subscriptions,
+		Topic:         firstTopicName(s.subscriptions),
+		QoS:           s.qos,
+		MaxMessages:   s.maxMessages,
+		Mouse:         s.mouse,
+		History:       rec.status(),
+		Earlier:       rec.earlier,
+		RecallTopics:  rec.recall.Topics,
+		RecallTexts:   rec.recall.Texts,
+		OnSent:        rec.keep,
+	})
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(stdin), tea.WithOutput(stdout)}
+	if s.mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(model, opts...)
+	// A dropped SSH session (SIGHUP) or a kill (SIGTERM) ends the program
+	// through its normal path, so the history is flushed and synced.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if sig, ok := <-sigs; ok {
+			logger.Printf("%v: quitting", sig)
+			p.Quit()
+		}
+	}()
+	if _, err := p.Run(); err != nil {
+		return fmt.Errorf("screen: %w (log: %s)", err, logPath)
+	}
+	logger.Printf("quit")
+	return nil
+}
+
+// firstTopicName is the first subscribed filter without wildcards, the
+// composer's starting topic.
+func firstTopicName(subs []mqttconn.Subscription) string {
+	for _, s := range subs {
+		if !topic.HasWildcard(s.Filter) && !strings.HasPrefix(s.Filter, "$") {
+			return s.Filter
+		}
+	}
+	return ""
+}

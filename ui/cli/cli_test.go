@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"mqttchat/history"
+	"mqttchat/mqttconn"
+)
+
+func TestParseSize(t *testing.T) {
+	good := map[string]int64{"1GiB": 1 << 30, "500MiB": 500 << 20, "4096": 4096, "1.5KiB": 1536, "2GB": 2e9, "0": 0, "10 MiB": 10 << 20}
+	for in, want := range good {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "lots", "-1GiB", "1XB"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) accepted", in)
+		}
+	}
+}
+
+func TestParseAgeAndTime(t *testing.T) {
+	good := map[string]time.Duration{"30d": 30 * 24 * time.Hour, "12h": 12 * time.Hour, "0": 0, "1.5d": 36 * time.Hour, "90m": 90 * time.Minute}
+	for in, want := range good {
+		if got, err := parseAge(in); err != nil || got != want {
+			t.Errorf("parseAge(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "-1h", "3w"} {
+		if _, err := parseAge(in); err == nil {
+			t.Errorf("parseAge(%q) accepted", in)
+		}
+	}
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.Local)
+	times := map[string]time.Time{
+		"1h":                   now.Add(-time.Hour),
+		"2026-11-25":           time.Date(2026, 11, 25, 0, 0, 0, 0, time.Local),
+		"2026-11-25T09:30":     time.Date(2026, 11, 25, 9, 30, 0, 0, time.Local),
+		"2026-11-25 09:30:15":  time.Date(2026, 11, 25, 9, 30, 15, 0, time.Local),
+		"2026-11-25T09:30:00Z": time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC),
+	}
+	for in, want := range times {
+		if got, err := parseTime(in, now); err != nil || !got.Equal(want) {
+			t.Errorf("parseTime(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := parseTime("yesterday", now); err == nil {
+		t.Error("parseTime(yesterday) accepted")
+	}
+}
+
+// seedHistory writes a few records for two brokers into a fresh state dir.
+func seedHistory(t *testing.T) time.Time {
+	t.Helper()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	base := time.Now().Add(-3 * time.Hour).Truncate(time.Second)
+	write := func(server string, evs ...mqttconn.Event) {
+		dir, err := history.BrokerDir(server)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := history.OpenWriter(dir, history.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			w.Record(ev)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msg := func(topic, payload string, at time.Duration) mqttconn.Event {
+		return mqttconn.Event{Kind: mqttconn.KindMessage, Time: base.Add(at),
+			Message: mqttconn.Message{Topic: topic, Payload: []byte(payload), Time: base.Add(at)}}
+	}
+	write("tcp://a:1883", msg("sensors/temp", "21", 0), msg("chat", "hi\x1b[2J", 2*time.Hour), msg("sensors/bin", "\xff\x00", 150*time.Minute))
+	write("tcp://b:1883", msg("sensors/temp", "from b", time.Hour))
+	return base
+}
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Run(args, os.Stdin, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHistoryCommand(t *testing.T) {
+	seedHistory(t)
+	code, out, errOut := runCLI(t, "history")
+	if code != 0 || errOut != "" {
+		t.Fatalf("history: %d %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[1], "from b") {
+		t.Fatalf("every broker, merged by time:\n%s", out)
+	}
+	if strings.Contains(out, "\x1b") || !strings.Contains(out, `hi␛[2J`) || !strings.Contains(out, `\xff␀`) {
+		t.Fatalf("text output is not terminal-safe:\n%q", out)
+	}
+
+	_, out, _ = runCLI(t, "history", "-h", "a", "-t", "sensors/#", "--format", "json")
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"topic":"sensors/temp"`) || !strings.Contains(lines[1], `"payload_b64":"/wA="`) {
+		t.Fatalf("one broker, one filter, json:\n%s", out)
+	}
+
+	_, out, _ = runCLI(t, "history", "-L", "mqtt://a:1883", "--since", "90m")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.Contains(out, "chat") {
+		t.Fatalf("--since 90m:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "history", "--until", "100m")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || strings.Contains(out, "chat") {
+		t.Fatalf("--until 100m:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "history", "-p", "9999")
+	if out != "" {
+		t.Fatalf("a broker with no history printed %q", out)
+	}
+}
+
+func TestHistoryCommandBadInput(t *testing.T) {
+	seedHistory(t)
+	cases := map[string][]string{
+		`--format: "xml" is not json or text`: {"history", "--format", "xml"},
+		`--since: "soon" is not a time`:       {"history", "--since", "soon"},
+		`--topic: "a/#/b"`:                    {"history", "-t", "a/#/b"},
+		"--url: cannot be combined":           {"history", "-L", "mqtt://x", "-p", "1"},
+		"--port: 0 is out of range":           {"history", "-p", "0"},
+		`unexpected argument "x"`:             {"history", "x"},
+	}
+	for want, args := range cases {
+		code, out, errOut := runCLI(t, args...)
+		if code != 2 || out != "" || !strings.HasPrefix(errOut, "mqttchat: ") || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: status %d, stderr %q; want 2 and %q", args, code, errOut, want)
+		}
+	}
+}
+
+func TestBadHistoryFlags(t *testing.T) {
+	cases := map[string][]string{
+		`--history-size: "big" is not a size`:    {"--history-size", "big"},
+		`--history-age: "forever" is not a dura`: {"--history-age", "forever"},
+		"--history-replay: must be 0 or more":    {"--history-replay", "-1"},
+	}
+	for want, args := range cases {
+		code, _, errOut := runCLI(t, args...)
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("%v: status %d, stderr %q; want 2 and %q", args, code, errOut, want)
+		}
+	}
+}
+
+func TestCorruptHistoryIsReportedNotFatal(t *testing.T) {
+	seedHistory(t)
+	dir, _ := history.BrokerDir("tcp://a:1883")
+	entries, _ := os.ReadDir(dir)
+	path := dir + "/" + entries[0].Name()
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, append([]byte("garbage\n"), data...), 0o600)
+	code, out, errOut := runCLI(t, "history", "-h", "a")
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(errOut, "skipped 1 corrupt line") {
+		t.Fatalf("status %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

@@ -1,0 +1,229 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"mqttchat/history"
+	"mqttchat/mqttconn/brokerurl"
+	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/sanitize"
+)
+
+// historyQuery is what `mqttchat history` was asked for.
+type historyQuery struct {
+	dirs         []string
+	filters      []string
+	since, until time.Time
+	json         bool
+}
+
+func newHistoryCommand() *cobra.Command {
+	var (
+		help                    bool
+		filters                 []string
+		since, until, url, host string
+		format                  string
+		port                    int
+	)
+	cmd := &cobra.Command{
+		Use:   "history [flags]",
+		Short: "Print the recorded messages and exit",
+		Long: "Prints the message log, merged by time, and exits; it works while another mqttchat writes.\n" +
+			"Without a broker (-L or -h/-p) it prints every broker's log.",
+		Args:          noArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			q, err := resolveHistoryQuery(cmd, filters, since, until, url, host, port, format)
+			if err != nil {
+				return err
+			}
+			return printHistory(cmd.OutOrStdout(), cmd.ErrOrStderr(), q)
+		},
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.BoolVar(&help, "help", false, "show this help")
+	fl.StringArrayVarP(&filters, "topic", "t", nil, "only messages on topics matching this filter; repeat for more")
+	fl.StringVar(&since, "since", "", "only from this time on: an age (1h, 2d) or a date (2026-11-26, 2026-11-26T09:30)")
+	fl.StringVar(&until, "until", "", "only up to this time (same forms as --since)")
+	fl.StringVarP(&url, "url", "L", "", "the broker: mqtt://host[:port]")
+	fl.StringVarP(&host, "host", "h", "localhost", "the broker's host")
+	fl.IntVarP(&port, "port", "p", 1883, "the broker's port")
+	fl.StringVar(&format, "format", "text", "json (the stored lines, for jq) or text (one readable line each)")
+	return cmd
+}
+
+func resolveHistoryQuery(cmd *cobra.Command, filters []string, since, until, url, host string, port int, format string) (historyQuery, error) {
+	changed := cmd.Flags().Changed
+	q := historyQuery{filters: filters}
+	switch format {
+	case "json":
+		q.json = true
+	case "text":
+	default:
+		return q, usagef("--format: %q is not json or text", format)
+	}
+	for _, f := range filters {
+		if err := topic.ValidateFilter(f); err != nil {
+			return q, usagef("--topic: %q: %v", f, err)
+		}
+	}
+	now := time.Now()
+	var err error
+	if since != "" {
+		if q.since, err = parseTime(since, now); err != nil {
+			return q, usagef("--since: %v", err)
+		}
+	}
+	if until != "" {
+		if q.until, err = parseTime(until, now); err != nil {
+			return q, usagef("--until: %v", err)
+		}
+	}
+	var server string
+	switch {
+	case changed("url") && (changed("host") || changed("port")):
+		return q, usagef("--url: cannot be combined with -h/--host or -p/--port")
+	case changed("url"):
+		u, err := brokerurl.Parse(url)
+		if err != nil {
+			return q, usagef("--url: %v", err)
+		}
+		server = brokerurl.Server(u.Scheme, u.Host, u.Port)
+	case changed("host") || changed("port"):
+		if port < 1 || port > 65535 {
+			return q, usagef("--port: %d is out of range (1-65535)", port)
+		}
+		server = brokerurl.Server("tcp", host, port)
+	}
+	if server != "" {
+		dir, err := history.BrokerDir(server)
+		if err != nil {
+			return q, err
+		}
+		q.dirs = []string{dir}
+	} else if q.dirs, err = history.AllBrokerDirs(); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// keep reports whether a record passes the query.
+func (q historyQuery) keep(r history.Record) bool {
+	if !q.since.IsZero() && r.Time.Before(q.since) {
+		return false
+	}
+	if !q.until.IsZero() && r.Time.After(q.until) {
+		return false
+	}
+	if len(q.filters) == 0 {
+		return true
+	}
+	if r.Dir == history.DirEvent || (r.Dir == history.DirOut && !r.HasPayload) {
+		return false
+	}
+	for _, f := range q.filters {
+		if topic.Match(f, r.Topic) {
+			return true
+		}
+	}
+	return false
+}
+
+// printHistory writes the records that pass, merged by time.
+func printHistory(stdout, stderr io.Writer, q historyQuery) error {
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	var line []byte
+	var werr error
+	st, err := history.Scan(q.dirs, func(r history.Record) bool {
+		if !q.keep(r) {
+			return true
+		}
+		if q.json {
+			line = r.AppendJSON(line[:0])
+		} else {
+			line = append(appendTextRecord(line[:0], r), '\n')
+		}
+		_, werr = out.Write(line)
+		return werr == nil
+	})
+	if ferr := out.Flush(); werr == nil {
+		werr = ferr
+	}
+	if st.Corrupt > 0 {
+		fmt.Fprintf(stderr, "mqttchat: history: skipped %d corrupt lines\n", st.Corrupt)
+	}
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if werr != nil && !isBrokenPipe(werr) {
+		return fmt.Errorf("history: %w", werr)
+	}
+	return nil
+}
+
+// appendTextRecord formats one record as a readable, terminal-safe line.
+func appendTextRecord(b []byte, r history.Record) []byte {
+	b = r.Time.Local().AppendFormat(b, "2006-01-02 15:04:05.000 ")
+	switch {
+	case r.Dir == history.DirEvent:
+		b = append(b, "── "...)
+		b = append(b, r.Event...)
+		if r.Topic != "" {
+			b = append(b, ' ')
+			b = append(b, sanitize.String(r.Topic)...)
+		}
+		if r.Text != "" {
+			b = append(b, ": "...)
+			b = append(b, sanitize.String(r.Text)...)
+		}
+		return b
+	case r.Dir == history.DirOut && !r.HasPayload:
+		b = append(b, "▶ message "...)
+		b = strconv.AppendUint(b, r.ID, 10)
+		b = append(b, ": "...)
+		b = append(b, r.State...)
+		if r.Text != "" {
+			b = append(b, " ("+sanitize.String(r.Text)+")"...)
+		}
+		return b
+	case r.Dir == history.DirOut:
+		b = append(b, "▶ you → "...)
+	default:
+		b = append(b, "◀ "...)
+	}
+	b = append(b, sanitize.String(r.Topic)...)
+	var flags []string
+	if r.QoS > 0 {
+		flags = append(flags, "q"+strconv.Itoa(int(r.QoS)))
+	}
+	if r.Retain {
+		flags = append(flags, "[retained]")
+	}
+	if r.Dup {
+		flags = append(flags, "[dup]")
+	}
+	if len(flags) > 0 {
+		b = append(b, ' ')
+		b = append(b, strings.Join(flags, " ")...)
+	}
+	b = append(b, ' ')
+	b = append(b, sanitize.Bytes(r.Payload)...)
+	if r.Dir == history.DirOut {
+		b = append(b, " ("+r.State+")"...)
+	}
+	return b
+}
+
+// isBrokenPipe reports a reader that went away (| head): not an error.
+func isBrokenPipe(err error) bool { return errors.Is(err, syscall.EPIPE) }

@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+
+	"mqttchat/mqttconn/topic"
+)
+
+// listFilter narrows the list to messages whose topic matches an MQTT filter
+// and/or whose payload holds a text.
+type listFilter struct {
+	topicFilter string
+	text        []byte
+}
+
+// parseFilter reads what was typed after '/': a first word holding '/', '+'
+// or '#' is a topic filter (wildcards as in MQTT); the rest is text to find
+// in the payload (case-sensitive). An empty input is no filter.
+func parseFilter(input string) (*listFilter, error) {
+	input = strings.TrimSpace(input)
+	if input == "" {
+		return nil, nil
+	}
+	f := &listFilter{}
+	first, rest, _ := strings.Cut(input, " ")
+	if strings.ContainsAny(first, "/+#") {
+		if err := topic.ValidateFilter(first); err != nil {
+			return nil, err
+		}
+		f.topicFilter = first
+		input = strings.TrimSpace(rest)
+	}
+	f.text = []byte(input)
+	return f, nil
+}
+
+// match reports whether the entry passes. Timeline rows never do.
+func (f *listFilter) match(e *entry) bool {
+	if e.kind == entryEvent {
+		return false
+	}
+	if f.topicFilter != "" && !topic.Match(f.topicFilter, e.topic) {
+		return false
+	}
+	return len(f.text) == 0 || bytes.Contains(e.payload, f.text)
+}

@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"mqttchat/mqttconn"
+)
+
+func TestLiveFilter(t *testing.T) {
+	m, _ := newTestModel(100, 24)
+	m = step(m, batch(
+		mqttconn.Event{Kind: mqttconn.KindConnected, Time: t0},
+		msgEvent("sensors/kitchen/temp", "21.5", 0),
+		msgEvent("sensors/hall/temp", "19.0", time.Second),
+		msgEvent("sensors/kitchen/hum", "40", 2*time.Second),
+		msgEvent("chat/room", "temp is fine", 3*time.Second),
+	))
+	m = step(m, keyMsg(tea.KeyShiftTab)) // to the list
+	m = step(m, runes("/"))
+	if !m.filtering {
+		t.Fatal("/ in the list did not open the filter")
+	}
+	for _, r := range "sensors/+/temp" {
+		m = step(m, runes(string(r)))
+	}
+	s := plain(m)
+	if !strings.Contains(s, "2 of 5") || strings.Contains(s, "kitchen/hum") || strings.Contains(s, "chat/room temp") {
+		t.Fatalf("topic filter:\n%s", s)
+	}
+	// A text after the topic filter narrows further, live.
+	for _, r := range " 19" {
+		m = step(m, runes(string(r)))
+	}
+	if s := plain(m); !strings.Contains(s, "1 of 5") || !strings.Contains(s, "hall/temp 19.0") {
+		t.Fatalf("topic and text filter:\n%s", s)
+	}
+	// Enter keeps the filter; new matching messages appear, others do not.
+	m = step(m, keyMsg(tea.KeyEnter))
+	m = step(m, batch(msgEvent("sensors/attic/temp", "19.5", time.Minute), msgEvent("other", "19", time.Minute)))
+	if s := plain(m); !strings.Contains(s, "2 of 7") || !strings.Contains(s, "attic/temp") || strings.Contains(s, "◀ other") {
+		t.Fatalf("after new messages:\n%s", s)
+	}
+	// Esc clears it.
+	m = step(m, keyMsg(tea.KeyEsc))
+	if s := plain(m); strings.Contains(s, "of 7") || !strings.Contains(s, "◀ other") {
+		t.Fatalf("after esc:\n%s", s)
+	}
+	// Text alone; a bad topic filter says why and keeps the list as it was.
+	m = step(m, runes("/"))
+	for _, r := range "a/#/b" {
+		m = step(m, runes(string(r)))
+	}
+	if s := plain(m); !strings.Contains(s, "must be the last level") {
+		t.Fatalf("bad filter not explained:\n%s", s)
+	}
+	m = step(m, keyMsg(tea.KeyEsc))
+	m = step(m, runes("/"))
+	m = step(m, runes("fine"))
+	if s := plain(m); !strings.Contains(s, "1 of 7") || !strings.Contains(s, "temp is fine") {
+		t.Fatalf("text filter:\n%s", s)
+	}
+	// While filtering, keys type into the filter, not the composer; ctrl+c still quits.
+	if m.composer.text.Value() != "" {
+		t.Fatal("filter keys reached the composer")
+	}
+	if _, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
+		t.Fatal("ctrl+c while filtering does not quit")
+	}
+}
+
+func TestFilterOver50000IsIndexedNotRescanned(t *testing.T) {
+	l := newMessageList(50000, 1<<30)
+	l.setSize(100, 20)
+	for i := range 60000 {
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: fmt.Sprintf("s/%d", i%10), Payload: []byte(fmt.Sprint(i))}))
+	}
+	f, _ := parseFilter("s/3")
+	l.setFilter(f)
+	if l.visibleLen() != 5000 {
+		t.Fatalf("%d matches, want 5000", l.visibleLen())
+	}
+	// Eviction keeps the matches in step with the window.
+	for i := range 1000 {
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "s/3", Payload: []byte(fmt.Sprint("new", i))}))
+	}
+	if l.visibleLen() != 5900 || l.visibleAt(0).seq < l.firstSeq {
+		t.Fatalf("%d matches after eviction; first seq %d < %d", l.visibleLen(), l.visibleAt(0).seq, l.firstSeq)
+	}
+	if got := string(l.visibleAt(l.visibleLen() - 1).payload); got != "new999" {
+		t.Fatalf("last match %q", got)
+	}
+}
+
+func TestRecallWalksSentTextsAndTopics(t *testing.T) {
+	c := newFakeConn()
+	var saved []string
+	m := New(c, Options{Topic: "t/now", RecallTexts: []string{"older text"}, RecallTopics: []string{"t/old"},
+		OnSent: func(topic, text string) error { saved = append(saved, topic+"="+text); return nil }})
+	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = typeText(m, "newest")
+	m, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	m, cmd = stepCmd(m, cmd())
+	if cmd == nil {
+		t.Fatal("no save command after sending")
+	}
+	m = step(m, cmd())
+	if len(saved) != 1 || saved[0] != "t/now=newest" {
+		t.Fatalf("saved %v", saved)
+	}
+	m = typeText(m, "draft")
+	m = step(m, keyMsg(tea.KeyUp))
+	if v := m.composer.text.Value(); v != "newest" {
+		t.Fatalf("first up: %q", v)
+	}
+	m = step(m, keyMsg(tea.KeyUp))
+	if v := m.composer.text.Value(); v != "older text" {
+		t.Fatalf("second up: %q", v)
+	}
+	m = step(m, keyMsg(tea.KeyUp)) // at the end: stays
+	m = step(m, keyMsg(tea.KeyDown))
+	m = step(m, keyMsg(tea.KeyDown))
+	if v := m.composer.text.Value(); v != "draft" {
+		t.Fatalf("back down to the draft: %q", v)
+	}
+	// In the topic field, Up walks topics.
+	m = step(m, keyMsg(tea.KeyTab))
+	m = step(m, keyMsg(tea.KeyUp))
+	if v := m.composer.topic.Value(); v != "t/now" {
+		t.Fatalf("topic up: %q", v)
+	}
+	m = step(m, keyMsg(tea.KeyUp))
+	if v := m.composer.topic.Value(); v != "t/old" {
+		t.Fatalf("topic up twice: %q", v)
+	}
+	if !m.list.atBottom() {
+		t.Fatal("recall scrolled the list")
+	}
+}
+
+func TestRecallKeepsArrowsInsideMultilineText(t *testing.T) {
+	m := New(newFakeConn(), Options{Topic: "t", RecallTexts: []string{"old"}})
+	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = typeText(m, "line1")
+	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlJ})
+	m = typeText(m, "line2")
+	m = step(m, keyMsg(tea.KeyUp)) // moves to line 1, does not recall
+	if v := m.composer.text.Value(); v != "line1\nline2" {
+		t.Fatalf("up on line 2 recalled: %q", v)
+	}
+	m = step(m, keyMsg(tea.KeyUp)) // now on the first line: recalls
+	if v := m.composer.text.Value(); v != "old" {
+		t.Fatalf("up on line 1: %q", v)
+	}
+}
+
+func TestEarlierMessagesAboveDivider(t *testing.T) {
+	out := mqttconn.Message{Topic: "chat", Payload: []byte("mine"), QoS: 1, Time: t0}
+	m := New(newFakeConn(), Options{Earlier: []mqttconn.Event{
+		{Kind: mqttconn.KindMessage, Time: t0, Message: mqttconn.Message{Topic: "chat", Payload: []byte("from yesterday"), Time: t0}},
+		{Kind: mqttconn.KindPublish, Time: t0, OutID: 1, State: mqttconn.StateAcked, Message: out},
+	}})
+	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 24})
+	// A new outgoing message with the same id as one from history gets its own row.
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateQueued, Time: t0.Add(time.Hour),
+		Message: mqttconn.Message{Topic: "chat", Payload: []byte("today"), QoS: 1, Time: t0.Add(time.Hour)}}))
+	s := plain(m)
+	iOld, iDiv, iNew := strings.Index(s, "from yesterday"), strings.Index(s, "earlier: 2 messages from history"), strings.Index(s, "today … queued")
+	if iOld < 0 || iDiv < iOld || iNew < iDiv {
+		t.Fatalf("order wrong:\n%s", s)
+	}
+	if !strings.Contains(s, "mine ✓ acknowledged") {
+		t.Fatalf("history row changed:\n%s", s)
+	}
+}
+
+type fakeHistory struct {
+	n   uint64
+	err error
+}
+
+func (f fakeHistory) NotWritten() uint64 { return f.n }
+func (f fakeHistory) Err() error         { return f.err }
+
+func TestHistoryTroubleShownNotFatal(t *testing.T) {
+	m, _ := newTestModel(160, 24)
+	m = step(m, eventsMsg{notWritten: 12, historyErr: errors.New("history: write: no space left on device")})
+	s := plain(m)
+	if !strings.Contains(s, "history: 12 not written") || !strings.Contains(s, "no space left on device — the chat goes on") {
+		t.Fatalf("status:\n%s", s)
+	}
+	// The drain command reads the writer's status.
+	c := newFakeConn()
+	c.q.Push(mqttconn.Event{Kind: mqttconn.KindLost})
+	msg := waitForEvents(c, fakeHistory{n: 3})().(eventsMsg)
+	if msg.notWritten != 3 {
+		t.Fatalf("drained notWritten %d", msg.notWritten)
+	}
+}
