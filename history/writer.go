@@ -55,7 +55,7 @@ func (o *Options) setDefaults() {
 type Writer struct {
 	dir  string
 	opts Options
-	ch   chan mqttconn.Event
+	ch   chan item
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
@@ -69,7 +69,8 @@ type Writer struct {
 	bw       *bufio.Writer
 	size     int64
 	dirty    bool
-	buffered uint64 // records in bw not yet flushed to the file: lost if a flush fails
+	buffered uint64   // records in bw not yet flushed to the file: lost if a flush fails
+	acks     []func() // to call once what is buffered reaches the file
 	lastSync time.Time
 	failed   error
 	buf      []byte
@@ -91,7 +92,7 @@ func OpenWriter(dir string, opts Options) (*Writer, error) {
 			return nil, fmt.Errorf("history: repair %s: %w", filepath.Base(s.path), err)
 		}
 	}
-	w := &Writer{dir: dir, opts: opts, ch: make(chan mqttconn.Event, opts.Queue),
+	w := &Writer{dir: dir, opts: opts, ch: make(chan item, opts.Queue),
 		stop: make(chan struct{}), done: make(chan struct{}), lastSync: time.Now()}
 	if err := w.rotate(); err != nil {
 		return nil, err
@@ -106,17 +107,39 @@ func OpenWriter(dir string, opts Options) (*Writer, error) {
 // Dir is the folder written to.
 func (w *Writer) Dir() string { return w.dir }
 
+// item is one event on its way to the file.
+type item struct {
+	ev   mqttconn.Event
+	done func()
+}
+
 // Record queues an event to be written. It never blocks: when the queue is
 // full, or writing has failed, the event is counted as not written.
-func (w *Writer) Record(ev mqttconn.Event) {
+func (w *Writer) Record(ev mqttconn.Event) { w.RecordThen(ev, nil) }
+
+// RecordThen is Record with done called once the record has reached the
+// file — or at once when it cannot be written, so that whoever waits (the
+// broker, for its acknowledgement) is not left waiting for ever.
+func (w *Writer) RecordThen(ev mqttconn.Event, done func()) {
 	if w.closed.Load() {
 		w.notWritten.Add(1)
+		call(done)
 		return
 	}
 	select {
-	case w.ch <- ev:
+	case w.ch <- item{ev, done}:
 	default:
 		w.notWritten.Add(1)
+		call(done)
+	}
+}
+
+// Sink is the form mqttconn.Config.Sink takes.
+func (w *Writer) Sink(ev mqttconn.Event, ack func()) { w.RecordThen(ev, ack) }
+
+func call(f func()) {
+	if f != nil {
+		f()
 	}
 }
 
@@ -147,12 +170,12 @@ func (w *Writer) run() {
 	defer tick.Stop()
 	for {
 		select {
-		case ev := <-w.ch:
-			w.write(ev)
+		case it := <-w.ch:
+			w.write(it)
 			for more := true; more; {
 				select {
-				case ev := <-w.ch:
-					w.write(ev)
+				case it := <-w.ch:
+					w.write(it)
 				default:
 					more = false
 				}
@@ -162,8 +185,8 @@ func (w *Writer) run() {
 		case <-w.stop:
 			for {
 				select {
-				case ev := <-w.ch:
-					w.write(ev)
+				case it := <-w.ch:
+					w.write(it)
 					continue
 				default:
 				}
@@ -182,20 +205,25 @@ func (w *Writer) run() {
 }
 
 // write encodes one event and appends it, starting a new segment when full.
-func (w *Writer) write(ev mqttconn.Event) {
-	rec, ok := recordOf(ev)
+func (w *Writer) write(it item) {
+	rec, ok := recordOf(it.ev)
 	if !ok {
+		call(it.done)
 		return
 	}
 	if w.failed != nil {
 		w.notWritten.Add(1)
+		call(it.done)
 		return
+	}
+	if it.done != nil {
+		w.acks = append(w.acks, it.done)
 	}
 	w.buf = rec.AppendJSON(w.buf[:0])
 	if w.size > 0 && w.size+int64(len(w.buf)) > w.opts.MaxSegment {
 		if err := w.rotate(); err != nil {
-			w.fail(err)
 			w.notWritten.Add(1)
+			w.lose(err)
 			return
 		}
 		_, _ = enforceRetention(w.dir, w.f.Name(), w.opts.MaxTotal, w.opts.MaxAge, time.Now())
@@ -214,6 +242,16 @@ func (w *Writer) lose(err error) {
 	w.notWritten.Add(w.buffered)
 	w.buffered = 0
 	w.fail(err)
+	w.settleAcks()
+}
+
+// settleAcks calls the acknowledgements waiting on the buffer.
+func (w *Writer) settleAcks() {
+	for _, f := range w.acks {
+		f()
+	}
+	clear(w.acks)
+	w.acks = w.acks[:0]
 }
 
 // flush writes the buffer to the file, and fsyncs when asked.
@@ -226,6 +264,7 @@ func (w *Writer) flush(sync bool) {
 		return
 	}
 	w.buffered = 0
+	w.settleAcks()
 	if sync {
 		if err := w.f.Sync(); err != nil {
 			w.fail(err)

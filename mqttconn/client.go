@@ -20,7 +20,8 @@ type Client struct {
 	paho  paho.Client
 
 	received atomic.Uint64
-	lost     chan error // connection-lost notifications from paho, never blocks the sender
+	lost     chan error    // connection-lost notifications from paho, never blocks the sender
+	retry    chan struct{} // Retry: try to connect now
 
 	mu        sync.Mutex
 	connected bool
@@ -51,15 +52,22 @@ func New(cfg Config) (*Client, error) {
 		cfg:   cfg,
 		queue: NewQueue(cfg.QueueLimit),
 		lost:  make(chan error, 1),
+		retry: make(chan struct{}, 1),
 		done:  make(chan struct{}),
+	}
+	for _, m := range cfg.Restored {
+		c.nextID++
+		c.outbox = append(c.outbox, &outMessage{id: c.nextID, msg: m})
 	}
 	opts := paho.NewClientOptions().
 		AddBroker(cfg.Server).
 		SetClientID(cfg.ClientID).
 		SetUsername(cfg.Username).
 		SetPassword(cfg.Password).
-		SetProtocolVersion(4).
-		SetCleanSession(true).
+		SetProtocolVersion(cfg.ProtocolVersion).
+		SetCleanSession(!cfg.PersistentSession).
+		SetStore(noStore{}).
+		SetTLSConfig(cfg.TLS).
 		SetAutoReconnect(false).
 		SetConnectRetry(false).
 		SetResumeSubs(false).
@@ -69,6 +77,9 @@ func New(cfg Config) (*Client, error) {
 		SetAutoAckDisabled(true).
 		SetDefaultPublishHandler(c.onMessage).
 		SetConnectionLostHandler(c.onLost)
+	if w := cfg.Will; w != nil {
+		opts.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retained)
+	}
 	c.paho = paho.NewClient(opts)
 	return c, nil
 }
@@ -94,6 +105,11 @@ func (c *Client) Received() uint64 { return c.received.Load() }
 func (c *Client) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
+	c.mu.Lock()
+	for _, om := range c.outbox { // restored from a previous run
+		c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateQueued, Message: om.msg})
+	}
+	c.mu.Unlock()
 	go func() {
 		defer close(c.done)
 		c.run(ctx)
@@ -112,30 +128,46 @@ func (c *Client) Close() {
 	<-c.done
 }
 
+// Retry ends a wait between connection attempts, including the wait after a
+// failure that is not retried on its own, and tries at once.
+func (c *Client) Retry() {
+	select {
+	case c.retry <- struct{}{}:
+	default:
+	}
+}
+
 // emit records and queues one event.
 func (c *Client) emit(ev Event) {
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
 	}
 	if c.cfg.Sink != nil {
-		c.cfg.Sink(ev)
+		c.cfg.Sink(ev, nil)
 	}
 	c.queue.Push(ev)
 }
 
 // onMessage is paho's handler for every PUBLISH. It must never block: it
-// stamps the message, hands it on and acknowledges it. paho reads each packet
-// into a newly allocated payload, so the slice is ours to keep.
+// stamps the message, hands it on and acknowledges it — in a persistent
+// session, a QoS 1/2 message only once the sink has recorded it. paho reads
+// each packet into a newly allocated payload, so the slice is ours to keep.
 func (c *Client) onMessage(_ paho.Client, m paho.Message) {
 	c.received.Add(1)
-	c.emit(Event{Kind: KindMessage, Message: Message{
+	ev := Event{Kind: KindMessage, Time: time.Now(), Message: Message{
 		Topic:     m.Topic(),
 		Payload:   m.Payload(),
 		QoS:       m.Qos(),
 		Retained:  m.Retained(),
 		Duplicate: m.Duplicate(),
-		Time:      time.Now(),
-	}})
+	}}
+	ev.Message.Time = ev.Time
+	if c.cfg.Sink != nil && c.cfg.PersistentSession && m.Qos() > 0 {
+		c.cfg.Sink(ev, m.Ack)
+		c.queue.Push(ev)
+		return
+	}
+	c.emit(ev)
 	m.Ack()
 }
 
@@ -151,6 +183,7 @@ func (c *Client) onLost(_ paho.Client, err error) {
 // capped, jittered back-off, until ctx ends.
 func (c *Client) run(ctx context.Context) {
 	attempt := 0
+	quickDrops := 0
 	var lostAt time.Time
 	for {
 		attempt++
@@ -160,18 +193,16 @@ func (c *Client) run(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			fatal := isFatalRefusal(err)
+			ce := describe(err, c.cfg.Server)
 			wait := c.backoff(attempt)
-			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: err, Fatal: fatal}
-			if !fatal {
+			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Fatal: ce.Fatal}
+			if !ce.Fatal {
 				ev.RetryIn = wait
+			} else {
+				wait = -1 // until Retry
 			}
 			c.emit(ev)
-			if fatal {
-				<-ctx.Done()
-				return
-			}
-			if !sleep(ctx, wait) {
+			if !c.pause(ctx, wait) {
 				return
 			}
 			continue
@@ -183,8 +214,15 @@ func (c *Client) run(ctx context.Context) {
 		c.emit(Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime})
 		reconnect := !lostAt.IsZero()
 		attempt = 0
+		connectedAt := time.Now()
 		epoch := c.markConnected()
-		c.subscribeAll(reconnect)
+		if reconnect && sessionPresent && c.cfg.PersistentSession {
+			// The broker kept our subscriptions: subscribing again would
+			// only make it re-send every retained message.
+			c.emit(Event{Kind: KindResubscribed, Count: len(c.cfg.Subscriptions), SessionPresent: true})
+		} else {
+			c.subscribeAll(reconnect)
+		}
 		c.flushOutbox(epoch)
 
 		select {
@@ -198,9 +236,35 @@ func (c *Client) run(ctx context.Context) {
 			if err == nil {
 				err = errors.New("connection closed")
 			}
+			if lostAt.Sub(connectedAt) < idInUseWindow {
+				quickDrops++
+			} else {
+				quickDrops = 0
+			}
+			if quickDrops >= 2 {
+				err = fmt.Errorf("%w%s", err, idInUseHint)
+			}
 			c.emit(Event{Kind: KindLost, Err: err})
 			c.requeueInFlight()
 		}
+	}
+}
+
+// pause waits d (for ever when d < 0) or until Retry; false when ctx ends.
+func (c *Client) pause(ctx context.Context, d time.Duration) bool {
+	var timeout <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-timeout:
+		return true
+	case <-c.retry:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
@@ -221,6 +285,11 @@ func (c *Client) connect(ctx context.Context) (sessionPresent bool, err error) {
 	if err := tok.Error(); err != nil {
 		return false, refusalError(ct.ReturnCode(), err)
 	}
+	// Drop a retry asked for while this attempt ran.
+	select {
+	case <-c.retry:
+	default:
+	}
 	return ct.SessionPresent(), nil
 }
 
@@ -233,17 +302,6 @@ func (c *Client) backoff(attempt int) time.Duration {
 	}
 	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 	return min(d, c.cfg.MaxBackoff)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // subscribeAll sends every wanted filter and reports each SUBACK.

@@ -2,6 +2,7 @@ package mqttconn
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/big"
@@ -31,10 +32,37 @@ type Config struct {
 	MaxBackoff     time.Duration // cap of the retry delay; default 30 s
 	ConnectTimeout time.Duration // default 10 s
 
+	TLS               *tls.Config // for ssl:// and wss:// servers
+	Will              *Will       // the Last Will, or nil
+	PersistentSession bool        // clean session off: the broker keeps our subscriptions and queues for us
+	ProtocolVersion   uint        // 3 (MQTT 3.1) or 4 (MQTT 3.1.1, the default)
+
+	// Outbox, when set, keeps QoS 1/2 messages until the broker acknowledges
+	// them, across restarts; Restored are the messages it held at start, in
+	// order, queued before anything else.
+	Outbox   OutboxStore
+	Restored []Message
+
 	// Sink, when set, is called for every event before it is queued for
-	// display (and before a QoS 1/2 message is acknowledged to the broker).
-	// It must not block.
-	Sink func(Event)
+	// display. It must not block. For a QoS 1/2 message in a persistent
+	// session ack is non-nil: the sink calls it once the message is recorded,
+	// and only then is the broker acknowledged. Otherwise the message is
+	// acknowledged as soon as Sink returns.
+	Sink func(ev Event, ack func())
+}
+
+// Will is the Last Will and Testament the broker publishes when we vanish.
+type Will struct {
+	Topic    string
+	Payload  []byte
+	QoS      byte
+	Retained bool
+}
+
+// OutboxStore persists the outbox of a persistent session.
+type OutboxStore interface {
+	Add(id uint64, m Message) error // a QoS 1/2 message was queued
+	Done(id uint64) error           // it was acknowledged or failed for good
 }
 
 // ErrBadQoS is returned for a QoS other than 0, 1 or 2.
@@ -62,6 +90,9 @@ func (c *Config) setDefaults() {
 	if c.ClientID == "" {
 		c.ClientID = NewClientID()
 	}
+	if c.ProtocolVersion == 0 {
+		c.ProtocolVersion = 4
+	}
 }
 
 func (c *Config) validate() error {
@@ -75,6 +106,23 @@ func (c *Config) validate() error {
 		if s.QoS > 2 {
 			return fmt.Errorf("subscription %q: %w", s.Filter, ErrBadQoS)
 		}
+	}
+	if w := c.Will; w != nil {
+		if err := topic.ValidateName(w.Topic); err != nil {
+			return fmt.Errorf("will topic: %w", err)
+		}
+		if len(w.Payload) > topic.MaxLen {
+			return fmt.Errorf("will payload: %d bytes is more than 65535", len(w.Payload))
+		}
+		if w.QoS > 2 {
+			return fmt.Errorf("will QoS: %w", ErrBadQoS)
+		}
+	}
+	if c.ProtocolVersion != 3 && c.ProtocolVersion != 4 {
+		return fmt.Errorf("protocol version %d is not MQTT 3.1 (3) or 3.1.1 (4)", c.ProtocolVersion)
+	}
+	if c.PersistentSession && c.ClientID == "" {
+		return errors.New("a persistent session needs a client id")
 	}
 	return nil
 }

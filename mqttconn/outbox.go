@@ -50,6 +50,13 @@ func (c *Client) Publish(m Message) (uint64, error) {
 	}
 	c.nextID++
 	om := &outMessage{id: c.nextID, msg: m}
+	if c.cfg.Outbox != nil && m.QoS > 0 {
+		if err := c.cfg.Outbox.Add(om.id, m); err != nil {
+			c.nextID--
+			c.mu.Unlock()
+			return 0, fmt.Errorf("not queued: the outbox could not be saved: %w", err)
+		}
+	}
 	c.outbox = append(c.outbox, om)
 	connected, epoch := c.connected, c.epoch
 	state := StateQueued
@@ -108,7 +115,14 @@ func (c *Client) publishDone(id, epoch uint64, err error) {
 	}
 }
 
-func (c *Client) remove(i int) { c.outbox = slices.Delete(c.outbox, i, i+1) }
+// remove takes a settled message out of the outbox (and its store).
+func (c *Client) remove(i int) {
+	om := c.outbox[i]
+	c.outbox = slices.Delete(c.outbox, i, i+1)
+	if c.cfg.Outbox != nil && om.msg.QoS > 0 {
+		_ = c.cfg.Outbox.Done(om.id) // at worst it is sent again after a restart: QoS 1/2 allow that
+	}
+}
 
 // flushOutbox sends everything waiting, in order, on the new connection.
 func (c *Client) flushOutbox(epoch uint64) {

@@ -1,9 +1,6 @@
 package mqttconn
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // RefusedError is a CONNACK that refused the connection.
 type RefusedError struct {
@@ -33,11 +30,4 @@ func refusalError(code byte, err error) error {
 		return &RefusedError{Code: code}
 	}
 	return err
-}
-
-// isFatalRefusal reports a refusal that retrying with the same settings
-// cannot cure: everything but "server unavailable".
-func isFatalRefusal(err error) bool {
-	var r *RefusedError
-	return errors.As(err, &r) && r.Code != 3
 }

@@ -137,13 +137,16 @@ func (m *Model) applyPublish(ev mqttconn.Event) {
 func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 	switch ev.Kind {
 	case mqttconn.KindConnected:
+		if ev.Downtime > 0 && ev.SessionPresent {
+			return fmt.Sprintf("reconnected after %s (session present)", ev.Downtime.Round(100*time.Millisecond)), false, true
+		}
 		if ev.Downtime > 0 {
 			return fmt.Sprintf("reconnected after %s", ev.Downtime.Round(100*time.Millisecond)), false, true
 		}
 		return "connected", false, true
 	case mqttconn.KindConnectFailed:
 		if ev.Fatal {
-			return errText(ev.Err) + " — not retrying: check the settings and restart", true, true
+			return errText(ev.Err) + " — not retrying: fix the settings, or press F5 to try again", true, true
 		}
 		return fmt.Sprintf("connect failed: %s — retrying in %s", errText(ev.Err), ev.RetryIn.Round(100*time.Millisecond)), true, true
 	case mqttconn.KindLost:
@@ -156,6 +159,9 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 	case mqttconn.KindSubscribeFailed:
 		return fmt.Sprintf("subscription to %s failed: %s", sanitize.String(ev.Filter), errText(ev.Err)), true, true
 	case mqttconn.KindResubscribed:
+		if ev.SessionPresent {
+			return fmt.Sprintf("the broker kept our %d %s: not subscribing again", ev.Count, plural(ev.Count, "subscription", "subscriptions")), false, true
+		}
 		return fmt.Sprintf("re-subscribed %d %s", ev.Count, plural(ev.Count, "filter", "filters")), false, true
 	}
 	return "", false, false

@@ -32,12 +32,14 @@ type fakeConn struct {
 	mu        sync.Mutex
 	published []mqttconn.Message
 	err       error
+	retries   int
 }
 
 func newFakeConn() *fakeConn { return &fakeConn{q: mqttconn.NewQueue(1000)} }
 
 func (f *fakeConn) Queue() *mqttconn.Queue { return f.q }
 func (f *fakeConn) Received() uint64       { return 0 }
+func (f *fakeConn) Retry()                 { f.mu.Lock(); f.retries++; f.mu.Unlock() }
 func (f *fakeConn) Publish(m mqttconn.Message) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

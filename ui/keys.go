@@ -21,6 +21,7 @@ type keyMap struct {
 	Help        key.Binding
 	ListHelp    key.Binding
 	Quit        key.Binding
+	Retry       key.Binding
 	RecallPrev  key.Binding
 	RecallNext  key.Binding
 	Filter      key.Binding
@@ -66,6 +67,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.NextFocus, k.PrevFocus, k.PageUp, k.PageDown},
 		{k.Up, k.Down, k.Top, k.Bottom},
 		{k.RecallPrev, k.Filter, k.ClearFilter},
-		{k.Mouse, k.Help, k.ListHelp, k.Quit},
+		{k.Mouse, k.Retry, k.Help, k.ListHelp, k.Quit},
 	}
 }

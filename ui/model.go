@@ -24,6 +24,7 @@ type Conn interface {
 	Queue() *mqttconn.Queue
 	Received() uint64
 	Publish(mqttconn.Message) (uint64, error)
+	Retry() // try to connect now
 }
 
 // HistoryStatus is what the screen shows of the history writer.
@@ -43,6 +44,7 @@ type Options struct {
 	MaxMessages   int    // cap of the in-memory window by count (default 50,000)
 	MaxBytes      int    // cap of the in-memory window by bytes (default 64 MiB)
 	Mouse         bool   // mouse capture is on at start
+	Insecure      bool   // TLS without verification: warned about all the time
 
 	History HistoryStatus    // the history writer, or nil when history is off
 	Earlier []mqttconn.Event // messages from the history, shown above an "earlier" divider
@@ -106,6 +108,7 @@ func New(conn Conn, opts Options) Model {
 			clientID: opts.ClientID,
 			subs:     opts.Subscriptions,
 			mouse:    opts.Mouse,
+			insecure: opts.Insecure,
 		},
 	}
 	m.composer.recall = newRecall(opts.RecallTopics, opts.RecallTexts)
@@ -190,6 +193,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, tea.EnableMouseCellMotion
 		}
 		return m, tea.DisableMouse
+	case key.Matches(msg, k.Retry):
+		conn := m.conn
+		return m, func() tea.Msg { conn.Retry(); return nil }
 	case key.Matches(msg, k.PageUp):
 		m.list.scroll(m.list.page())
 		return m, nil

@@ -319,7 +319,7 @@ func TestStatusStates(t *testing.T) {
 		{mqttconn.Event{Kind: mqttconn.KindLost, Err: errors.New("EOF")}, "connection lost: EOF"},
 		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 1}, "connection lost: EOF · reconnecting (attempt 1)"},
 		{mqttconn.Event{Kind: mqttconn.KindConnected, Attempt: 1, Downtime: 3 * time.Second}, "● connected"},
-		{mqttconn.Event{Kind: mqttconn.KindConnectFailed, Err: &mqttconn.RefusedError{Code: 4}, Fatal: true}, "bad user name or password (not retrying)"},
+		{mqttconn.Event{Kind: mqttconn.KindConnectFailed, Err: &mqttconn.RefusedError{Code: 4}, Fatal: true}, "bad user name or password — not retrying: fix it, or press F5"},
 	}
 	for i, s := range steps {
 		s.ev.Time = t0
@@ -363,5 +363,22 @@ func TestEveryLineFitsTheWidth(t *testing.T) {
 				t.Errorf("width %d: line %d is %d wide: %q", w, i, lw, ansi.Strip(l))
 			}
 		}
+	}
+}
+
+func TestF5RetriesAndInsecureIsShown(t *testing.T) {
+	c := newFakeConn()
+	m := New(c, Options{Insecure: true})
+	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 24})
+	if !strings.Contains(plain(m), "⚠ insecure: TLS not verified") {
+		t.Fatalf("insecure not shown:\n%s", plain(m))
+	}
+	_, cmd := stepCmd(m, keyMsg(tea.KeyF5))
+	if cmd == nil {
+		t.Fatal("F5 returned no command")
+	}
+	cmd()
+	if c.retries != 1 {
+		t.Fatalf("F5 retried %d times", c.retries)
 	}
 }

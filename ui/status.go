@@ -40,6 +40,7 @@ type status struct {
 	received uint64
 	dropped  uint64 // messages the display queue could not take
 	mouse    bool
+	insecure bool
 	width    int
 
 	notWritten uint64 // history records not written
@@ -74,7 +75,7 @@ func (s *status) stateText() (string, int) {
 	case stateConnected:
 		return "connected", 0
 	case stateFailed:
-		return s.lastErr + " (not retrying)", 2
+		return s.lastErr + " — not retrying: fix it, or press F5 to try again", 2
 	case stateLost:
 		return s.lastErr, 2
 	}
@@ -101,6 +102,9 @@ func (s *status) View(st *Styles) string {
 	line1 := []string{
 		stateStyle.Render(" ● " + text),
 		st.StatusBar.Render(" · " + s.broker),
+	}
+	if s.insecure {
+		line1 = append(line1, st.StatusWarn.Render(" · ⚠ insecure: TLS not verified"))
 	}
 	if s.extra != "" {
 		line1 = append(line1, st.StatusBar.Render(" · "+s.extra))

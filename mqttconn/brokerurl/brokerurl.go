@@ -1,5 +1,6 @@
 // Package brokerurl parses the -L/--url argument,
-// mqtt://[user[:password]@]host[:port][/topic], by hand as mosquitto does:
+// scheme://[user[:password]@]host[:port][/topic] (or, for WebSocket,
+// [/path]), by hand as mosquitto does:
 // net/url would turn '#' into a fragment and mangle '%', '@' and ':' in
 // topics and passwords. Nothing is percent-decoded.
 package brokerurl
@@ -13,18 +14,43 @@ import (
 
 // URL is a parsed broker URL.
 type URL struct {
-	Scheme      string // mqtt or tcp
+	Scheme      string // as given, lower case: mqtt, tcp, mqtts, ssl, tls, ws or wss
 	Host        string
 	Port        int
 	Username    string
 	Password    string
 	HasUser     bool
 	HasPassword bool
-	Topic       string // the part after the first '/' following the host; "" when absent
+	Topic       string // mqtt/tls schemes: the part after the first '/' following the host
+	Path        string // ws/wss: the HTTP path, default /mqtt
 }
 
-// defaultPorts are the schemes this version accepts and their ports.
-var defaultPorts = map[string]int{"mqtt": 1883, "tcp": 1883}
+// defaultPorts are the schemes accepted and their ports.
+var defaultPorts = map[string]int{"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883, "tls": 8883, "ws": 80, "wss": 443}
+
+// IsTLS reports whether the scheme encrypts.
+func (u URL) IsTLS() bool { return IsTLSScheme(u.Scheme) }
+
+// IsWebSocket reports whether the scheme is ws or wss.
+func (u URL) IsWebSocket() bool { return u.Scheme == "ws" || u.Scheme == "wss" }
+
+// IsTLSScheme reports whether a scheme encrypts.
+func IsTLSScheme(scheme string) bool {
+	switch scheme {
+	case "mqtts", "ssl", "tls", "wss":
+		return true
+	}
+	return false
+}
+
+// Server is the URL in the form paho takes.
+func (u URL) Server() string {
+	s := Server(u.Scheme, u.Host, u.Port)
+	if u.IsWebSocket() {
+		s += u.Path
+	}
+	return s
+}
 
 // Parse splits s into its parts.
 //
@@ -40,7 +66,7 @@ func Parse(s string) (URL, error) {
 	scheme = strings.ToLower(scheme)
 	port, known := defaultPorts[scheme]
 	if !known {
-		return URL{}, fmt.Errorf("unknown scheme %q: use mqtt:// or tcp://", scheme+"://")
+		return URL{}, fmt.Errorf("unknown scheme %q: use mqtt://, tcp://, mqtts://, ssl://, tls://, ws:// or wss://", scheme+"://")
 	}
 	u := URL{Scheme: scheme, Port: port}
 	if user, afterUser, found := splitUserInfo(rest); found {
@@ -48,9 +74,14 @@ func Parse(s string) (URL, error) {
 		u.Username, u.Password, u.HasPassword = strings.Cut(user, ":")
 		rest = afterUser
 	}
-	hostPort, topic, hasTopic := strings.Cut(rest, "/")
-	if hasTopic {
-		u.Topic = topic
+	hostPort, after, hasSlash := strings.Cut(rest, "/")
+	switch {
+	case u.IsWebSocket() && hasSlash:
+		u.Path = "/" + after
+	case u.IsWebSocket():
+		u.Path = "/mqtt"
+	case hasSlash:
+		u.Topic = after
 	}
 	host, p, err := splitHostPort(hostPort)
 	if err != nil {
@@ -151,10 +182,13 @@ func ParsePort(s string) (int, error) {
 	return p, nil
 }
 
-// Server is the address in the form paho takes.
+// Server is a host and port in the form paho takes, for a scheme.
 func Server(scheme, host string, port int) string {
-	if scheme == "mqtt" {
+	switch scheme {
+	case "mqtt":
 		scheme = "tcp"
+	case "mqtts", "tls":
+		scheme = "ssl"
 	}
 	return scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port))
 }

@@ -23,6 +23,12 @@ func TestParse(t *testing.T) {
 		{"mqtt://broker/mail@home", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Topic: "mail@home"}},
 		{"mqtt://[::1]:1884/t", URL{Scheme: "mqtt", Host: "::1", Port: 1884, Topic: "t"}},
 		{"mqtt://[::1]", URL{Scheme: "mqtt", Host: "::1", Port: 1883}},
+		{"mqtts://h", URL{Scheme: "mqtts", Host: "h", Port: 8883}},
+		{"ssl://h/t", URL{Scheme: "ssl", Host: "h", Port: 8883, Topic: "t"}},
+		{"tls://h:9883", URL{Scheme: "tls", Host: "h", Port: 9883}},
+		{"ws://h", URL{Scheme: "ws", Host: "h", Port: 80, Path: "/mqtt"}},
+		{"wss://u:p@h/custom/path", URL{Scheme: "wss", Host: "h", Port: 443, Path: "/custom/path", Username: "u", Password: "p", HasUser: true, HasPassword: true}},
+		{"ws://h:8083/", URL{Scheme: "ws", Host: "h", Port: 8083, Path: "/"}},
 	}
 	for _, tt := range tests {
 		got, err := Parse(tt.in)
@@ -57,8 +63,23 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestServer(t *testing.T) {
-	if got := Server("mqtt", "::1", 1883); got != "tcp://[::1]:1883" {
-		t.Fatal(got)
+	tests := map[string]string{
+		"mqtt://[::1]":          "tcp://[::1]:1883",
+		"mqtts://h":             "ssl://h:8883",
+		"tls://h":               "ssl://h:8883",
+		"ssl://h:1":             "ssl://h:1",
+		"ws://h":                "ws://h:80/mqtt",
+		"wss://h:9/p?x=1":       "wss://h:9/p?x=1",
+		"tcp://h/topic/ignored": "tcp://h:1883",
+	}
+	for in, want := range tests {
+		u, err := Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := u.Server(); got != want {
+			t.Errorf("Parse(%q).Server() = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -55,14 +55,27 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		}
 	}()
 
-	conn, err := mqttconn.New(mqttconn.Config{
-		Server:        s.server,
-		ClientID:      s.clientID,
-		Username:      s.username,
-		Password:      s.password,
-		Subscriptions: s.subscriptions,
-		Sink:          rec.sink(),
-	})
+	cfg := mqttconn.Config{
+		Server:            s.server,
+		ClientID:          s.clientID,
+		Username:          s.username,
+		Password:          s.password,
+		Subscriptions:     s.subscriptions,
+		Sink:              rec.sink(),
+		TLS:               s.tls,
+		Will:              s.will,
+		PersistentSession: s.persistent,
+		KeepAlive:         s.keepalive,
+		ProtocolVersion:   s.protocol,
+	}
+	if s.persistent {
+		outbox, err := openOutbox(s, &cfg)
+		if err != nil {
+			return err
+		}
+		defer outbox.Close()
+	}
+	conn, err := mqttconn.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -80,6 +93,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		QoS:           s.qos,
 		MaxMessages:   s.maxMessages,
 		Mouse:         s.mouse,
+		Insecure:      s.insecure,
 		History:       rec.status(),
 		Earlier:       rec.earlier,
 		RecallTopics:  rec.recall.Topics,
@@ -118,4 +132,19 @@ func firstTopicName(subs []mqttconn.Subscription) string {
 		}
 	}
 	return ""
+}
+
+// openOutbox opens the persistent session's outbox and puts what it holds
+// first in the queue.
+func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
+	path, err := history.OutboxPath(s.server, s.clientID)
+	if err != nil {
+		return nil, err
+	}
+	outbox, restored, err := history.OpenOutbox(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Outbox, cfg.Restored = outbox, restored
+	return outbox, nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mqttchat/ui"
 	"os"
 	"runtime/debug"
 
@@ -18,73 +17,95 @@ import (
 // Run executes the command line and returns the exit status: 0 on success,
 // 2 for a bad command line (or no terminal), 1 for any other failure.
 func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
-	var f flags
-	var cmdErr error
-	cmd := newCommand(&f, func(cmd *cobra.Command) error {
-		s, err := resolve(cmd, &f)
-		if err != nil {
-			return err
-		}
-		if !term.IsTerminal(int(stdin.Fd())) {
-			return usagef("stdin is not a terminal: mqttchat is interactive (run it in a terminal)")
-		}
-		if out, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(out.Fd())) {
-			return usagef("stdout is not a terminal: mqttchat is interactive (run it in a terminal)")
-		}
-		return chat(s, stdin, stdout)
-	})
-	cmd.SetArgs(args)
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
-	if err := cmd.Execute(); err != nil {
-		cmdErr = err
-	}
-	if cmdErr == nil {
-		return 0
-	}
-	fmt.Fprintf(stderr, "mqttchat: %v\n", cmdErr)
-	var ue usageError
-	if errors.As(cmdErr, &ue) {
-		return 2
-	}
-	return 1
-}
-
-func newCommand(f *flags, runE func(*cobra.Command) error) *cobra.Command {
+	var (
+		cli                         values
+		profile                     string
+		printConfig, help, showVers bool
+	)
 	cmd := &cobra.Command{
 		Use:   "mqttchat [flags]",
 		Short: "A terminal, chat-style MQTT client",
 		Long: "mqttchat subscribes to MQTT topics, shows what arrives as a chat, and publishes what you type.\n" +
-			"With no broker named and nothing listening on localhost:1883, it starts a built-in broker.",
+			"With no broker named and nothing listening on localhost:1883, it starts a built-in broker.\n" +
+			"Settings come from flags, then MQTTCHAT_* variables, then the config file's --profile, then its defaults.",
 		Args:          noArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
-		RunE:          func(cmd *cobra.Command, _ []string) error { return runE(cmd) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, src := defaults(), sources{}
+			if err := loadConfig(&v, src, profile, stderr); err != nil {
+				return err
+			}
+			applyEnv(&v, src)
+			changedFlags(cmd, &cli, &v, src)
+			s, err := resolve(v, src)
+			if err != nil {
+				return err
+			}
+			if printConfig {
+				return printSettings(stdout, v, src, s)
+			}
+			return interactive(s, src, stdin, stdout, stderr)
+		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{tidyFlagError(err)} })
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	// Declared before cobra adds its own, so that -h is the host, as in mosquitto.
-	fl.BoolVar(&f.help, "help", false, "show this help")
-	fl.BoolVar(&f.version, "version", false, "show the version")
-	fl.StringVarP(&f.host, "host", "h", "localhost", "broker host")
-	fl.IntVarP(&f.port, "port", "p", 1883, "broker port")
-	fl.StringVarP(&f.url, "url", "L", "", "broker URL: mqtt://[user[:pass]@]host[:port][/topic] (also tcp://)")
-	fl.StringArrayVarP(&f.topics, "topic", "t", nil, "topic filter to subscribe to; repeat for more (default #)")
-	fl.IntVarP(&f.qos, "qos", "q", 0, "QoS of the subscriptions and the composer's starting QoS: 0, 1 or 2")
-	fl.StringVarP(&f.id, "id", "i", "", "client id (default mqttchat + 15 random letters and digits)")
-	fl.StringVarP(&f.username, "username", "u", "", "user name")
-	fl.StringVarP(&f.password, "pw", "P", "", "password (needs -u)")
-	fl.IntVar(&f.maxMessages, "max-messages", ui.DefaultMaxMessages, "messages held on screen (older ones are let go)")
-	fl.BoolVar(&f.noMouse, "no-mouse", false, "do not capture the mouse (keeps the terminal's text selection)")
-	fl.BoolVar(&f.history.off, "no-history", false, "record nothing on disk")
-	fl.StringVar(&f.history.size, "history-size", "1GiB", "history kept per broker, by total size (e.g. 500MiB, 2GiB)")
-	fl.StringVar(&f.history.age, "history-age", "30d", "history kept per broker, by age (e.g. 12h, 7d)")
-	fl.IntVar(&f.history.replay, "history-replay", 500, "messages from history shown on start (0: none)")
+	fl.BoolVar(&help, "help", false, "show this help")
+	fl.BoolVar(&showVers, "version", false, "show the version")
+	addFlags(fl, &cli)
+	fl.StringVar(&profile, "profile", "", "use this [profile.NAME] of the config file")
+	fl.BoolVar(&printConfig, "print-config", false, "print the resolved settings (password masked) and exit")
 	cmd.SetVersionTemplate("mqttchat {{.Version}}\n")
 	cmd.AddCommand(newHistoryCommand())
-	return cmd
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	err := cmd.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "mqttchat: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// interactive checks the terminal, warns about a password on the command
+// line, asks for a missing one, and runs the chat.
+func interactive(s settings, src sources, stdin *os.File, stdout, stderr io.Writer) error {
+	if !term.IsTerminal(int(stdin.Fd())) {
+		return usagef("stdin is not a terminal: mqttchat is interactive (run it in a terminal)")
+	}
+	if out, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(out.Fd())) {
+		return usagef("stdout is not a terminal: mqttchat is interactive (run it in a terminal)")
+	}
+	if s.pwFromFlag {
+		fmt.Fprintln(stderr, "mqttchat: warning: a password on the command line can be seen by other users in the process list; prefer MQTTCHAT_PASSWORD, --pw-file or the prompt")
+	}
+	if s.username != "" && s.password == "" && !src.set("password") && !src.set("pw_file") {
+		pw, err := promptPassword(stdin, stderr, s.username, s.display)
+		if err != nil {
+			return err
+		}
+		s.password = pw
+	}
+	return chat(s, stdin, stdout)
+}
+
+// promptPassword asks for a password without echoing it.
+func promptPassword(stdin *os.File, stderr io.Writer, user, broker string) (string, error) {
+	fmt.Fprintf(stderr, "Password for %s at %s: ", user, broker)
+	pw, err := term.ReadPassword(int(stdin.Fd()))
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return "", fmt.Errorf("password prompt: %w", err)
+	}
+	return string(pw), nil
 }
 
 // version is the module version the binary was built from.

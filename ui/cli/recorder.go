@@ -69,11 +69,11 @@ func (r *recorder) fail(err error, logger *log.Logger) {
 }
 
 // sink is what the connection calls with every event, before the display.
-func (r *recorder) sink() func(mqttconn.Event) {
+func (r *recorder) sink() func(mqttconn.Event, func()) {
 	if r.w == nil {
 		return nil
 	}
-	return r.w.Record
+	return r.w.Sink
 }
 
 // NotWritten implements ui.HistoryStatus.

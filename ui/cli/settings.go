@@ -1,34 +1,43 @@
 package cli
 
 import (
+	"crypto/tls"
 	"errors"
-	"mqttchat/mqttconn"
-	"mqttchat/mqttconn/brokerurl"
-	"mqttchat/mqttconn/topic"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
+	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/brokerurl"
+	"mqttchat/mqttconn/topic"
 )
 
-// settings is what the command line means, checked.
+// settings is what the layers mean, checked.
 type settings struct {
-	server        string // paho URL, empty when the built-in broker decides
-	named         bool   // the user named a broker
+	server        string // paho URL
+	named         bool   // a broker was named (by any layer): never start the built-in one
 	display       string // the broker as shown
 	clientID      string
+	idGiven       bool
 	username      string
 	password      string
+	pwFromFlag    bool // given with -P: warn that others can see it
 	subscriptions []mqttconn.Subscription
 	qos           byte
 	maxMessages   int
 	mouse         bool
 	history       historySettings
+	tls           *tls.Config
+	insecure      bool
+	will          *mqttconn.Will
+	persistent    bool
+	keepalive     time.Duration
+	protocol      uint
 }
 
-// historySettings are the checked history flags.
+// historySettings are the checked history settings.
 type historySettings struct {
 	off     bool
 	maxSize int64
@@ -36,87 +45,194 @@ type historySettings struct {
 	replay  int
 }
 
-// resolve checks the flags and works out the settings. Every problem is a
-// usageError naming the flag.
-func resolve(cmd *cobra.Command, f *flags) (settings, error) {
-	changed := cmd.Flags().Changed
-	s := settings{clientID: f.id, username: f.username, password: f.password, maxMessages: f.maxMessages, mouse: !f.noMouse}
-	if f.qos < 0 || f.qos > 2 {
-		return s, usagef("--qos: %d is not a QoS (use 0, 1 or 2)", f.qos)
+// resolve checks the values and works out the settings. Every problem is a
+// usageError naming the flag, variable or config key it came from.
+func resolve(v values, src sources) (settings, error) {
+	w := src.where
+	s := settings{clientID: v.id, idGiven: src.set("id"), username: v.username, password: v.password,
+		pwFromFlag: src["password"].rank == rankFlag, maxMessages: v.maxMessages, mouse: !v.noMouse,
+		persistent: v.disableCleanSession, insecure: v.insecure}
+	if v.qos < 0 || v.qos > 2 {
+		return s, usagef("%s: %d is not a QoS (use 0, 1 or 2)", w("qos"), v.qos)
 	}
-	s.qos = byte(f.qos)
-	if f.maxMessages < 1 {
-		return s, usagef("--max-messages: must be at least 1, got %d", f.maxMessages)
+	s.qos = byte(v.qos)
+	if v.maxMessages < 1 {
+		return s, usagef("%s: must be at least 1, got %d", w("max_messages"), v.maxMessages)
 	}
-	topics := f.topics
-	switch {
-	case changed("url") && (changed("host") || changed("port")):
-		return s, usagef("--url: cannot be combined with -h/--host or -p/--port")
-	case changed("url"):
-		u, err := brokerurl.Parse(f.url)
-		if err != nil {
-			return s, usagef("--url: %v", err)
-		}
-		s.server = brokerurl.Server(u.Scheme, u.Host, u.Port)
-		s.display = net.JoinHostPort(u.Host, strconv.Itoa(u.Port))
-		s.named = true
-		if u.HasUser {
-			if changed("username") || changed("pw") {
-				return s, usagef("--url: gives a user name; do not also pass -u/-P")
-			}
-			s.username, s.password = u.Username, u.Password
-		}
-		if u.Topic != "" {
-			topics = append([]string{u.Topic}, topics...)
-		}
-	default:
-		if f.port < 1 || f.port > 65535 {
-			return s, usagef("--port: %d is out of range (1-65535)", f.port)
-		}
-		if f.host == "" || strings.ContainsAny(f.host, " /@") {
-			return s, usagef("--host: %q is not a host name or address", f.host)
-		}
-		s.server = brokerurl.Server("tcp", f.host, f.port)
-		s.display = net.JoinHostPort(f.host, strconv.Itoa(f.port))
-		s.named = changed("host") || changed("port")
+	if v.keepalive < 1 || v.keepalive > 65535 {
+		return s, usagef("%s: %d is out of range (1-65535 seconds)", w("keepalive"), v.keepalive)
+	}
+	s.keepalive = time.Duration(v.keepalive) * time.Second
+	var err error
+	if s.protocol, err = protocolVersion(v.protocolVersion); err != nil {
+		return s, usagef("%s: %v", w("protocol_version"), err)
+	}
+	topics, err := s.resolveBroker(v, src)
+	if err != nil {
+		return s, err
 	}
 	if len(topics) == 0 {
 		topics = []string{"#"}
 	}
 	for _, t := range topics {
 		if err := topic.ValidateFilter(t); err != nil {
-			return s, usagef("--topic: %q: %v", t, err)
+			return s, usagef("%s: %q: %v", w("topics"), t, err)
 		}
 		s.subscriptions = append(s.subscriptions, mqttconn.Subscription{Filter: t, QoS: s.qos})
 	}
-	if changed("id") {
-		if err := checkClientID(f.id); err != nil {
-			return s, usagef("--id: %v", err)
+	if s.idGiven {
+		if err := checkClientID(v.id); err != nil {
+			return s, usagef("%s: %v", w("id"), err)
+		}
+	}
+	if s.persistent && !s.idGiven {
+		return s, usagef("%s: a persistent session needs a client id (-i, MQTTCHAT_CLIENT_ID or the config's id): the broker keeps the session under it", w("disable_clean_session"))
+	}
+	if v.pwFile != "" {
+		if src["password"].rank > src["pw_file"].rank {
+			// a password given more directly wins over the file
+		} else if s.password, err = readPasswordFile(v.pwFile); err != nil {
+			return s, usagef("%s: %v", w("pw_file"), err)
 		}
 	}
 	if s.password != "" && s.username == "" {
-		return s, usagef("--pw: a password needs a user name (-u)")
+		return s, usagef("%s: a password needs a user name (-u)", w("password"))
 	}
-	h, err := resolveHistory(f.history)
-	if err != nil {
+	if s.will, err = resolveWill(v, src); err != nil {
 		return s, err
 	}
-	s.history = h
+	if s.history, err = resolveHistory(v, src); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 
-// resolveHistory checks the history flags.
-func resolveHistory(f historyFlags) (historySettings, error) {
-	h := historySettings{off: f.off, replay: f.replay}
+// resolveBroker works out the server from -L or -h/-p, whichever layer is
+// higher, and returns the URL's topic (if any) followed by the topics.
+func (s *settings) resolveBroker(v values, src sources) ([]string, error) {
+	w := src.where
+	topics := v.topics
+	urlRank := src["url"].rank
+	hostRank := max(src["host"].rank, src["port"].rank)
+	s.named = urlRank > rankDefault || hostRank > rankDefault
+	wantTLS := v.cafile != "" || v.capath != "" || v.cert != ""
+	if urlRank > rankDefault && urlRank == hostRank {
+		if urlRank == rankFlag {
+			return nil, usagef("--url: cannot be combined with -h/--host or -p/--port")
+		}
+		return nil, usagef("%s: url cannot be combined with host or port", src["url"].name)
+	}
+	scheme, host, port, path := "tcp", v.host, v.port, ""
+	if urlRank > hostRank {
+		u, err := brokerurl.Parse(v.url)
+		if err != nil {
+			return nil, usagef("%s: %v", w("url"), err)
+		}
+		scheme, host, port, path = u.Scheme, u.Host, u.Port, u.Path
+		if u.HasUser {
+			if src["username"].rank == urlRank || src["password"].rank == urlRank {
+				return nil, usagef("%s: gives a user name; do not also give one separately", w("url"))
+			}
+			if src["username"].rank < urlRank {
+				s.username, s.password = u.Username, u.Password
+				s.pwFromFlag = urlRank == rankFlag && u.HasPassword
+			}
+		}
+		if u.Topic != "" {
+			topics = append([]string{u.Topic}, topics...)
+		}
+		if wantTLS && !u.IsTLS() {
+			return nil, usagef("%s: %s:// is not encrypted, but TLS files were given: use mqtts:// (or wss://)", w("url"), u.Scheme)
+		}
+	} else {
+		if port < 1 || port > 65535 {
+			return nil, usagef("%s: %d is out of range (1-65535)", w("port"), port)
+		}
+		if host == "" || strings.ContainsAny(host, " /@") {
+			return nil, usagef("%s: %q is not a host name or address", w("host"), host)
+		}
+		if wantTLS {
+			// As mosquitto: TLS files switch to TLS, on 8883 unless a port was given.
+			scheme = "ssl"
+			if !src.set("port") {
+				port = 8883
+			}
+		}
+	}
+	s.server = brokerurl.Server(scheme, host, port) + path
+	s.display = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port)) + path
+	if scheme == "tcp" || scheme == "mqtt" {
+		s.display = net.JoinHostPort(host, strconv.Itoa(port))
+	}
+	if brokerurl.IsTLSScheme(scheme) {
+		cfg, err := buildTLS(v, src, host)
+		if err != nil {
+			return nil, err
+		}
+		s.tls = cfg
+	} else if v.insecure || v.tlsVersion != "" || v.cert != "" || v.key != "" {
+		return nil, usagef("%s: TLS options need an encrypted broker URL (mqtts://, wss://) or --cafile/--cert", firstSet(src, "insecure", "tls_version", "cert", "key"))
+	}
+	return topics, nil
+}
+
+// firstSet names the first of the keys that was given.
+func firstSet(src sources, keys ...string) string {
+	for _, k := range keys {
+		if src.set(k) {
+			return src.where(k)
+		}
+	}
+	return src.where(keys[0])
+}
+
+// protocolVersion reads -V.
+func protocolVersion(v string) (uint, error) {
+	switch strings.ToLower(v) {
+	case "31", "mqttv31":
+		return 3, nil
+	case "311", "mqttv311", "":
+		return 4, nil
+	case "5", "mqttv5":
+		return 0, errors.New("MQTT 5 is not supported yet (use 311 or 31)")
+	}
+	return 0, errors.New(strconv.Quote(v) + " is not a protocol version (use 31, 311, mqttv31 or mqttv311)")
+}
+
+// resolveWill checks the Last Will settings.
+func resolveWill(v values, src sources) (*mqttconn.Will, error) {
+	if v.willTopic == "" {
+		for _, k := range []string{"will_payload", "will_qos", "will_retain"} {
+			if src.set(k) {
+				return nil, usagef("%s: needs --will-topic", src.where(k))
+			}
+		}
+		return nil, nil
+	}
+	if err := topic.ValidateName(v.willTopic); err != nil {
+		return nil, usagef("%s: %q: %v", src.where("will_topic"), v.willTopic, err)
+	}
+	if len(v.willPayload) > topic.MaxLen {
+		return nil, usagef("%s: %d bytes is more than 65535", src.where("will_payload"), len(v.willPayload))
+	}
+	if v.willQoS < 0 || v.willQoS > 2 {
+		return nil, usagef("%s: %d is not a QoS (use 0, 1 or 2)", src.where("will_qos"), v.willQoS)
+	}
+	return &mqttconn.Will{Topic: v.willTopic, Payload: []byte(v.willPayload), QoS: byte(v.willQoS), Retained: v.willRetain}, nil
+}
+
+// resolveHistory checks the history settings.
+func resolveHistory(v values, src sources) (historySettings, error) {
+	h := historySettings{off: v.noHistory, replay: v.historyReplay}
 	var err error
-	if h.maxSize, err = parseSize(f.size); err != nil {
-		return h, usagef("--history-size: %v", err)
+	if h.maxSize, err = parseSize(v.historySize); err != nil {
+		return h, usagef("%s: %v", src.where("history_size"), err)
 	}
-	if h.maxAge, err = parseAge(f.age); err != nil {
-		return h, usagef("--history-age: %v", err)
+	if h.maxAge, err = parseAge(v.historyAge); err != nil {
+		return h, usagef("%s: %v", src.where("history_age"), err)
 	}
-	if f.replay < 0 {
-		return h, usagef("--history-replay: must be 0 or more, got %d", f.replay)
+	if v.historyReplay < 0 {
+		return h, usagef("%s: must be 0 or more, got %d", src.where("history_replay"), v.historyReplay)
 	}
 	return h, nil
 }
@@ -132,4 +248,18 @@ func checkClientID(id string) error {
 		return errors.New("must be valid UTF-8 without U+0000")
 	}
 	return nil
+}
+
+// readPasswordFile reads a password: the file's first line.
+func readPasswordFile(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return "", errors.New(path + ": the file is empty")
+	}
+	return line, nil
 }

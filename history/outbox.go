@@ -1,0 +1,190 @@
+package history
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"mqttchat/mqttconn"
+)
+
+// Outbox keeps the QoS 1/2 messages of a persistent session that the broker
+// has not acknowledged, so that they survive a restart of mqttchat. It is an
+// append-only file of "add" and "done" lines, fsynced after each, compacted
+// when opened, private to the user and locked against a second mqttchat.
+type Outbox struct {
+	mu   sync.Mutex
+	f    *os.File
+	lock *os.File
+	buf  []byte
+}
+
+var _ mqttconn.OutboxStore = (*Outbox)(nil)
+
+// ErrSessionInUse is returned when another process holds the outbox.
+var ErrSessionInUse = errors.New("another mqttchat is using this session (same broker and client id)")
+
+// OutboxPath is where the outbox of a broker and client id lives.
+func OutboxPath(server, clientID string) (string, error) {
+	dir, err := StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "sessions", BrokerKey(server)+"__"+BrokerKey(clientID)+".outbox"), nil
+}
+
+// OpenOutbox locks and reads the outbox at path and returns the messages
+// still waiting, in order. The file is rewritten to hold just those, with
+// ids 1..n, the ids the client gives them again.
+func OpenOutbox(path string) (*Outbox, []mqttconn.Message, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, nil, fmt.Errorf("outbox: %w", err)
+	}
+	lock, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("outbox: %w", err)
+	}
+	ok, err := tryLock(lock)
+	if err != nil || !ok {
+		lock.Close()
+		if err == nil {
+			err = ErrSessionInUse
+		}
+		return nil, nil, fmt.Errorf("outbox: %w", err)
+	}
+	pending, err := readOutbox(path)
+	if err != nil {
+		unlock(lock)
+		lock.Close()
+		return nil, nil, err
+	}
+	o := &Outbox{lock: lock}
+	if err := o.rewrite(path, pending); err != nil {
+		o.Close()
+		return nil, nil, err
+	}
+	msgs := make([]mqttconn.Message, len(pending))
+	for i, r := range pending {
+		msgs[i] = mqttconn.Message{Topic: r.Topic, Payload: r.Payload, QoS: r.QoS, Retained: r.Retain, Time: r.Time}
+	}
+	return o, msgs, nil
+}
+
+// readOutbox replays the file: what was added and not done, in order.
+func readOutbox(path string) ([]Record, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	defer f.Close()
+	var pending []Record
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 512<<20)
+	for sc.Scan() {
+		r, err := parseRecord(sc.Bytes())
+		if err != nil {
+			continue // a torn last line, or damage: skip it
+		}
+		if r.State == "done" {
+			pending = slices.DeleteFunc(pending, func(p Record) bool { return p.ID == r.ID })
+			continue
+		}
+		if r.HasPayload {
+			pending = append(pending, r)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("outbox: %s: %w", path, err)
+	}
+	return pending, nil
+}
+
+// rewrite replaces the file with the pending messages, ids 1..n, and keeps
+// it open for appending.
+func (o *Outbox) rewrite(path string, pending []Record) error {
+	tmp := path + ".new"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	var buf []byte
+	for i, r := range pending {
+		r.ID = uint64(i + 1)
+		buf = r.AppendJSON(buf)
+	}
+	if _, err := f.Write(buf); err != nil {
+		f.Close()
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	o.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return nil
+}
+
+// Add implements mqttconn.OutboxStore.
+func (o *Outbox) Add(id uint64, m mqttconn.Message) error {
+	t := m.Time
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return o.append(Record{Time: t, Dir: DirOut, ID: id, Topic: m.Topic, QoS: m.QoS, Retain: m.Retained,
+		Payload: m.Payload, HasPayload: true, State: "queued"})
+}
+
+// Done implements mqttconn.OutboxStore.
+func (o *Outbox) Done(id uint64) error {
+	return o.append(Record{Time: time.Now(), Dir: DirOut, ID: id, State: "done"})
+}
+
+func (o *Outbox) append(r Record) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.f == nil {
+		return errors.New("outbox: closed")
+	}
+	o.buf = r.AppendJSON(o.buf[:0])
+	if _, err := o.f.Write(o.buf); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if err := o.f.Sync(); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return nil
+}
+
+// Close closes the file and releases the session.
+func (o *Outbox) Close() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var err error
+	if o.f != nil {
+		err = o.f.Close()
+		o.f = nil
+	}
+	if o.lock != nil {
+		unlock(o.lock)
+		_ = o.lock.Close()
+		o.lock = nil
+	}
+	return err
+}

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// printSettings shows every setting as a config-file line with where it
+// came from, the password masked, then what they resolve to.
+func printSettings(out io.Writer, v values, src sources, s settings) error {
+	var b strings.Builder
+	for _, o := range options {
+		val := ""
+		switch p := o.ptr(&v).(type) {
+		case *string:
+			val = strconv.Quote(*p)
+			if o.key == "password" && *p != "" {
+				val = `"********"`
+			}
+		case *int:
+			val = strconv.Itoa(*p)
+		case *bool:
+			val = strconv.FormatBool(*p)
+		case *[]string:
+			q := make([]string, len(*p))
+			for i, t := range *p {
+				q[i] = strconv.Quote(t)
+			}
+			val = "[" + strings.Join(q, ", ") + "]"
+		}
+		from := "default"
+		if sr, ok := src[o.key]; ok && sr.rank > rankDefault {
+			from = sr.name
+		}
+		fmt.Fprintf(&b, "%-22s = %-30s # %s\n", o.key, val, from)
+	}
+	fmt.Fprintf(&b, "# resolved: broker %s", s.server)
+	if !s.named {
+		b.WriteString(" (none named: the built-in broker starts when nothing listens there)")
+	}
+	var subs []string
+	for _, sub := range s.subscriptions {
+		subs = append(subs, fmt.Sprintf("%s (q%d)", sub.Filter, sub.QoS))
+	}
+	fmt.Fprintf(&b, "; subscriptions %s", strings.Join(subs, ", "))
+	if s.tls != nil {
+		b.WriteString("; TLS")
+		if s.insecure {
+			b.WriteString(" without verification (--insecure)")
+		}
+	}
+	if s.persistent {
+		b.WriteString("; persistent session")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(out, b.String())
+	return err
+}
