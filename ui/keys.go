@@ -44,6 +44,7 @@ func defaultKeyMap() keyMap {
 		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "oldest")),
 		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "newest, follow")),
 		Mouse:       key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "mouse capture on/off")),
+		Retry:       key.NewBinding(key.WithKeys("f5"), key.WithHelp("f5", "connect now")),
 		Help:        key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
 		ListHelp:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help (in the list)")),
 		Quit:        key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
