@@ -61,11 +61,21 @@ func describe(err error, server string) *ConnectError {
 		return fatal("TLS: the broker did not answer with TLS (is this a plain MQTT port? use mqtt:// or -p)")
 	case errors.As(err, &alert):
 		return fatal("TLS: the broker refused the handshake: " + alert.Error() + " (does it want a client certificate? --cert/--key)")
+	case strings.Contains(err.Error(), "remote error: tls: "):
+		_, why, _ := strings.Cut(err.Error(), "remote error: tls: ")
+		hint := " (does it want a client certificate? --cert/--key; or another --tls-version)"
+		if strings.Contains(why, "certificate") {
+			hint = " (it wants a client certificate it accepts: --cert/--key)"
+		}
+		return fatal("TLS: the broker refused the handshake: " + why + hint)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return retry("connection refused by " + hostPort(server) + " (is a broker listening there?)")
 	case errors.Is(err, os.ErrDeadlineExceeded), isTimeout(err):
 		return retry("timed out connecting to " + hostPort(server))
 	case errors.Is(err, syscall.ECONNRESET), strings.Contains(err.Error(), "EOF"):
+		if strings.HasPrefix(server, "ssl://") || strings.HasPrefix(server, "wss://") {
+			return retry("the broker closed the connection during the TLS handshake (does it want a client certificate? --cert/--key)")
+		}
 		return retry("the broker closed the connection during the handshake (wrong port or protocol, or it refused us)")
 	}
 	return retry(err.Error())

@@ -137,14 +137,15 @@ func MosquittoPath(t testing.TB) string {
 }
 
 // StartMosquitto runs mosquitto on a free loopback port with the extra
-// configuration lines given. It is stopped when the test ends.
+// configuration lines given (after the first listener; a later "listener"
+// line starts another one). It is stopped when the test ends.
 func StartMosquitto(t testing.TB, extraConf ...string) *Mosquitto {
 	t.Helper()
 	bin := MosquittoPath(t)
 	addr := FreeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	text := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n", port)
+	text := fmt.Sprintf("per_listener_settings true\nmax_queued_messages 100000\n%slistener %s 127.0.0.1\nallow_anonymous true\n", runAs(), port)
 	for _, l := range extraConf {
 		text += l + "\n"
 	}
@@ -283,4 +284,13 @@ func wait(tok paho.Token) error {
 		return errors.New("timed out")
 	}
 	return tok.Error()
+}
+
+// runAs keeps mosquitto, started by root, from dropping to a user that
+// cannot read the test's private temporary files.
+func runAs() string {
+	if os.Getuid() == 0 {
+		return "user root\n"
+	}
+	return ""
 }

@@ -55,19 +55,8 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		}
 	}()
 
-	cfg := mqttconn.Config{
-		Server:            s.server,
-		ClientID:          s.clientID,
-		Username:          s.username,
-		Password:          s.password,
-		Subscriptions:     s.subscriptions,
-		Sink:              rec.sink(),
-		TLS:               s.tls,
-		Will:              s.will,
-		PersistentSession: s.persistent,
-		KeepAlive:         s.keepalive,
-		ProtocolVersion:   s.protocol,
-	}
+	cfg := connConfig(s)
+	cfg.Sink = rec.sink()
 	if s.persistent {
 		outbox, err := openOutbox(s, &cfg)
 		if err != nil {
@@ -147,4 +136,20 @@ func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
 	}
 	cfg.Outbox, cfg.Restored = outbox, restored
 	return outbox, nil
+}
+
+// connConfig is the connection the settings describe.
+func connConfig(s settings) mqttconn.Config {
+	return mqttconn.Config{
+		Server:            s.server,
+		ClientID:          s.clientID,
+		Username:          s.username,
+		Password:          s.password,
+		Subscriptions:     s.subscriptions,
+		TLS:               s.tls,
+		Will:              s.will,
+		PersistentSession: s.persistent,
+		KeepAlive:         s.keepalive,
+		ProtocolVersion:   s.protocol,
+	}
 }

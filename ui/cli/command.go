@@ -46,7 +46,7 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 			if printConfig {
 				return printSettings(stdout, v, src, s)
 			}
-			return interactive(s, src, stdin, stdout, stderr)
+			return startChat(s, src, stdin, stdout, stderr)
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{tidyFlagError(err)} })
@@ -74,6 +74,9 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	}
 	return 1
 }
+
+// startChat is what Run does with good settings; tests replace it.
+var startChat = interactive
 
 // interactive checks the terminal, warns about a password on the command
 // line, asks for a missing one, and runs the chat.

@@ -59,6 +59,16 @@ func loadConfig(v *values, src sources, profile string, stderr io.Writer) error 
 	if err := applyTable(doc, v, src, source{rank: rankConfig, name: path}); err != nil {
 		return usageError{err}
 	}
+	for name, p := range profiles { // check every profile, not just the one in use
+		table, ok := p.(map[string]any)
+		if !ok {
+			return usagef("%s: profile.%s must be a table", path, name)
+		}
+		var scratch values
+		if err := applyTable(table, &scratch, sources{}, source{name: fmt.Sprintf("%s [profile.%s]", path, name)}); err != nil {
+			return usageError{err}
+		}
+	}
 	if profile != "" {
 		table, ok := profiles[profile].(map[string]any)
 		if !ok {
