@@ -22,6 +22,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
 	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 // Broker is a broker under a test's control.
@@ -294,3 +295,25 @@ func runAs() string {
 	}
 	return ""
 }
+
+// PasswordHook lets in only the given user name and password.
+type PasswordHook struct {
+	mqtt.HookBase
+	User, Pass string
+}
+
+// ID implements mqtt.Hook.
+func (h *PasswordHook) ID() string { return "password" }
+
+// Provides implements mqtt.Hook.
+func (h *PasswordHook) Provides(b byte) bool {
+	return b == mqtt.OnConnectAuthenticate || b == mqtt.OnACLCheck
+}
+
+// OnConnectAuthenticate implements mqtt.Hook.
+func (h *PasswordHook) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) bool {
+	return string(pk.Connect.Username) == h.User && string(pk.Connect.Password) == h.Pass
+}
+
+// OnACLCheck implements mqtt.Hook.
+func (h *PasswordHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
