@@ -389,3 +389,25 @@ func FuzzParseRecord(f *testing.F) {
 		}
 	})
 }
+
+func TestFindReadsBackWholePayloads(t *testing.T) {
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789"), 100000)
+	out := mqttconn.Message{Topic: "mine", Payload: []byte("sent big"), QoS: 1, Time: t0.Add(3 * time.Second)}
+	writeAll(t, dir, Options{MaxSegment: 300000},
+		inEvent("a", []byte("small"), 0),
+		inEvent("big", big, time.Second),
+		inEvent("big", []byte("same topic, other time"), 2*time.Second),
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateSending, Message: out, Time: out.Time.Add(time.Millisecond)},
+	)
+	got, err := Find(dir, t0.Add(time.Second), "big", false)
+	if err != nil || !bytes.Equal(got, big) {
+		t.Fatalf("Find: %d bytes, %v", len(got), err)
+	}
+	if got, err := Find(dir, out.Time, "mine", true); err != nil || string(got) != "sent big" {
+		t.Fatalf("Find sent: %q, %v", got, err)
+	}
+	if _, err := Find(dir, t0.Add(time.Hour), "big", false); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Find of a missing message: %v", err)
+	}
+}

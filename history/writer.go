@@ -331,6 +331,9 @@ func recordOf(ev mqttconn.Event) (Record, bool) {
 		r = Record{Time: r.Time, Dir: DirOut, ID: ev.OutID, State: ev.State.String(), Text: errText}
 		if m := ev.Message; m.Topic != "" {
 			r.Topic, r.QoS, r.Retain, r.Payload, r.HasPayload = m.Topic, m.QoS, m.Retained, m.Payload, true
+			if !m.Time.IsZero() {
+				r.Time = m.Time // the message's own time, by which Find looks it up
+			}
 		}
 		return r, true
 	case mqttconn.KindConnecting:

@@ -54,7 +54,7 @@ func BenchmarkFilter50000(b *testing.B) {
 	l.setSize(200, 60)
 	for i := range 50000 {
 		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: fmt.Sprintf("sensors/%d/temp", i%100),
-			Payload: []byte(fmt.Sprintf(`{"seq":%d,"t":21.5,"pad":"0123456789abcdef0123456789abcdef"}`, i))}))
+			Payload: []byte(fmt.Sprintf(`{"seq":%d,"t":21.5,"pad":"0123456789abcdef0123456789abcdef"}`, i))}, analysis{}))
 	}
 	f, err := parseFilter("sensors/+/temp 21.5")
 	if err != nil {
@@ -62,5 +62,23 @@ func BenchmarkFilter50000(b *testing.B) {
 	}
 	for b.Loop() {
 		l.setFilter(f)
+	}
+}
+
+// BenchmarkTenMegabytePayload is a 10 MB message arriving in a flood of small
+// ones: detection (as the drain does it) plus a frame.
+func BenchmarkTenMegabytePayload(b *testing.B) {
+	big := make([]byte, 10<<20)
+	for i := range big {
+		big[i] = 'a' + byte(i%26)
+	}
+	m := New(newFakeConn(), Options{})
+	m = step(m, tea.WindowSizeMsg{Width: 200, Height: 60})
+	for b.Loop() {
+		ev := msgEvent("big", "", 0)
+		ev.Message.Payload = big
+		msg := eventsMsg{events: []mqttconn.Event{ev, msgEvent("small", "x", 0)}, analyses: []analysis{analyze(big), analyze([]byte("x"))}}
+		m = step(m, msg)
+		_ = m.View()
 	}
 }

@@ -104,6 +104,15 @@ func (c *composer) draft() (m mqttconn.Message, ok bool, err error) {
 	return mqttconn.Message{Topic: t, Payload: []byte(payload), QoS: c.qos, Retained: c.retain}, true, nil
 }
 
+// emptyDraft is a message with an empty payload to the topic in the field.
+func (c *composer) emptyDraft() (mqttconn.Message, error) {
+	t := c.topic.Value()
+	if err := topic.ValidateName(t); err != nil {
+		return mqttconn.Message{}, fmt.Errorf("topic: %w", err)
+	}
+	return mqttconn.Message{Topic: t, Payload: []byte{}, QoS: c.qos, Retained: c.retain}, nil
+}
+
 // sent clears the text field if it still holds what was sent.
 func (c *composer) sent(_, payload string) {
 	if c.text.Value() == payload {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/payload"
 	"mqttchat/ui/sanitize"
 )
 
@@ -29,31 +30,50 @@ const (
 // entry is one row of the message list. Its payload is cut to previewLimit;
 // size keeps the real length. The rendered row is cached per width.
 type entry struct {
-	kind      entryKind
-	time      time.Time
-	topic     string
-	payload   []byte
-	size      int
-	qos       byte
-	retained  bool
-	duplicate bool
-	outID     uint64
-	state     mqttconn.OutState
-	note      string // outgoing: why it failed or was requeued; event: the text
-	warn      bool   // event: a problem (loss, refusal, failure)
-	seq       uint64 // position in the list since the start
+	kind        entryKind
+	time        time.Time
+	topic       string
+	payload     []byte
+	size        int
+	qos         byte
+	retained    bool
+	duplicate   bool
+	outID       uint64
+	state       mqttconn.OutState
+	note        string // outgoing: why it failed or was requeued; event: the text
+	warn        bool   // event: a problem (loss, refusal, failure)
+	seq         uint64 // position in the list since the start
+	payloadKind payload.Kind
+	preview     string // the one-line payload, sanitized (computed off the UI goroutine)
 
 	cacheWidth int
 	cache      string
 }
 
-func newMessageEntry(kind entryKind, m mqttconn.Message) *entry {
+// analysis is what payload detection found, done once per message off the
+// UI goroutine.
+type analysis struct {
+	done    bool
+	kind    payload.Kind
+	preview string
+}
+
+// analyze detects a payload's kind and makes its one-line preview.
+func analyze(p []byte) analysis {
+	k := payload.Detect(p)
+	return analysis{done: true, kind: k, preview: payload.Preview(p, k)}
+}
+
+func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
+	if !a.done {
+		a = analyze(m.Payload)
+	}
 	p := m.Payload
 	if len(p) > previewLimit {
 		p = p[:previewLimit:previewLimit]
 	}
 	return &entry{kind: kind, time: m.Time, topic: m.Topic, payload: p, size: len(m.Payload),
-		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate}
+		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview}
 }
 
 func newEventEntry(t time.Time, text string, warn bool) *entry {
@@ -61,7 +81,9 @@ func newEventEntry(t time.Time, text string, warn bool) *entry {
 }
 
 // cost is what the entry counts against the window's byte cap.
-func (e *entry) cost() int { return len(e.payload) + len(e.topic) + len(e.note) + entryOverhead }
+func (e *entry) cost() int {
+	return len(e.payload) + len(e.topic) + len(e.note) + len(e.preview) + entryOverhead
+}
 
 // invalidate drops the cached row after a change.
 func (e *entry) invalidate() { e.cacheWidth = 0 }
@@ -123,11 +145,7 @@ func (e *entry) render(width int, s *Styles) string {
 	if room > 0 {
 		b.WriteString(" ")
 		used++
-		payload := sanitize.Bytes(e.payload)
-		if e.size > len(e.payload) {
-			payload += "…"
-		}
-		payload = ansi.Truncate(payload, room, "…")
+		payload := ansi.Truncate(e.preview, room, "…")
 		used += ansi.StringWidth(payload)
 		b.WriteString(s.Payload.Render(payload))
 	}
@@ -149,6 +167,12 @@ func (e *entry) flags() []string {
 	}
 	if e.duplicate {
 		f = append(f, "[dup]")
+	}
+	if e.payloadKind == payload.Binary {
+		f = append(f, "[binary]")
+	}
+	if e.payloadKind == payload.Empty && e.kind != entryEvent {
+		f = append(f, "[empty]")
 	}
 	if e.size >= 1024 {
 		f = append(f, "("+humanSize(e.size)+")")

@@ -17,6 +17,7 @@ const frameInterval = 16 * time.Millisecond
 // eventsMsg is one batch of connection events for Update.
 type eventsMsg struct {
 	events     []mqttconn.Event
+	analyses   []analysis // per event: the payload's kind and preview, for messages
 	dropped    uint64
 	received   uint64
 	notWritten uint64 // history records not written
@@ -31,7 +32,12 @@ func waitForEvents(c Conn, h HistoryStatus) tea.Cmd {
 		<-q.Ready()
 		time.Sleep(frameInterval)
 		evs, dropped := q.Drain()
-		msg := eventsMsg{events: evs, dropped: dropped, received: c.Received()}
+		msg := eventsMsg{events: evs, dropped: dropped, received: c.Received(), analyses: make([]analysis, len(evs))}
+		for i, ev := range evs { // detection happens here, off the UI goroutine
+			if ev.Kind == mqttconn.KindMessage || (ev.Kind == mqttconn.KindPublish && ev.Message.Topic != "") {
+				msg.analyses[i] = analyze(ev.Message.Payload)
+			}
+		}
 		if h != nil {
 			msg.notWritten, msg.historyErr = h.NotWritten(), h.Err()
 		}
@@ -76,13 +82,17 @@ func (m *Model) applyEvents(msg eventsMsg) {
 	if msg.historyErr != nil {
 		m.status.warning = errText(msg.historyErr) + " — the chat goes on without history"
 	}
-	for _, ev := range msg.events {
+	for i, ev := range msg.events {
+		var a analysis
+		if i < len(msg.analyses) {
+			a = msg.analyses[i]
+		}
 		m.status.apply(ev)
 		switch ev.Kind {
 		case mqttconn.KindMessage:
-			m.list.push(newMessageEntry(entryIn, ev.Message))
+			m.list.push(newMessageEntry(entryIn, ev.Message, a))
 		case mqttconn.KindPublish:
-			m.applyPublish(ev)
+			m.applyPublish(ev, a)
 		default:
 			if text, warn, ok := timelineText(ev, m.status.everUp); ok {
 				m.list.push(newEventEntry(ev.Time, text, warn))
@@ -99,9 +109,9 @@ func (m *Model) addEarlier(evs []mqttconn.Event) {
 	for _, ev := range evs {
 		switch ev.Kind {
 		case mqttconn.KindMessage:
-			m.list.push(newMessageEntry(entryIn, ev.Message))
+			m.list.push(newMessageEntry(entryIn, ev.Message, analysis{}))
 		case mqttconn.KindPublish:
-			e := newMessageEntry(entryOut, ev.Message)
+			e := newMessageEntry(entryOut, ev.Message, analysis{})
 			e.state = ev.State
 			if ev.Err != nil && ev.State == mqttconn.StateFailed {
 				e.note = errText(ev.Err)
@@ -115,13 +125,13 @@ func (m *Model) addEarlier(evs []mqttconn.Event) {
 }
 
 // applyPublish creates or updates the row of an outgoing message.
-func (m *Model) applyPublish(ev mqttconn.Event) {
+func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 	e, ok := m.list.outgoing[ev.OutID]
 	if !ok {
 		if ev.Message.Topic == "" {
 			return // its row was evicted
 		}
-		e = newMessageEntry(entryOut, ev.Message)
+		e = newMessageEntry(entryOut, ev.Message, a)
 		e.outID = ev.OutID
 		m.list.push(e)
 	}

@@ -78,7 +78,7 @@ func TestFilterOver50000IsIndexedNotRescanned(t *testing.T) {
 	l := newMessageList(50000, 1<<30)
 	l.setSize(100, 20)
 	for i := range 60000 {
-		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: fmt.Sprintf("s/%d", i%10), Payload: []byte(fmt.Sprint(i))}))
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: fmt.Sprintf("s/%d", i%10), Payload: []byte(fmt.Sprint(i))}, analysis{}))
 	}
 	f, _ := parseFilter("s/3")
 	l.setFilter(f)
@@ -87,7 +87,7 @@ func TestFilterOver50000IsIndexedNotRescanned(t *testing.T) {
 	}
 	// Eviction keeps the matches in step with the window.
 	for i := range 1000 {
-		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "s/3", Payload: []byte(fmt.Sprint("new", i))}))
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "s/3", Payload: []byte(fmt.Sprint("new", i))}, analysis{}))
 	}
 	if l.visibleLen() != 5900 || l.visibleAt(0).seq < l.firstSeq {
 		t.Fatalf("%d matches after eviction; first seq %d < %d", l.visibleLen(), l.visibleAt(0).seq, l.firstSeq)

@@ -21,6 +21,17 @@ type keyMap struct {
 	Help        key.Binding
 	ListHelp    key.Binding
 	Quit        key.Binding
+	Open        key.Binding
+	Back        key.Binding
+	ViewText    key.Binding
+	ViewJSON    key.Binding
+	ViewHex     key.Binding
+	ViewBase64  key.Binding
+	CopyPayload key.Binding
+	CopyTopic   key.Binding
+	SendEmpty   key.Binding
+	Confirm     key.Binding
+	Cancel      key.Binding
 	Retry       key.Binding
 	RecallPrev  key.Binding
 	RecallNext  key.Binding
@@ -44,6 +55,17 @@ func defaultKeyMap() keyMap {
 		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "oldest")),
 		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "newest, follow")),
 		Mouse:       key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "mouse capture on/off")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the selected message (in the list)")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the list")),
+		ViewText:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "text")),
+		ViewJSON:    key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "JSON")),
+		ViewHex:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "hex")),
+		ViewBase64:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "base64")),
+		CopyPayload: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the payload")),
+		CopyTopic:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the topic")),
+		SendEmpty:   key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "send an empty payload")),
+		Confirm:     key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes")),
+		Cancel:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
 		Retry:       key.NewBinding(key.WithKeys("f5"), key.WithHelp("f5", "connect now")),
 		Help:        key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
 		ListHelp:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help (in the list)")),
@@ -64,10 +86,15 @@ func (k keyMap) ShortHelp() []key.Binding {
 // FullHelp is shown with F1.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Send, k.Newline, k.CycleQoS, k.Retain},
+		{k.Send, k.Newline, k.SendEmpty, k.CycleQoS, k.Retain},
 		{k.NextFocus, k.PrevFocus, k.PageUp, k.PageDown},
 		{k.Up, k.Down, k.Top, k.Bottom},
-		{k.RecallPrev, k.Filter, k.ClearFilter},
+		{k.RecallPrev, k.Filter, k.ClearFilter, k.Open},
 		{k.Mouse, k.Retry, k.Help, k.ListHelp, k.Quit},
 	}
+}
+
+// DetailHelp is the help line of the detail view.
+func (k keyMap) DetailHelp() []key.Binding {
+	return []key.Binding{k.Back, k.ViewText, k.ViewJSON, k.ViewHex, k.ViewBase64, k.CopyPayload, k.CopyTopic, k.Quit}
 }

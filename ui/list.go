@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Default caps of the in-memory message window.
@@ -27,6 +30,9 @@ type messageList struct {
 
 	filter  *listFilter
 	matches []uint64 // with a filter: seqs of the matching entries, ascending
+
+	sel    uint64 // seq of the selected entry
+	hasSel bool
 
 	width, height int
 	offset        int // visible entries hidden below the view; 0 follows new messages
@@ -179,19 +185,101 @@ func (l *messageList) setFilter(f *listFilter) {
 	l.scrollToBottom()
 }
 
-// View renders the visible rows, padded to the list's height.
-func (l *messageList) View(s *Styles) string {
+// window is the range of visible indexes on screen and the blank rows above them.
+func (l *messageList) window() (begin, end, pad int) {
+	end = l.visibleLen() - l.offset
+	begin = max(end-l.height, 0)
+	return begin, end, l.height - (end - begin)
+}
+
+// View renders the visible rows, padded to the list's height; the selected
+// row is highlighted when showSel.
+func (l *messageList) View(s *Styles, showSel bool) string {
 	if l.height == 0 {
 		return ""
 	}
-	end := l.visibleLen() - l.offset
-	begin := max(end-l.height, 0)
+	begin, end, pad := l.window()
 	rows := make([]string, 0, l.height)
-	for range l.height - (end - begin) {
+	for range pad {
 		rows = append(rows, "")
 	}
 	for i := begin; i < end; i++ {
-		rows = append(rows, l.visibleAt(i).row(l.width, s))
+		e := l.visibleAt(i)
+		row := e.row(l.width, s)
+		if showSel && l.hasSel && e.seq == l.sel {
+			row = s.Selected.Render(ansi.Strip(row) + strings.Repeat(" ", max(l.width-ansi.StringWidth(row), 0)))
+		}
+		rows = append(rows, row)
 	}
 	return strings.Join(rows, "\n")
+}
+
+// indexOf is the visible index of the entry with seq.
+func (l *messageList) indexOf(seq uint64) (int, bool) {
+	if seq < l.firstSeq || seq >= l.nextSeq {
+		return 0, false
+	}
+	if l.filter == nil {
+		return int(seq - l.firstSeq), true
+	}
+	i, found := slices.BinarySearch(l.matches, seq)
+	return i, found
+}
+
+// selected is the selected entry, if it is still held and visible.
+func (l *messageList) selected() (*entry, bool) {
+	if !l.hasSel {
+		return nil, false
+	}
+	i, ok := l.indexOf(l.sel)
+	if !ok {
+		return nil, false
+	}
+	return l.visibleAt(i), true
+}
+
+// selectIndex selects the i-th visible entry and scrolls it into view.
+func (l *messageList) selectIndex(i int) {
+	n := l.visibleLen()
+	if n == 0 {
+		l.hasSel = false
+		return
+	}
+	i = min(max(i, 0), n-1)
+	l.sel, l.hasSel = l.visibleAt(i).seq, true
+	begin, end, _ := l.window()
+	switch {
+	case i < begin:
+		l.offset += begin - i
+	case i >= end:
+		l.offset -= i - end + 1
+	}
+	l.clampOffset()
+}
+
+// moveSelection moves the selection by d (negative is up, older). Without a
+// selection in view, it starts from the bottom row on screen.
+func (l *messageList) moveSelection(d int) {
+	begin, end, _ := l.window()
+	i, ok := 0, false
+	if l.hasSel {
+		i, ok = l.indexOf(l.sel)
+	}
+	if !ok || i < begin || i >= end {
+		l.selectIndex(end - 1)
+		return
+	}
+	l.selectIndex(i + d)
+}
+
+// selectRow selects the entry on a screen row of the list (0 is the top);
+// false when the row is blank.
+func (l *messageList) selectRow(row int) bool {
+	begin, end, pad := l.window()
+	i := begin + row - pad
+	if row < pad || i >= end {
+		return false
+	}
+	l.selectIndex(i)
+	return true
 }

@@ -8,6 +8,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -17,6 +18,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/payload"
+	"mqttchat/ui/sanitize"
 )
 
 // Conn is what the screen needs of the connection.
@@ -54,6 +57,11 @@ type Options struct {
 	// OnSent, when set, is called (off the UI goroutine) with every topic and
 	// text handed to the connection, to keep them for recall.
 	OnSent func(topic, text string) error
+	// LoadPayload reads a whole payload back from the history when the list
+	// held only its start; nil when history is off.
+	LoadPayload PayloadLoader
+	// Clipboard is the terminal, for copies through OSC 52.
+	Clipboard io.Writer
 }
 
 // focus is the part of the screen that gets typing and arrow keys.
@@ -86,22 +94,35 @@ type Model struct {
 	filtering bool            // the filter input has the keys
 	filterIn  textinput.Model // what is typed after '/'
 	filterErr string
+
+	detail    *detailView   // a message opened in full
+	confirm   *confirmation // a question waiting for y or n
+	load      PayloadLoader
+	clipboard io.Writer
+}
+
+// confirmation is a question that guards an action.
+type confirmation struct {
+	prompt string
+	yes    tea.Cmd
 }
 
 // New returns the screen for a connection.
 func New(conn Conn, opts Options) Model {
 	keys := defaultKeyMap()
 	m := Model{
-		conn:     conn,
-		keys:     keys,
-		styles:   DefaultStyles(),
-		help:     help.New(),
-		list:     newMessageList(opts.MaxMessages, opts.MaxBytes),
-		composer: newComposer(opts.Topic, opts.QoS, keys),
-		mouse:    opts.Mouse,
-		history:  opts.History,
-		onSent:   opts.OnSent,
-		filterIn: newFilterInput(),
+		conn:      conn,
+		keys:      keys,
+		styles:    DefaultStyles(),
+		help:      help.New(),
+		list:      newMessageList(opts.MaxMessages, opts.MaxBytes),
+		composer:  newComposer(opts.Topic, opts.QoS, keys),
+		mouse:     opts.Mouse,
+		history:   opts.History,
+		onSent:    opts.OnSent,
+		load:      opts.LoadPayload,
+		clipboard: opts.Clipboard,
+		filterIn:  newFilterInput(),
 		status: status{
 			broker:   opts.Broker,
 			extra:    opts.Extra,
@@ -142,7 +163,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseMsg:
-		return m.handleMouse(msg), nil
+		return m.handleMouse(msg)
+	case payloadLoadedMsg:
+		if m.detail != nil && m.detail.e.seq == msg.seq {
+			m.detail.loaded(msg, &m.styles)
+		}
+		return m, nil
+	case copiedMsg:
+		notice := fmt.Sprintf("copied %d bytes (%s) to the terminal's clipboard — OSC 52; the terminal does not confirm", msg.n, msg.what)
+		if msg.err != nil {
+			notice = "not copied: " + msg.err.Error()
+		}
+		if m.detail != nil {
+			m.detail.notice = notice
+		} else {
+			m.status.warning = notice
+		}
+		return m, nil
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	}
@@ -151,27 +188,109 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func (m Model) handleMouse(msg tea.MouseMsg) Model {
+// listTop is the screen row where the list starts: below the two-line
+// status bar and the list's title.
+const listTop = 3
+
+func (m Model) handleMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	if msg.Action != tea.MouseActionPress {
-		return m
+		return m, nil
+	}
+	if m.detail != nil {
+		var cmd tea.Cmd
+		m.detail.vp, cmd = m.detail.vp.Update(msg)
+		return m, cmd
 	}
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
 		m.list.scroll(3)
 	case tea.MouseButtonWheelDown:
 		m.list.scroll(-3)
+	case tea.MouseButtonLeft:
+		row := msg.Y - listTop
+		if row < 0 || row >= m.list.height {
+			return m, nil
+		}
+		before, had := m.list.sel, m.list.hasSel
+		if !m.list.selectRow(row) {
+			return m, nil
+		}
+		cmd := m.setFocus(focusList)
+		if had && before == m.list.sel {
+			return m, tea.Batch(cmd, m.openSelected())
+		}
+		return m, cmd
 	}
-	return m
+	return m, nil
+}
+
+// openSelected opens the selected message in the detail view.
+func (m *Model) openSelected() tea.Cmd {
+	e, ok := m.list.selected()
+	if !ok || e.kind == entryEvent {
+		return nil
+	}
+	d, cmd := newDetail(e, m.load)
+	d.setSize(m.width, m.detailHeight(), &m.styles)
+	m.detail = &d
+	return cmd
+}
+
+func (m Model) detailHeight() int { return m.height - 2 - 1 }
+
+// handleDetailKey handles keys while a message is open.
+func (m Model) handleDetailKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k, d := m.keys, m.detail
+	switch {
+	case key.Matches(msg, k.Back):
+		m.detail = nil
+		return m, nil
+	case key.Matches(msg, k.ViewText):
+		d.setMode(payload.ModeText, &m.styles)
+	case key.Matches(msg, k.ViewJSON):
+		d.setMode(payload.ModeJSON, &m.styles)
+	case key.Matches(msg, k.ViewHex):
+		d.setMode(payload.ModeHex, &m.styles)
+	case key.Matches(msg, k.ViewBase64):
+		d.setMode(payload.ModeBase64, &m.styles)
+	case key.Matches(msg, k.CopyPayload):
+		return m, copyToClipboard(m.clipboard, "payload", d.copyText(&m.styles))
+	case key.Matches(msg, k.CopyTopic):
+		return m, copyToClipboard(m.clipboard, "topic", d.e.topic)
+	default:
+		var cmd tea.Cmd
+		d.vp, cmd = d.vp.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// handleConfirmKey answers the open question.
+func (m Model) handleConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Confirm):
+		yes := m.confirm.yes
+		m.confirm = nil
+		return m, yes
+	case key.Matches(msg, m.keys.Cancel):
+		m.confirm = nil
+	}
+	return m, nil
 }
 
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
-	if m.filtering && !key.Matches(msg, k.Quit) {
-		return m.handleFilterKey(msg)
-	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
+	case m.confirm != nil:
+		return m.handleConfirmKey(msg)
+	case m.detail != nil:
+		return m.handleDetailKey(msg)
+	case m.filtering:
+		return m.handleFilterKey(msg)
+	}
+	switch {
 	case key.Matches(msg, k.Help), m.focus == focusList && key.Matches(msg, k.ListHelp):
 		m.fullHelp = !m.fullHelp
 		m.layout()
@@ -204,6 +323,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Send) && m.focus != focusList:
 		return m, m.send()
+	case key.Matches(msg, k.SendEmpty) && m.focus != focusList:
+		return m, m.sendEmpty()
 	case m.focus != focusList && key.Matches(msg, k.RecallPrev) && m.composer.recallStep(m.focus, +1):
 		return m, nil
 	case m.focus != focusList && key.Matches(msg, k.RecallNext) && m.composer.recallStep(m.focus, -1):
@@ -216,20 +337,41 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.ClearFilter):
 			m.applyFilter("")
 			m.filterIn.SetValue("")
+		case key.Matches(msg, k.Open):
+			return m, m.openSelected()
 		case key.Matches(msg, k.Up):
-			m.list.scroll(1)
+			m.list.moveSelection(-1)
 		case key.Matches(msg, k.Down):
-			m.list.scroll(-1)
+			m.list.moveSelection(1)
 		case key.Matches(msg, k.Top):
-			m.list.scrollToTop()
+			m.list.selectIndex(0)
 		case key.Matches(msg, k.Bottom):
 			m.list.scrollToBottom()
+			m.list.selectIndex(m.list.visibleLen() - 1)
 		}
 		return m, nil
 	}
 	var cmd tea.Cmd
 	m.composer, cmd = m.composer.update(msg, m.focus)
 	return m, cmd
+}
+
+// sendEmpty publishes an empty payload on purpose; an empty retained
+// message clears the topic's retained message, so it asks first.
+func (m *Model) sendEmpty() tea.Cmd {
+	draft, err := m.composer.emptyDraft()
+	if err != nil {
+		m.composer.err = err.Error()
+		return nil
+	}
+	if draft.Retained {
+		m.confirm = &confirmation{
+			prompt: fmt.Sprintf("Publish an empty retained message to %s? It clears the topic's retained message. (y/n)", sanitize.String(draft.Topic)),
+			yes:    publish(m.conn, draft),
+		}
+		return nil
+	}
+	return publish(m.conn, draft)
 }
 
 // send validates the composer and publishes what it holds.
@@ -248,11 +390,17 @@ func (m *Model) send() tea.Cmd {
 
 func (m *Model) setFocus(f focus) tea.Cmd {
 	m.focus = f
+	if _, ok := m.list.selected(); f == focusList && !ok {
+		m.list.moveSelection(0) // the bottom row on screen
+	}
 	return m.composer.focus(f)
 }
 
 func (m *Model) setSize(w, h int) {
 	m.width, m.height = max(w, 10), max(h, 5)
+	if m.detail != nil {
+		m.detail.setSize(m.width, m.detailHeight(), &m.styles)
+	}
 	m.status.width = m.width
 	m.help.Width = m.width
 	m.composer.setWidth(m.width)
@@ -302,12 +450,31 @@ func (m Model) listTitle() string {
 
 // View draws the screen. Its cost depends on the visible rows only.
 func (m Model) View() string {
+	if m.detail != nil {
+		return strings.Join([]string{
+			m.status.View(&m.styles),
+			m.detail.View(&m.styles),
+			ansi.Truncate(m.help.ShortHelpView(m.keys.DetailHelp()), m.width, "…"),
+		}, "\n")
+	}
+	composer := m.composer.View(m.focus, &m.styles, m.keys)
+	if m.confirm != nil {
+		composer = strings.TrimSuffix(composer, "\n"+lastLine(composer)) + "\n" + m.styles.Warn.Render(ansi.Truncate(m.confirm.prompt, m.width, "…"))
+	}
 	parts := []string{
 		m.status.View(&m.styles),
 		m.listTitle(),
-		m.list.View(&m.styles),
-		m.composer.View(m.focus, &m.styles, m.keys),
+		m.list.View(&m.styles, m.focus == focusList),
+		composer,
 		m.helpView(),
 	}
 	return strings.Join(parts, "\n")
+}
+
+// lastLine is the text after the last newline.
+func lastLine(s string) string {
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
 }

@@ -130,21 +130,28 @@ func TestFocusRouting(t *testing.T) {
 	if m.focus != focusList {
 		t.Fatalf("focus after two tabs = %v", m.focus)
 	}
+	// Focusing the list selects its bottom row; k and up move the selection.
 	m = step(m, runes("k"))
-	if m.list.offset != 1 || m.composer.text.Value() != "k" {
-		t.Fatalf("k in the list: offset %d, text %q", m.list.offset, m.composer.text.Value())
+	m = step(m, keyMsg(tea.KeyUp))
+	if e, ok := m.list.selected(); !ok || string(e.payload) != "47" || m.composer.text.Value() != "k" {
+		t.Fatalf("k, up in the list: selected %v, text %q", e, m.composer.text.Value())
 	}
 	m = step(m, keyMsg(tea.KeyHome))
-	if m.list.topVisible() != 0 {
+	if e, _ := m.list.selected(); m.list.topVisible() != 0 || string(e.payload) != "0" {
 		t.Fatalf("home: top visible %d", m.list.topVisible())
 	}
 	m = step(m, runes("G"))
-	if !m.list.atBottom() {
+	if e, _ := m.list.selected(); !m.list.atBottom() || string(e.payload) != "49" {
 		t.Fatal("G did not return to the bottom")
 	}
-	// Enter in the list sends nothing.
-	if _, cmd := stepCmd(m, keyMsg(tea.KeyEnter)); cmd != nil {
-		t.Fatal("enter in the list returned a command")
+	// Enter in the list opens the message, sends nothing; esc comes back.
+	m, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	if cmd != nil || m.detail == nil {
+		t.Fatal("enter in the list did not open the message")
+	}
+	m = step(m, keyMsg(tea.KeyEsc))
+	if m.detail != nil {
+		t.Fatal("esc did not close the detail view")
 	}
 	m = step(m, keyMsg(tea.KeyShiftTab))
 	if m.focus != focusTopic {
@@ -251,7 +258,7 @@ func TestWindowCapsAndCounters(t *testing.T) {
 	// Byte cap: big payloads are cut to the preview and evicted by size.
 	l := newMessageList(1000, 64<<10)
 	for range 100 {
-		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "big", Payload: make([]byte, 1<<20)}))
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "big", Payload: make([]byte, 1<<20)}, analysis{}))
 	}
 	if l.bytes > 64<<10 || l.Len() == 0 {
 		t.Fatalf("byte cap: %d bytes in %d entries", l.bytes, l.Len())

@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/lipgloss"
+
+	"mqttchat/ui/payload"
+)
 
 // Styles are every style the screen uses, built once. Colours adapt to the
 // terminal's background; with NO_COLOR set, lipgloss renders none.
@@ -11,6 +15,8 @@ type Styles struct {
 	StatusWarn, StatusPending                  lipgloss.Style
 	Title, TitleFocused, Label, LabelFocused   lipgloss.Style
 	Error, Hint                                lipgloss.Style
+	Selected, DetailHeader, ModeActive         lipgloss.Style
+	JSON                                       payload.JSONStyles
 }
 
 // DefaultStyles returns the styles for the terminal lipgloss detected.
@@ -49,5 +55,15 @@ func DefaultStyles() Styles {
 		LabelFocused:  lipgloss.NewStyle().Foreground(accent).Bold(true),
 		Error:         lipgloss.NewStyle().Foreground(warn),
 		Hint:          lipgloss.NewStyle().Foreground(subtle),
+		Selected:      lipgloss.NewStyle().Reverse(true),
+		DetailHeader:  lipgloss.NewStyle().Bold(true),
+		ModeActive:    lipgloss.NewStyle().Reverse(true).Bold(true),
+		JSON: payload.JSONStyles{
+			Key:     lipgloss.NewStyle().Foreground(mine),
+			String:  lipgloss.NewStyle().Foreground(good),
+			Number:  lipgloss.NewStyle().Foreground(topic),
+			Literal: lipgloss.NewStyle().Foreground(accent),
+			Punct:   lipgloss.NewStyle().Foreground(subtle),
+		},
 	}
 }

@@ -88,6 +88,8 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		RecallTopics:  rec.recall.Topics,
 		RecallTexts:   rec.recall.Texts,
 		OnSent:        rec.keep,
+		LoadPayload:   rec.loader(),
+		Clipboard:     stdout,
 	})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(stdin), tea.WithOutput(stdout)}
 	if s.mouse {

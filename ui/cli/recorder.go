@@ -3,6 +3,7 @@ package cli
 import (
 	"log"
 	"sync"
+	"time"
 
 	"mqttchat/history"
 	"mqttchat/mqttconn"
@@ -17,6 +18,7 @@ type recorder struct {
 	earlier    []mqttconn.Event
 	recall     history.Recall
 	recallPath string
+	dir        string // the broker's log folder
 	mu         sync.Mutex
 }
 
@@ -38,6 +40,7 @@ func openHistory(s settings, logger *log.Logger) *recorder {
 		r.fail(err, logger)
 		return r
 	}
+	r.dir = dir
 	if s.history.replay > 0 {
 		recs, st, err := history.Tail(dir, s.history.replay)
 		if err != nil {
@@ -120,4 +123,14 @@ func (r *recorder) close() error {
 		return nil
 	}
 	return r.w.Close()
+}
+
+// loader reads whole payloads back for the detail view; nil without history.
+func (r *recorder) loader() ui.PayloadLoader {
+	if r.w == nil {
+		return nil
+	}
+	return func(t time.Time, topic string, sent bool) ([]byte, error) {
+		return history.Find(r.dir, t, topic, sent)
+	}
 }

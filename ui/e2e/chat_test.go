@@ -108,6 +108,15 @@ func TestHostilePayloadCannotReachTheTerminal(t *testing.T) {
 	peer := brokertest.Connect(t, "tcp://"+tcpAddr, "evil")
 	peer.Publish(t, "evil/\x1b]0;TITLE\x07", 0, false, "\x1b]52;c;UFdORUQ=\x07\x1b]8;;http://x\x1b\\link\x1b[2Jboom\rX")
 	s.waitFor("␛]52;c;UFdORUQ=␇", "␛[2Jboom␍X")
+	// Open it: the detail view in every mode shows the bytes, never obeys them.
+	s.typeKeys("\t\t\r") // focus the list, open the newest message
+	s.waitFor("◀ received · evil/␛]0;TITLE␇")
+	s.typeKeys("x")
+	s.waitFor("00000000  1b 5d 35 32")
+	s.typeKeys("b")
+	s.typeKeys("t")
+	s.typeKeys("\x1b") // esc back to the list
+	s.waitFor("messages (")
 	raw := s.rawOutput()
 	for _, bad := range []string{"\x1b]52;", "\x1b]0;TITLE", "\x1b]8;;http://x", "UFdORUQ=\x07"} {
 		if bytes.Contains(raw, []byte(bad)) {

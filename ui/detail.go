@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"mqttchat/mqttconn"
+	"mqttchat/ui/payload"
+	"mqttchat/ui/sanitize"
+)
+
+// detailLimit is how much of a payload the detail view renders; the rest is
+// said, not drawn, so that a 10 MB payload cannot stall the screen.
+const detailLimit = 1 << 20
+
+// PayloadLoader reads a message's whole payload back from the history.
+type PayloadLoader func(t time.Time, topic string, sent bool) ([]byte, error)
+
+// detailView shows one message in full.
+type detailView struct {
+	e       *entry
+	full    []byte // the payload as far as known: the held preview until loaded
+	loading bool
+	loadErr string
+	mode    payload.Mode
+	vp      viewport.Model
+	notice  string // what the last copy did
+	width   int
+	height  int
+}
+
+// payloadLoadedMsg brings a whole payload from the history.
+type payloadLoadedMsg struct {
+	seq  uint64
+	data []byte
+	err  error
+}
+
+// newDetail opens the entry; it asks for the whole payload when the list
+// held only its start.
+func newDetail(e *entry, load PayloadLoader) (detailView, tea.Cmd) {
+	d := detailView{e: e, full: e.payload, mode: payload.DefaultMode(e.payloadKind), vp: viewport.New(0, 0)}
+	// Letters switch views here, so the viewport scrolls with arrows and pages only.
+	d.vp.KeyMap.Up = key.NewBinding(key.WithKeys("up"))
+	d.vp.KeyMap.Down = key.NewBinding(key.WithKeys("down"))
+	d.vp.KeyMap.PageUp = key.NewBinding(key.WithKeys("pgup"))
+	d.vp.KeyMap.PageDown = key.NewBinding(key.WithKeys("pgdown", " "))
+	if e.size <= len(e.payload) {
+		return d, nil
+	}
+	if load == nil {
+		d.loadErr = fmt.Sprintf("only the first %s of %s are held; with the history off the rest is not kept", humanSize(len(e.payload)), humanSize(e.size))
+		return d, nil
+	}
+	d.loading = true
+	seq, t, topic, sent := e.seq, e.time, e.topic, e.kind == entryOut
+	return d, func() tea.Msg {
+		data, err := load(t, topic, sent)
+		return payloadLoadedMsg{seq: seq, data: data, err: err}
+	}
+}
+
+func (d *detailView) setSize(w, h int, s *Styles) {
+	d.width, d.height = w, h
+	d.vp.Width, d.vp.Height = w, max(h-d.headerHeight(), 1)
+	d.render(s)
+}
+
+func (d *detailView) headerHeight() int { return 3 }
+
+// loaded takes the whole payload from the history.
+func (d *detailView) loaded(msg payloadLoadedMsg, s *Styles) {
+	d.loading = false
+	if msg.err != nil {
+		d.loadErr = "the whole payload could not be read from the history: " + sanitize.String(msg.err.Error())
+	} else {
+		d.full = msg.data
+	}
+	d.render(s)
+}
+
+// setMode switches the view.
+func (d *detailView) setMode(m payload.Mode, s *Styles) {
+	d.mode = m
+	d.render(s)
+	d.vp.GotoTop()
+}
+
+// shown is the part of the payload that is drawn.
+func (d *detailView) shown() []byte {
+	if len(d.full) > detailLimit {
+		return d.full[:detailLimit]
+	}
+	return d.full
+}
+
+func (d *detailView) render(s *Styles) {
+	content := payload.Render(d.shown(), d.mode, d.width, s.JSON)
+	var notes []string
+	if d.loading {
+		notes = append(notes, fmt.Sprintf("(reading the whole %s from the history…)", humanSize(d.e.size)))
+	}
+	if d.loadErr != "" {
+		notes = append(notes, "("+d.loadErr+")")
+	}
+	if len(d.full) > detailLimit || (len(d.full) < d.e.size && !d.loading) {
+		notes = append(notes, fmt.Sprintf("(showing the first %s of %s)", humanSize(len(d.shown())), humanSize(d.e.size)))
+	}
+	if len(notes) > 0 {
+		content += "\n\n" + strings.Join(notes, "\n")
+	}
+	d.vp.SetContent(content)
+}
+
+// copyText is what a copy of the payload puts on the clipboard: the raw
+// text for a text payload in the text view, else the view as shown.
+func (d *detailView) copyText(s *Styles) string {
+	if d.mode == payload.ModeText && d.e.payloadKind != payload.Binary {
+		return string(d.full)
+	}
+	return ansi.Strip(payload.Render(d.full, d.mode, d.width, s.JSON))
+}
+
+// View draws the header and the scrolling payload.
+func (d *detailView) View(s *Styles) string {
+	e := d.e
+	dir := "◀ received"
+	if e.kind == entryOut {
+		dir = "▶ sent by you · " + e.state.String()
+		if e.state == mqttconn.StateFailed && e.note != "" {
+			dir += ": " + e.note
+		}
+	}
+	parts := []string{dir, sanitize.String(e.topic), fmt.Sprintf("QoS %d", e.qos)}
+	if e.retained {
+		parts = append(parts, "retained")
+	}
+	if e.duplicate {
+		parts = append(parts, "dup")
+	}
+	parts = append(parts, e.time.Format("2006-01-02 15:04:05.000"), humanSize(e.size), e.payloadKind.String())
+	header := ansi.Truncate(strings.Join(parts, " · "), d.width, "…")
+	var modes []string
+	for m := payload.ModeText; m <= payload.ModeBase64; m++ {
+		label := " " + m.String() + " "
+		if m == d.mode {
+			label = s.ModeActive.Render(label)
+		}
+		modes = append(modes, label)
+	}
+	line2 := "view:" + strings.Join(modes, "") + s.Hint.Render("  t j x b switch · c copy payload · y copy topic · esc back")
+	if d.notice != "" {
+		line2 = s.Good.Render(d.notice)
+	}
+	scroll := fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
+	rule := s.Hint.Render(strings.Repeat("─", max(d.width-len(scroll), 0)) + scroll)
+	return s.DetailHeader.Render(header) + "\n" + ansi.Truncate(line2, d.width, "…") + "\n" + rule + "\n" + d.vp.View()
+}
