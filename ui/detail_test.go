@@ -249,3 +249,37 @@ func TestUnicodeLinesUpGolden(t *testing.T) {
 		golden(t, fmt.Sprintf("unicode_%d", w), ansi.Strip(v))
 	}
 }
+
+func TestHostileListGolden(t *testing.T) {
+	for _, w := range []int{40, 80, 120} {
+		m, _ := newTestModel(w, 20)
+		m = step(m, batch(
+			msgEvent("osc52", "\x1b]52;c;cm0gLXJmIC8=\x07", 0),
+			msgEvent("osc8", "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", 0),
+			msgEvent("title/\x1b]0;owned\x07", "hi", 0),
+			msgEvent("clear", "\x1b[2Jcleared", 0),
+			msgEvent("cr", "safe\rEVIL", 0),
+			msgEvent("csi8", "a\x9b2Jb", 0),
+			msgEvent("bidi\u202e", "invoice\u202egnp.exe", 0),
+			msgEvent("zwj", "a\u200db", 0),
+			msgEvent("nul", "a\x00b", 0),
+			msgEvent("invalid", "ok\xff\xc3(", 0),
+		))
+		golden(t, fmt.Sprintf("hostile_list_%d", w), plain(m))
+	}
+}
+
+func TestAltEnterAddsALine(t *testing.T) {
+	m, c := newTestModel(80, 24)
+	m = typeText(m, "one")
+	m = step(m, tea.KeyMsg{Type: tea.KeyEnter, Alt: true})
+	m = typeText(m, "two")
+	if v := m.composer.text.Value(); v != "one\ntwo" {
+		t.Fatalf("alt+enter: %q", v)
+	}
+	_, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	cmd()
+	if string(c.published[0].Payload) != "one\ntwo" {
+		t.Fatalf("sent %q", c.published[0].Payload)
+	}
+}
