@@ -95,6 +95,8 @@ func (c *Client) Server() string { return c.cfg.Server }
 
 // Subscriptions are the wanted filters.
 func (c *Client) Subscriptions() []Subscription {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return append([]Subscription(nil), c.cfg.Subscriptions...)
 }
 
@@ -219,7 +221,7 @@ func (c *Client) run(ctx context.Context) {
 		if reconnect && sessionPresent && c.cfg.PersistentSession {
 			// The broker kept our subscriptions: subscribing again would
 			// only make it re-send every retained message.
-			c.emit(Event{Kind: KindResubscribed, Count: len(c.cfg.Subscriptions), SessionPresent: true})
+			c.emit(Event{Kind: KindResubscribed, Count: len(c.Subscriptions()), SessionPresent: true})
 		} else {
 			c.subscribeAll(reconnect)
 		}

@@ -303,3 +303,67 @@ func TestClientID(t *testing.T) {
 		t.Fatal("client ids repeat")
 	}
 }
+
+// TestLiveSubscribeAndUnsubscribe changes the wanted set on a live
+// connection; the broker's side shows it: messages start, then stop; a
+// reconnect subscribes the changed set.
+func TestLiveSubscribeAndUnsubscribe(t *testing.T) {
+	for name, start := range brokers(t) {
+		t.Run(name, func(t *testing.T) {
+			b := start(t)
+			c, col := newClient(t, b.URL(), mqttconn.Subscription{Filter: "a", QoS: 0})
+			col.waitFor(t, 0, "subscribed", kind(mqttconn.KindSubscribed))
+			peer := brokertest.Connect(t, b.URL(), "peer")
+
+			if err := c.Subscribe("live/#", 1); err != nil {
+				t.Fatal(err)
+			}
+			col.waitFor(t, 0, "live subscription", func(e mqttconn.Event) bool {
+				return e.Kind == mqttconn.KindSubscribed && e.Filter == "live/#" && e.Granted == 1
+			})
+			peer.Publish(t, "live/x", 1, false, "first")
+			col.waitFor(t, 0, "message through the new filter", message("live/x"))
+
+			if err := c.Unsubscribe("live/#"); err != nil {
+				t.Fatal(err)
+			}
+			u := col.waitFor(t, 0, "unsubscribed", func(e mqttconn.Event) bool {
+				return e.Kind == mqttconn.KindUnsubscribed && e.Filter == "live/#" && e.Err == nil
+			})
+			peer.Publish(t, "live/x", 1, false, "after unsub")
+			peer.Publish(t, "a", 1, false, "marker")
+			m := col.waitFor(t, u, "marker", message("a"))
+			col.mu.Lock()
+			for _, e := range col.events[u:m] {
+				if e.Kind == mqttconn.KindMessage && e.Message.Topic == "live/x" {
+					t.Error("a message arrived after UNSUBACK")
+				}
+			}
+			col.mu.Unlock()
+			if err := c.Unsubscribe("never"); !errors.Is(err, mqttconn.ErrNotSubscribed) {
+				t.Fatalf("unsubscribe unknown: %v", err)
+			}
+			if err := c.Subscribe("bad/#/x", 0); err == nil {
+				t.Fatal("bad filter accepted")
+			}
+
+			// The changed set is what a reconnect subscribes.
+			c.Subscribe("more/+", 0)
+			col.waitFor(t, 0, "more/+", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindSubscribed && e.Filter == "more/+" })
+			b.Stop()
+			lost := col.waitFor(t, 0, "lost", kind(mqttconn.KindLost))
+			b.Start()
+			rs := col.waitFor(t, lost, "resubscribed", kind(mqttconn.KindResubscribed))
+			if col.events[rs].Count != 2 {
+				t.Fatalf("re-subscribed %d filters, want 2 (a, more/+)", col.events[rs].Count)
+			}
+			col.mu.Lock()
+			for _, e := range col.events[lost:rs] {
+				if e.Kind == mqttconn.KindSubscribed && e.Filter == "live/#" {
+					t.Error("re-subscribed a removed filter")
+				}
+			}
+			col.mu.Unlock()
+		})
+	}
+}

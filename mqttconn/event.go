@@ -19,6 +19,7 @@ const (
 	KindSubscribeFailed             // a filter was refused or the SUBSCRIBE failed: Filter, QoS, Err
 	KindResubscribed                // all wanted filters were sent again after a reconnect: Count
 	KindPublish                     // an outgoing message changed state: OutID, State, Err (Message on the first event)
+	KindUnsubscribed                // a filter was removed (UNSUBACK, or at once when disconnected): Filter, Err on failure
 )
 
 // Message is one MQTT application message, received or sent. It is

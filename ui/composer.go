@@ -28,6 +28,7 @@ type composer struct {
 	qos    byte
 	retain bool
 	err    string
+	hint   string // what a /command being typed does
 	width  int
 	recall recall
 }
@@ -101,6 +102,9 @@ func (c *composer) draft() (m mqttconn.Message, ok bool, err error) {
 	if err := topic.ValidateName(t); err != nil {
 		return m, false, fmt.Errorf("topic: %w", err)
 	}
+	if strings.HasPrefix(payload, "//") {
+		payload = payload[1:] // "//text" sends "/text"
+	}
 	return mqttconn.Message{Topic: t, Payload: []byte(payload), QoS: c.qos, Retained: c.retain}, true, nil
 }
 
@@ -115,7 +119,7 @@ func (c *composer) emptyDraft() (mqttconn.Message, error) {
 
 // sent clears the text field if it still holds what was sent.
 func (c *composer) sent(_, payload string) {
-	if c.text.Value() == payload {
+	if v := c.text.Value(); v == payload || v == "/"+payload {
 		c.text.Reset()
 	}
 }
@@ -169,8 +173,11 @@ func (c *composer) View(f focus, s *Styles, k keyMap) string {
 	b.WriteString("\n")
 	b.WriteString(c.text.View())
 	b.WriteString("\n")
-	if c.err != "" {
+	switch {
+	case c.err != "":
 		b.WriteString(s.Error.Render(ansi.Truncate("✗ "+c.err, c.width, "…")))
+	case c.hint != "":
+		b.WriteString(s.Hint.Render(ansi.Truncate(c.hint, c.width, "…")))
 	}
 	return b.String()
 }

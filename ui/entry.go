@@ -43,6 +43,7 @@ type entry struct {
 	note        string // outgoing: why it failed or was requeued; event: the text
 	warn        bool   // event: a problem (loss, refusal, failure)
 	seq         uint64 // position in the list since the start
+	colour      int    // the subscription colour of its topic, -1 for none
 	payloadKind payload.Kind
 	preview     string // the one-line payload, sanitized (computed off the UI goroutine)
 
@@ -73,7 +74,7 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 		p = p[:previewLimit:previewLimit]
 	}
 	return &entry{kind: kind, time: m.Time, topic: m.Topic, payload: p, size: len(m.Payload),
-		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview}
+		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview, colour: -1}
 }
 
 func newEventEntry(t time.Time, text string, warn bool) *entry {
@@ -129,7 +130,7 @@ func (e *entry) render(width int, s *Styles) string {
 	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {
 		topicText = ansi.Truncate(topicText, limit, "…")
 	}
-	add(s.Topic.Render, topicText)
+	add(s.topicStyle(e.colour).Render, topicText)
 	for _, f := range e.flags() {
 		add(s.Flag.Render, " "+f)
 	}

@@ -90,15 +90,40 @@ func (m *Model) applyEvents(msg eventsMsg) {
 		m.status.apply(ev)
 		switch ev.Kind {
 		case mqttconn.KindMessage:
-			m.list.push(newMessageEntry(entryIn, ev.Message, a))
+			e := newMessageEntry(entryIn, ev.Message, a)
+			e.colour = m.rooms.count(ev.Message.Topic, ev.Message.Time)
+			m.list.push(e)
 		case mqttconn.KindPublish:
 			m.applyPublish(ev, a)
 		default:
+			m.applySubscription(ev)
 			if text, warn, ok := timelineText(ev, m.status.everUp); ok {
 				m.list.push(newEventEntry(ev.Time, text, warn))
 			}
 		}
 	}
+}
+
+// applySubscription keeps the rooms in step with SUBACKs and UNSUBACKs.
+func (m *Model) applySubscription(ev mqttconn.Event) {
+	switch ev.Kind {
+	case mqttconn.KindSubscribed:
+		m.rooms.add(ev.Filter, ev.QoS).granted = int(ev.Granted)
+	case mqttconn.KindSubscribeFailed:
+		m.rooms.add(ev.Filter, ev.QoS).granted = -2
+	case mqttconn.KindUnsubscribed:
+		if ev.Err == nil {
+			wasShown := m.rooms.current() != nil && m.rooms.current().filter == ev.Filter
+			m.rooms.remove(ev.Filter)
+			if wasShown {
+				m.showRoom()
+			}
+		}
+	default:
+		return
+	}
+	m.syncSubs()
+	m.layout()
 }
 
 // addEarlier shows messages from the history above an "earlier" divider.
@@ -168,6 +193,11 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 		return fmt.Sprintf("subscribed to %s (asked QoS %d, granted %d)", sanitize.String(ev.Filter), ev.QoS, ev.Granted), false, true
 	case mqttconn.KindSubscribeFailed:
 		return fmt.Sprintf("subscription to %s failed: %s", sanitize.String(ev.Filter), errText(ev.Err)), true, true
+	case mqttconn.KindUnsubscribed:
+		if ev.Err != nil {
+			return fmt.Sprintf("unsubscribing from %s failed: %s", sanitize.String(ev.Filter), errText(ev.Err)), true, true
+		}
+		return "unsubscribed from " + sanitize.String(ev.Filter), false, true
 	case mqttconn.KindResubscribed:
 		if ev.SessionPresent {
 			return fmt.Sprintf("the broker kept our %d %s: not subscribing again", ev.Count, plural(ev.Count, "subscription", "subscriptions")), false, true

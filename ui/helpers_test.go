@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -33,13 +34,26 @@ type fakeConn struct {
 	published []mqttconn.Message
 	err       error
 	retries   int
+	subs      []string
 }
 
 func newFakeConn() *fakeConn { return &fakeConn{q: mqttconn.NewQueue(1000)} }
 
 func (f *fakeConn) Queue() *mqttconn.Queue { return f.q }
 func (f *fakeConn) Received() uint64       { return 0 }
-func (f *fakeConn) Retry()                 { f.mu.Lock(); f.retries++; f.mu.Unlock() }
+func (f *fakeConn) Subscribe(filter string, qos byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.subs = append(f.subs, fmt.Sprintf("+%s/%d", filter, qos))
+	return nil
+}
+func (f *fakeConn) Unsubscribe(filter string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.subs = append(f.subs, "-"+filter)
+	return nil
+}
+func (f *fakeConn) Retry() { f.mu.Lock(); f.retries++; f.mu.Unlock() }
 func (f *fakeConn) Publish(m mqttconn.Message) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

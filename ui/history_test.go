@@ -13,7 +13,7 @@ import (
 )
 
 func TestLiveFilter(t *testing.T) {
-	m, _ := newTestModel(100, 24)
+	m, _ := newTestModel(140, 24)
 	m = step(m, batch(
 		mqttconn.Event{Kind: mqttconn.KindConnected, Time: t0},
 		msgEvent("sensors/kitchen/temp", "21.5", 0),
@@ -21,7 +21,7 @@ func TestLiveFilter(t *testing.T) {
 		msgEvent("sensors/kitchen/hum", "40", 2*time.Second),
 		msgEvent("chat/room", "temp is fine", 3*time.Second),
 	))
-	m = step(m, keyMsg(tea.KeyShiftTab)) // to the list
+	m.setFocus(focusList)
 	m = step(m, runes("/"))
 	if !m.filtering {
 		t.Fatal("/ in the list did not open the filter")

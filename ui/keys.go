@@ -21,6 +21,9 @@ type keyMap struct {
 	Help        key.Binding
 	ListHelp    key.Binding
 	Quit        key.Binding
+	ToggleRooms key.Binding
+	Pause       key.Binding
+	PauseInList key.Binding
 	Open        key.Binding
 	Back        key.Binding
 	ViewText    key.Binding
@@ -55,6 +58,9 @@ func defaultKeyMap() keyMap {
 		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "oldest")),
 		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "newest, follow")),
 		Mouse:       key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "mouse capture on/off")),
+		ToggleRooms: key.NewBinding(key.WithKeys("f3"), key.WithHelp("f3", "rooms pane on/off")),
+		Pause:       key.NewBinding(key.WithKeys("f4"), key.WithHelp("f4", "pause/resume the list")),
+		PauseInList: key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume (in the list)")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the selected message (in the list)")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the list")),
 		ViewText:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "text")),
@@ -90,7 +96,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.NextFocus, k.PrevFocus, k.PageUp, k.PageDown},
 		{k.Up, k.Down, k.Top, k.Bottom},
 		{k.RecallPrev, k.Filter, k.ClearFilter, k.Open},
-		{k.Mouse, k.Retry, k.Help, k.ListHelp, k.Quit},
+		{k.ToggleRooms, k.Pause, k.Mouse, k.Retry},
+		{k.Help, k.ListHelp, k.Quit},
 	}
 }
 

@@ -31,6 +31,7 @@ type messageList struct {
 	filter  *listFilter
 	matches []uint64 // with a filter: seqs of the matching entries, ascending
 
+	paused bool   // the view holds still while messages keep arriving
 	sel    uint64 // seq of the selected entry
 	hasSel bool
 
@@ -92,7 +93,7 @@ func (l *messageList) push(e *entry) {
 			l.matches = append(l.matches, e.seq)
 		}
 	}
-	if visible && l.offset > 0 {
+	if visible && (l.offset > 0 || l.paused) {
 		l.offset++
 		l.newBelow++
 	}
@@ -148,8 +149,12 @@ func (l *messageList) topVisible() int { return l.visibleLen() - l.offset - l.he
 func (l *messageList) maxOffset() int { return max(l.visibleLen()-l.height, 0) }
 
 func (l *messageList) clampOffset() {
-	l.offset = min(max(l.offset, 0), l.maxOffset())
-	if l.offset == 0 {
+	limit := l.maxOffset()
+	if l.paused {
+		limit = l.visibleLen() // paused, even a short list holds still
+	}
+	l.offset = min(max(l.offset, 0), limit)
+	if l.offset == 0 && !l.paused {
 		l.newBelow = 0
 	}
 }

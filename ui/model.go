@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
@@ -27,7 +29,9 @@ type Conn interface {
 	Queue() *mqttconn.Queue
 	Received() uint64
 	Publish(mqttconn.Message) (uint64, error)
-	Retry() // try to connect now
+	Retry()                                  // try to connect now
+	Subscribe(filter string, qos byte) error // add to the wanted set, at once when connected
+	Unsubscribe(filter string) error         // remove from it
 }
 
 // HistoryStatus is what the screen shows of the history writer.
@@ -62,6 +66,9 @@ type Options struct {
 	LoadPayload PayloadLoader
 	// Clipboard is the terminal, for copies through OSC 52.
 	Clipboard io.Writer
+	// OtherClients counts the other clients of the built-in broker, which
+	// quitting disconnects (so the first Ctrl+C asks); nil otherwise.
+	OtherClients func() int
 }
 
 // focus is the part of the screen that gets typing and arrow keys.
@@ -71,6 +78,7 @@ const (
 	focusText focus = iota
 	focusTopic
 	focusList
+	focusRooms
 	focusCount
 )
 
@@ -99,6 +107,13 @@ type Model struct {
 	confirm   *confirmation // a question waiting for y or n
 	load      PayloadLoader
 	clipboard io.Writer
+
+	rooms          roomsPane
+	rate           rateMeter
+	now            time.Time // the clock, from the one-second tick
+	otherClientsFn func() int
+	otherClients   int  // from the last tick
+	quitArmed      bool // Ctrl+C was pressed once while others use our broker
 }
 
 // confirmation is a question that guards an action.
@@ -111,18 +126,20 @@ type confirmation struct {
 func New(conn Conn, opts Options) Model {
 	keys := defaultKeyMap()
 	m := Model{
-		conn:      conn,
-		keys:      keys,
-		styles:    DefaultStyles(),
-		help:      help.New(),
-		list:      newMessageList(opts.MaxMessages, opts.MaxBytes),
-		composer:  newComposer(opts.Topic, opts.QoS, keys),
-		mouse:     opts.Mouse,
-		history:   opts.History,
-		onSent:    opts.OnSent,
-		load:      opts.LoadPayload,
-		clipboard: opts.Clipboard,
-		filterIn:  newFilterInput(),
+		conn:           conn,
+		keys:           keys,
+		styles:         DefaultStyles(),
+		help:           help.New(),
+		list:           newMessageList(opts.MaxMessages, opts.MaxBytes),
+		composer:       newComposer(opts.Topic, opts.QoS, keys),
+		mouse:          opts.Mouse,
+		history:        opts.History,
+		onSent:         opts.OnSent,
+		load:           opts.LoadPayload,
+		clipboard:      opts.Clipboard,
+		rooms:          newRoomsPane(opts.Subscriptions),
+		otherClientsFn: opts.OtherClients,
+		filterIn:       newFilterInput(),
 		status: status{
 			broker:   opts.Broker,
 			extra:    opts.Extra,
@@ -139,7 +156,9 @@ func New(conn Conn, opts Options) Model {
 }
 
 // Init starts reading connection events.
-func (m Model) Init() tea.Cmd { return waitForEvents(m.conn, m.history) }
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn))
+}
 
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -157,6 +176,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.composer.sent(msg.topic, msg.payload)
 		return m, m.keepForRecall(msg.topic, msg.payload)
+	case tickMsg:
+		m.now, m.otherClients = msg.at, msg.otherClients
+		m.rooms.tick()
+		m.rate.sample(m.status.received)
+		m.status.rate = m.rate.label()
+		return m, tick(m.otherClientsFn)
+	case commandDoneMsg:
+		if msg.err != nil {
+			m.status.warning = msg.err.Error()
+		}
+		return m, nil
+	case fileReadMsg:
+		m.fileRead(msg)
+		return m, nil
 	case recallSavedMsg:
 		if msg.err != nil {
 			m.status.warning = "recall not saved: " + msg.err.Error()
@@ -207,6 +240,14 @@ func (m Model) handleMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	case tea.MouseButtonWheelDown:
 		m.list.scroll(-3)
 	case tea.MouseButtonLeft:
+		if m.rooms.visible(m.width) && msg.X >= m.listWidth() {
+			if i := m.rooms.rowAt(msg.Y - 2); i >= 0 {
+				m.rooms.selectAt(i)
+				m.showRoom()
+				return m, m.setFocus(focusRooms)
+			}
+			return m, nil
+		}
 		row := msg.Y - listTop
 		if row < 0 || row >= m.list.height {
 			return m, nil
@@ -280,9 +321,13 @@ func (m Model) handleConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
+	if !key.Matches(msg, k.Quit) && m.quitArmed {
+		m.quitArmed = false
+		m.status.warning = ""
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
+		return m, m.quit()
 	case m.confirm != nil:
 		return m.handleConfirmKey(msg)
 	case m.detail != nil:
@@ -295,10 +340,24 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.fullHelp = !m.fullHelp
 		m.layout()
 		return m, nil
+	case key.Matches(msg, k.NextFocus) && m.focus == focusText && isCommandLine(m.composer.text.Value()):
+		m.composer.text.SetValue(completeCommand(m.composer.text.Value()))
+		m.composer.hint = commandHint(m.composer.text.Value())
+		return m, nil
 	case key.Matches(msg, k.NextFocus):
-		return m, m.setFocus((m.focus + 1) % focusCount)
+		return m, m.setFocus(m.nextFocus(+1))
 	case key.Matches(msg, k.PrevFocus):
-		return m, m.setFocus((m.focus + focusCount - 1) % focusCount)
+		return m, m.setFocus(m.nextFocus(-1))
+	case key.Matches(msg, k.ToggleRooms):
+		m.rooms.shown = !m.rooms.shown
+		if m.focus == focusRooms {
+			m.setFocus(focusList)
+		}
+		m.layout()
+		return m, nil
+	case key.Matches(msg, k.Pause), m.focus == focusList && key.Matches(msg, k.PauseInList):
+		m.togglePause()
+		return m, nil
 	case key.Matches(msg, k.CycleQoS):
 		m.composer.cycleQoS()
 		return m, nil
@@ -330,6 +389,20 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case m.focus != focusList && key.Matches(msg, k.RecallNext) && m.composer.recallStep(m.focus, -1):
 		return m, nil
 	}
+	if m.focus == focusRooms {
+		switch {
+		case key.Matches(msg, k.Up):
+			m.rooms.move(-1)
+			m.showRoom()
+		case key.Matches(msg, k.Down):
+			m.rooms.move(1)
+			m.showRoom()
+		case key.Matches(msg, k.Top):
+			m.rooms.selectAt(0)
+			m.showRoom()
+		}
+		return m, nil
+	}
 	if m.focus == focusList {
 		switch {
 		case key.Matches(msg, k.Filter):
@@ -353,7 +426,60 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.composer, cmd = m.composer.update(msg, m.focus)
+	m.composer.hint = commandHint(m.composer.text.Value())
 	return m, cmd
+}
+
+// quit ends the program, but asks first (a second Ctrl+C) while other
+// clients use the built-in broker that quitting takes down.
+func (m *Model) quit() tea.Cmd {
+	if m.otherClients > 0 && !m.quitArmed {
+		m.quitArmed = true
+		m.status.warning = fmt.Sprintf("%d other %s use the built-in broker: Ctrl+C again quits and disconnects them", m.otherClients, plural(m.otherClients, "client", "clients"))
+		return nil
+	}
+	return tea.Quit
+}
+
+// nextFocus is the next part in Tab order (dir -1: Shift+Tab), skipping the
+// rooms pane while it is hidden.
+func (m *Model) nextFocus(dir int) focus {
+	f := m.focus
+	for range focusCount {
+		f = (f + focus(focusCount) + focus(dir)) % focusCount
+		if f != focusRooms || m.rooms.visible(m.width) {
+			return f
+		}
+	}
+	return focusText
+}
+
+// showRoom narrows the list to the selected room ("all": everything).
+func (m *Model) showRoom() {
+	m.filterIn.SetValue("")
+	m.filterErr = ""
+	if r := m.rooms.current(); r != nil {
+		m.list.setFilter(&listFilter{topicFilter: r.filter})
+		return
+	}
+	m.list.setFilter(nil)
+}
+
+// togglePause freezes or resumes the list.
+func (m *Model) togglePause() {
+	m.list.paused = !m.list.paused
+	if !m.list.paused {
+		m.list.scrollToBottom()
+	}
+}
+
+// syncSubs shows the rooms' filters in the status bar.
+func (m *Model) syncSubs() {
+	subs := make([]mqttconn.Subscription, len(m.rooms.rooms))
+	for i, r := range m.rooms.rooms {
+		subs[i] = mqttconn.Subscription{Filter: r.filter, QoS: r.asked}
+	}
+	m.status.subs = subs
 }
 
 // sendEmpty publishes an empty payload on purpose; an empty retained
@@ -374,8 +500,20 @@ func (m *Model) sendEmpty() tea.Cmd {
 	return publish(m.conn, draft)
 }
 
-// send validates the composer and publishes what it holds.
+// send runs a command line, or validates the composer and publishes what
+// it holds ("//text" publishes "/text").
 func (m *Model) send() tea.Cmd {
+	if text := m.composer.text.Value(); m.focus == focusText && isCommandLine(text) {
+		cmd, err := m.runCommand(text)
+		if err != nil {
+			m.composer.err = err.Error()
+			return nil
+		}
+		m.composer.text.Reset()
+		m.composer.hint = ""
+		m.composer.err = ""
+		return cmd
+	}
 	draft, ok, err := m.composer.draft()
 	if err != nil {
 		m.composer.err = err.Error()
@@ -411,10 +549,18 @@ func (m *Model) setSize(w, h int) {
 func (m *Model) layout() {
 	fixed := 2 + 1 + m.composer.height() + strings.Count(m.helpView(), "\n") + 1
 	oldWidth := m.list.width
-	m.list.setSize(m.width, m.height-fixed)
+	m.list.setSize(m.listWidth(), m.height-fixed)
 	if oldWidth != m.list.width {
 		m.list.invalidateAll()
 	}
+}
+
+// listWidth is what the rooms pane leaves of the width.
+func (m Model) listWidth() int {
+	if m.rooms.visible(m.width) {
+		return m.width - roomsWidth
+	}
+	return m.width
 }
 
 func (m Model) helpView() string {
@@ -436,16 +582,22 @@ func (m Model) listTitle() string {
 		text += fmt.Sprintf(", %d older ones let go", m.list.evicted)
 	}
 	text += ")"
-	if m.filtering || m.list.filter != nil {
+	if m.filtering || m.filterIn.Value() != "" {
 		text += fmt.Sprintf(" · filter /%s · %d of %d", m.filterIn.View(), m.list.visibleLen(), m.list.Len())
 		if m.filterErr != "" {
 			text += " · " + m.filterErr
 		}
 	}
-	if !m.list.atBottom() {
+	if r := m.rooms.current(); r != nil {
+		text += " · room " + sanitize.String(r.filter) + fmt.Sprintf(" · %d of %d", m.list.visibleLen(), m.list.Len())
+	}
+	switch {
+	case m.list.paused:
+		text += fmt.Sprintf(" · paused — %d new (F4 resumes)", m.list.newBelow)
+	case !m.list.atBottom():
 		text += fmt.Sprintf(" · scrolled up · ↓ %d new below (end to follow)", m.list.newBelow)
 	}
-	return style.Render(ansi.Truncate(text, m.width, "…"))
+	return style.Render(ansi.Truncate(text, m.listWidth(), "…"))
 }
 
 // View draws the screen. Its cost depends on the visible rows only.
@@ -461,10 +613,15 @@ func (m Model) View() string {
 	if m.confirm != nil {
 		composer = strings.TrimSuffix(composer, "\n"+lastLine(composer)) + "\n" + m.styles.Warn.Render(ansi.Truncate(m.confirm.prompt, m.width, "…"))
 	}
+	middle := m.listTitle() + "\n" + m.list.View(&m.styles, m.focus == focusList)
+	if m.rooms.visible(m.width) {
+		middle = lipgloss.JoinHorizontal(lipgloss.Top,
+			lipgloss.NewStyle().Width(m.listWidth()).Render(middle),
+			m.rooms.View(&m.styles, m.list.height+1, m.focus == focusRooms, m.now))
+	}
 	parts := []string{
 		m.status.View(&m.styles),
-		m.listTitle(),
-		m.list.View(&m.styles, m.focus == focusList),
+		middle,
 		composer,
 		m.helpView(),
 	}

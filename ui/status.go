@@ -43,6 +43,7 @@ type status struct {
 	insecure bool
 	width    int
 
+	rate       string // messages per second and the last minute's sparkline
 	notWritten uint64 // history records not written
 	warning    string // a problem that does not stop the chat (history, recall)
 }
@@ -111,6 +112,9 @@ func (s *status) View(st *Styles) string {
 	}
 	// Counters and warnings first: they must survive a narrow terminal.
 	line2 := []string{st.StatusKey.Render(fmt.Sprintf(" received: %d", s.received))}
+	if s.rate != "" {
+		line2 = append(line2, st.StatusBar.Render(" · "+s.rate))
+	}
 	if s.dropped > 0 {
 		line2 = append(line2, st.StatusWarn.Render(fmt.Sprintf(" · not shown (display too slow): %d", s.dropped)))
 	}

@@ -17,6 +17,16 @@ type Styles struct {
 	Error, Hint                                lipgloss.Style
 	Selected, DetailHeader, ModeActive         lipgloss.Style
 	JSON                                       payload.JSONStyles
+	Palette                                    []lipgloss.Style // one colour per subscription
+}
+
+// topicStyle is the style of a subscription's colour, or the plain topic
+// style for -1.
+func (s *Styles) topicStyle(colour int) lipgloss.Style {
+	if colour < 0 || len(s.Palette) == 0 {
+		return s.Topic
+	}
+	return s.Palette[colour%len(s.Palette)]
 }
 
 // DefaultStyles returns the styles for the terminal lipgloss detected.
@@ -58,6 +68,16 @@ func DefaultStyles() Styles {
 		Selected:      lipgloss.NewStyle().Reverse(true),
 		DetailHeader:  lipgloss.NewStyle().Bold(true),
 		ModeActive:    lipgloss.NewStyle().Reverse(true).Bold(true),
+		Palette: []lipgloss.Style{
+			lipgloss.NewStyle().Foreground(topic),
+			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#0f766e", Dark: "#5eead4"}),
+			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#a21caf", Dark: "#f0abfc"}),
+			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#1d4ed8", Dark: "#93c5fd"}),
+			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#b45309", Dark: "#fdba74"}),
+			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#15803d", Dark: "#86efac"}),
+			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#be123c", Dark: "#fda4af"}),
+			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#4338ca", Dark: "#c4b5fd"}),
+		},
 		JSON: payload.JSONStyles{
 			Key:     lipgloss.NewStyle().Foreground(mine),
 			String:  lipgloss.NewStyle().Foreground(good),

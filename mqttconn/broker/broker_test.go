@@ -28,9 +28,7 @@ func TestBuiltInBrokerBridgesTCPAndWebSocket(t *testing.T) {
 	ws.Subscribe(t, "room", 1)
 	ws.Publish(t, "room", 1, false, "from the browser")
 	tcp.Publish(t, "room", 1, false, "from the terminal")
-	if got := string(tcp.WaitMessage(t, "room", 5*time.Second).Payload()); got != "from the browser" {
-		t.Fatalf("TCP client got %q", got)
-	}
+	tcp.WaitPayload(t, "room", "from the browser", 5*time.Second)
 	deadline := time.Now().Add(5 * time.Second)
 	for ws.Count("room") < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)

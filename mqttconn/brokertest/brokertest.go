@@ -317,3 +317,33 @@ func (h *PasswordHook) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet)
 
 // OnACLCheck implements mqtt.Hook.
 func (h *PasswordHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
+
+// Subscribed reports whether the client with this id holds a subscription
+// that matches the topic name, as the broker sees it.
+func (m *Mochi) Subscribed(clientID, topicName string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.srv == nil {
+		return false
+	}
+	_, ok := m.srv.Topics.Subscribers(topicName).Subscriptions[clientID]
+	return ok
+}
+
+// WaitPayload waits for a message on topic with this payload.
+func (p *Peer) WaitPayload(t testing.TB, topic, payload string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		for _, m := range p.msgs {
+			if m.Topic() == topic && string(m.Payload()) == payload {
+				p.mu.Unlock()
+				return
+			}
+		}
+		p.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("peer got no %q on %q within %v", payload, topic, timeout)
+}

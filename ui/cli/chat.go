@@ -35,6 +35,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 	logger.Printf("mqttchat %s starting", version())
 
 	var extra string
+	var otherClients func() int
 	if !s.named {
 		b, addr, err := builtinBroker(slog.New(slog.NewTextHandler(logFile, nil)))
 		if err != nil {
@@ -44,6 +45,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		if b != nil {
 			defer b.Close()
 			extra = "built-in broker · mqtt://" + b.TCPAddr() + " · " + b.WebSocketURL()
+			otherClients = func() int { return max(b.Clients()-1, 0) } // all but ourselves
 			logger.Printf("built-in broker on %s and %s", b.TCPAddr(), b.WebSocketURL())
 		}
 	}
@@ -90,6 +92,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		OnSent:        rec.keep,
 		LoadPayload:   rec.loader(),
 		Clipboard:     stdout,
+		OtherClients:  otherClients,
 	})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(stdin), tea.WithOutput(stdout)}
 	if s.mouse {

@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/sanitize"
+)
+
+// command is one of the /commands typed in the text field.
+type command struct {
+	name, args, help string
+	run              func(m *Model, args string) (tea.Cmd, error)
+}
+
+// commands are every /command, in the order /help lists them (set in init:
+// /help reads the table it is in).
+var commands []command
+
+func init() {
+	commands = []command{
+		{"sub", "FILTER [qos]", "subscribe now (# does not match $SYS/...: /sub $SYS/# watches the broker's own topics)", (*Model).cmdSub},
+		{"unsub", "FILTER", "unsubscribe now", (*Model).cmdUnsub},
+		{"topic", "TOPIC", "set the topic to publish to", (*Model).cmdTopic},
+		{"qos", "0|1|2", "set the QoS to publish with", (*Model).cmdQoS},
+		{"retain", "on|off", "set the retain flag", (*Model).cmdRetain},
+		{"file", "PATH", "publish a file's bytes to the current topic (asks first, with the size)", (*Model).cmdFile},
+		{"clear-retained", "TOPIC", "publish an empty retained message, clearing the topic's (asks first)", (*Model).cmdClearRetained},
+		{"filter", "[FILTER] [TEXT]", "narrow the list, as / in the list does (no argument: clear)", (*Model).cmdFilter},
+		{"pause", "", "pause or resume the list (messages keep arriving and counting)", (*Model).cmdPause},
+		{"rooms", "", "show or hide the rooms pane", (*Model).cmdRooms},
+		{"clear", "", "clear the screen's list (the history keeps everything)", (*Model).cmdClear},
+		{"help", "", "list the commands", (*Model).cmdHelp},
+		{"quit", "", "quit", (*Model).cmdQuit},
+	}
+}
+
+// errCommandLine is wrapped by every command error.
+var errCommandLine = errors.New("")
+
+// isCommandLine reports whether the text is a command: it starts with one
+// '/'; "//text" sends "/text".
+func isCommandLine(text string) bool {
+	return strings.HasPrefix(text, "/") && !strings.HasPrefix(text, "//")
+}
+
+// matchingCommands are the commands whose name starts with what is typed.
+func matchingCommands(text string) []command {
+	word, _, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	var out []command
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, word) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// commandHint is the line under the text field while a command is typed.
+func commandHint(text string) string {
+	if !isCommandLine(text) || strings.Contains(text, "\n") {
+		return ""
+	}
+	word, _, typedArgs := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	matches := matchingCommands(text)
+	for _, c := range matches {
+		if c.name == word && (typedArgs || len(matches) == 1) {
+			return "/" + c.name + " " + c.args + " — " + c.help
+		}
+	}
+	if len(matches) == 0 {
+		return "no command /" + sanitize.String(word) + " (/help lists them)"
+	}
+	names := make([]string, len(matches))
+	for i, c := range matches {
+		names[i] = "/" + c.name
+	}
+	return strings.Join(names, "  ") + "   (tab completes)"
+}
+
+// completeCommand completes the command name being typed, as far as it is
+// unambiguous.
+func completeCommand(text string) string {
+	if !isCommandLine(text) || strings.Contains(text, " ") {
+		return text
+	}
+	matches := matchingCommands(text)
+	if len(matches) == 0 {
+		return text
+	}
+	if len(matches) == 1 {
+		return "/" + matches[0].name + " "
+	}
+	names := make([]string, len(matches))
+	for i, c := range matches {
+		names[i] = c.name
+	}
+	sort.Strings(names)
+	prefix := names[0]
+	for _, n := range names[1:] {
+		for !strings.HasPrefix(n, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	return "/" + prefix
+}
+
+// runCommand runs a command line; an error keeps the line in the field.
+func (m *Model) runCommand(line string) (tea.Cmd, error) {
+	word, args, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "/"), " ")
+	for _, c := range commands {
+		if c.name == word {
+			return c.run(m, strings.TrimSpace(args))
+		}
+	}
+	return nil, fmt.Errorf("unknown command /%s (/help lists them; // sends a line starting with /)", sanitize.String(word))
+}
+
+// commandDoneMsg reports a command's work done off the UI goroutine.
+type commandDoneMsg struct{ err error }
+
+func (m *Model) cmdSub(args string) (tea.Cmd, error) {
+	fields := strings.Fields(args)
+	if len(fields) == 0 || len(fields) > 2 {
+		return nil, errors.New("/sub FILTER [qos]: give a topic filter and, optionally, a QoS")
+	}
+	filter, qos := fields[0], m.composer.qos
+	if err := topic.ValidateFilter(filter); err != nil {
+		return nil, fmt.Errorf("/sub: %q: %v", sanitize.String(filter), err)
+	}
+	if len(fields) == 2 {
+		n, err := strconv.Atoi(fields[1])
+		if err != nil || n < 0 || n > 2 {
+			return nil, fmt.Errorf("/sub: %q is not a QoS (0, 1 or 2)", sanitize.String(fields[1]))
+		}
+		qos = byte(n)
+	}
+	m.rooms.add(filter, qos)
+	m.syncSubs()
+	conn := m.conn
+	return func() tea.Msg { return commandDoneMsg{err: conn.Subscribe(filter, qos)} }, nil
+}
+
+func (m *Model) cmdUnsub(args string) (tea.Cmd, error) {
+	if args == "" || strings.Contains(args, " ") {
+		return nil, errors.New("/unsub FILTER: give one subscribed filter")
+	}
+	if m.rooms.find(args) == nil {
+		return nil, fmt.Errorf("/unsub: not subscribed to %q", sanitize.String(args))
+	}
+	conn := m.conn
+	return func() tea.Msg { return commandDoneMsg{err: conn.Unsubscribe(args)} }, nil
+}
+
+func (m *Model) cmdTopic(args string) (tea.Cmd, error) {
+	if err := topic.ValidateName(args); err != nil {
+		return nil, fmt.Errorf("/topic: %v", err)
+	}
+	m.composer.topic.SetValue(args)
+	return nil, nil
+}
+
+func (m *Model) cmdQoS(args string) (tea.Cmd, error) {
+	n, err := strconv.Atoi(args)
+	if err != nil || n < 0 || n > 2 {
+		return nil, fmt.Errorf("/qos: %q is not a QoS (0, 1 or 2)", sanitize.String(args))
+	}
+	m.composer.qos = byte(n)
+	return nil, nil
+}
+
+func (m *Model) cmdRetain(args string) (tea.Cmd, error) {
+	switch args {
+	case "on":
+		m.composer.retain = true
+	case "off":
+		m.composer.retain = false
+	default:
+		return nil, errors.New("/retain: say on or off")
+	}
+	return nil, nil
+}
+
+// fileReadMsg brings a file's bytes for /file.
+type fileReadMsg struct {
+	path string
+	msg  mqttconn.Message
+	err  error
+}
+
+func (m *Model) cmdFile(args string) (tea.Cmd, error) {
+	if args == "" {
+		return nil, errors.New("/file PATH: give a file to publish")
+	}
+	t := m.composer.topic.Value()
+	if err := topic.ValidateName(t); err != nil {
+		return nil, fmt.Errorf("/file: the topic field: %v", err)
+	}
+	qos, retain := m.composer.qos, m.composer.retain
+	return func() tea.Msg {
+		data, err := os.ReadFile(args)
+		return fileReadMsg{path: args, err: err, msg: mqttconn.Message{Topic: t, Payload: data, QoS: qos, Retained: retain}}
+	}, nil
+}
+
+// fileRead asks before publishing a file's bytes.
+func (m *Model) fileRead(msg fileReadMsg) {
+	if msg.err != nil {
+		m.composer.err = "/file: " + msg.err.Error()
+		return
+	}
+	m.confirm = &confirmation{
+		prompt: fmt.Sprintf("Publish %s (%d bytes) from %s to %s at QoS %d%s? (y/n)", humanSize(len(msg.msg.Payload)),
+			len(msg.msg.Payload), sanitize.String(msg.path), sanitize.String(msg.msg.Topic), msg.msg.QoS, map[bool]string{true: ", retained"}[msg.msg.Retained]),
+		yes: publish(m.conn, msg.msg),
+	}
+}
+
+func (m *Model) cmdClearRetained(args string) (tea.Cmd, error) {
+	if err := topic.ValidateName(args); err != nil {
+		return nil, fmt.Errorf("/clear-retained: %v", err)
+	}
+	m.confirm = &confirmation{
+		prompt: fmt.Sprintf("Clear the retained message of %s (publish an empty retained message)? (y/n)", sanitize.String(args)),
+		yes:    publish(m.conn, mqttconn.Message{Topic: args, Payload: []byte{}, QoS: m.composer.qos, Retained: true}),
+	}
+	return nil, nil
+}
+
+func (m *Model) cmdFilter(args string) (tea.Cmd, error) {
+	if _, err := parseFilter(args); err != nil {
+		return nil, fmt.Errorf("/filter: %v", err)
+	}
+	m.filterIn.SetValue(args)
+	m.rooms.selectAt(0)
+	m.applyFilter(args)
+	return nil, nil
+}
+
+func (m *Model) cmdPause(string) (tea.Cmd, error) { m.togglePause(); return nil, nil }
+
+func (m *Model) cmdRooms(string) (tea.Cmd, error) {
+	m.rooms.shown = !m.rooms.shown
+	m.layout()
+	return nil, nil
+}
+
+func (m *Model) cmdClear(string) (tea.Cmd, error) {
+	m.list = newMessageList(m.list.maxCount, m.list.maxBytes)
+	m.layout()
+	m.list.setFilter(m.list.filter)
+	return nil, nil
+}
+
+func (m *Model) cmdHelp(string) (tea.Cmd, error) {
+	for _, c := range commands {
+		m.list.push(newEventEntry(m.now, fmt.Sprintf("/%s %s — %s", c.name, c.args, c.help), false))
+	}
+	m.list.push(newEventEntry(m.now, "//text sends a line that starts with /; F1 shows the keys", false))
+	return nil, nil
+}
+
+func (m *Model) cmdQuit(string) (tea.Cmd, error) { return m.quit(), nil }

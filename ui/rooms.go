@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/sanitize"
+)
+
+// roomsWidth is the side pane's width; below minWidthForRooms columns the
+// pane hides itself.
+const (
+	roomsWidth       = 34
+	minWidthForRooms = 90
+	rateWindow       = 5 // seconds averaged for a room's rate
+)
+
+// room is one subscription seen as a conversation.
+type room struct {
+	filter   string
+	asked    byte
+	granted  int // -1 until the SUBACK, -2 when refused
+	received uint64
+	unread   uint64
+	last     time.Time
+	colour   int      // index into Styles.Palette
+	perSec   []uint64 // messages in each of the last seconds
+	tickSeen uint64   // received at the last tick
+}
+
+// rate is the room's messages per second over the last seconds.
+func (r *room) rate() float64 {
+	if len(r.perSec) == 0 {
+		return 0
+	}
+	var sum uint64
+	for _, n := range r.perSec {
+		sum += n
+	}
+	return float64(sum) / float64(len(r.perSec))
+}
+
+// roomsPane lists the subscriptions; the selected one (0 is "all")
+// narrows the message list.
+type roomsPane struct {
+	rooms     []*room
+	selected  int // 0: all; i: rooms[i-1]
+	shown     bool
+	total     uint64
+	nextColor int
+}
+
+func newRoomsPane(subs []mqttconn.Subscription) roomsPane {
+	p := roomsPane{shown: true}
+	for _, s := range subs {
+		p.add(s.Filter, s.QoS)
+	}
+	return p
+}
+
+// add makes a room for a filter, or updates its asked QoS.
+func (p *roomsPane) add(filter string, qos byte) *room {
+	if r := p.find(filter); r != nil {
+		r.asked = qos
+		return r
+	}
+	r := &room{filter: filter, asked: qos, granted: -1, colour: p.nextColor}
+	p.nextColor++
+	p.rooms = append(p.rooms, r)
+	return r
+}
+
+func (p *roomsPane) find(filter string) *room {
+	for _, r := range p.rooms {
+		if r.filter == filter {
+			return r
+		}
+	}
+	return nil
+}
+
+// remove drops a room; the selection moves to "all" if it was on it.
+func (p *roomsPane) remove(filter string) {
+	i := slices.IndexFunc(p.rooms, func(r *room) bool { return r.filter == filter })
+	if i < 0 {
+		return
+	}
+	if p.selected == i+1 {
+		p.selected = 0
+	} else if p.selected > i+1 {
+		p.selected--
+	}
+	p.rooms = slices.Delete(p.rooms, i, i+1)
+}
+
+// count adds a message to every room whose filter matches its topic (a
+// message matching several filters counts in each) and returns the colour
+// of the first, or -1.
+func (p *roomsPane) count(topicName string, at time.Time) int {
+	p.total++
+	colour := -1
+	for i, r := range p.rooms {
+		if !topic.Match(r.filter, topicName) {
+			continue
+		}
+		r.received++
+		r.last = at
+		if p.selected != i+1 {
+			r.unread++
+		}
+		if colour < 0 {
+			colour = r.colour
+		}
+	}
+	return colour
+}
+
+// tick records the last second's counts for the rates.
+func (p *roomsPane) tick() {
+	for _, r := range p.rooms {
+		r.perSec = append(r.perSec, r.received-r.tickSeen)
+		if len(r.perSec) > rateWindow {
+			r.perSec = r.perSec[1:]
+		}
+		r.tickSeen = r.received
+	}
+}
+
+// current is the selected room, nil for "all".
+func (p *roomsPane) current() *room {
+	if p.selected == 0 || p.selected > len(p.rooms) {
+		return nil
+	}
+	return p.rooms[p.selected-1]
+}
+
+// move changes the selection by d and marks the room read.
+func (p *roomsPane) move(d int) {
+	p.selectAt(p.selected + d)
+}
+
+func (p *roomsPane) selectAt(i int) {
+	p.selected = min(max(i, 0), len(p.rooms))
+	if r := p.current(); r != nil {
+		r.unread = 0
+	}
+}
+
+// visible reports whether the pane takes room at this width.
+func (p *roomsPane) visible(width int) bool { return p.shown && width >= minWidthForRooms }
+
+// View draws the pane, height rows of roomsWidth-1 columns (plus a border).
+func (p *roomsPane) View(s *Styles, height int, focused bool, now time.Time) string {
+	w := roomsWidth - 1
+	title, titleStyle := "  rooms", s.Title
+	if focused {
+		title, titleStyle = "▶ rooms", s.TitleFocused
+	}
+	lines := []string{titleStyle.Render(title)}
+	all := fmt.Sprintf("all · %d", p.total)
+	lines = append(lines, p.line(s, all, p.selected == 0, focused, w, s.Payload.Render))
+	for i, r := range p.rooms {
+		granted := fmt.Sprintf("q%d", r.asked)
+		switch {
+		case r.granted == -2:
+			granted += " refused"
+		case r.granted >= 0 && r.granted != int(r.asked):
+			granted += fmt.Sprintf("→%d", r.granted)
+		case r.granted == -1:
+			granted += " …"
+		}
+		text := fmt.Sprintf("%s %s · %d", sanitize.String(r.filter), granted, r.received)
+		if r.unread > 0 {
+			text += fmt.Sprintf(" (%d new)", r.unread)
+		}
+		lines = append(lines, p.line(s, "● "+text, p.selected == i+1, focused, w, s.topicStyle(r.colour).Render))
+		stats := "    " + fmt.Sprintf("%.1f/s", r.rate())
+		if !r.last.IsZero() && !now.IsZero() {
+			stats += " · " + ago(max(now.Sub(r.last), 0)) + " ago"
+		}
+		lines = append(lines, s.Hint.Render(ansi.Truncate(stats, w, "…")))
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	lines = lines[:height]
+	border := s.Hint.Render("│")
+	for i, l := range lines {
+		lines[i] = border + l + strings.Repeat(" ", max(w-ansi.StringWidth(l), 0))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// line is one selectable row.
+func (p *roomsPane) line(s *Styles, text string, selected, focused bool, w int, style func(...string) string) string {
+	text = ansi.Truncate(text, w-2, "…")
+	if selected {
+		mark := "› "
+		if focused {
+			return s.Selected.Render(mark + text + strings.Repeat(" ", max(w-2-ansi.StringWidth(text), 0)))
+		}
+		return mark + style(text)
+	}
+	return "  " + style(text)
+}
+
+// rowAt maps a row of the pane (0 is its title) to a selection index, or -1.
+func (p *roomsPane) rowAt(row int) int {
+	switch {
+	case row == 1:
+		return 0
+	case row >= 2:
+		if i := (row - 2) / 2; i < len(p.rooms) {
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// ago is a short duration: 3s, 4m, 2h, 5d.
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
