@@ -110,30 +110,15 @@ func readOutbox(path string) ([]Record, error) {
 // rewrite replaces the file with the pending messages, ids 1..n, and keeps
 // it open for appending.
 func (o *Outbox) rewrite(path string, pending []Record) error {
-	tmp := path + ".new"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("outbox: %w", err)
-	}
 	var buf []byte
 	for i, r := range pending {
 		r.ID = uint64(i + 1)
 		buf = r.AppendJSON(buf)
 	}
-	if _, err := f.Write(buf); err != nil {
-		f.Close()
+	if err := writeFileAtomic(path, buf); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("outbox: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("outbox: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("outbox: %w", err)
-	}
+	var err error
 	o.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)

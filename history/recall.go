@@ -64,26 +64,7 @@ func (r Recall) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("recall: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("recall: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".recall-*")
-	if err != nil {
-		return fmt.Errorf("recall: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("recall: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("recall: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("recall: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeFileAtomic(path, data); err != nil {
 		return fmt.Errorf("recall: %w", err)
 	}
 	return nil

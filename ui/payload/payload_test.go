@@ -2,18 +2,16 @@ package payload
 
 import (
 	"bytes"
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "mqttchat/ui/golden"
+)
 
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
@@ -91,21 +89,7 @@ var hostile = map[string]string{
 	"cjk-emoji": "温度 👨\u200d👩\u200d👧 👍🏽 e\u0301",
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		os.WriteFile(path, []byte(got), 0o644)
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
+func golden(t *testing.T, name, got string) { goldenfile.Assert(t, name, got) }
 
 // TestEveryViewOfHostilePayloads renders each hostile payload in every mode:
 // no output holds a control byte, and each matches its golden file.
