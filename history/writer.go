@@ -166,8 +166,11 @@ func (w *Writer) Close() error {
 
 func (w *Writer) run() {
 	defer close(w.done)
-	tick := time.NewTicker(flushEvery)
-	defer tick.Stop()
+	// The flush timer runs only while something waits to be flushed, so an
+	// idle writer costs nothing.
+	flushTimer := time.NewTimer(flushEvery)
+	flushTimer.Stop()
+	armed := false
 	for {
 		select {
 		case it := <-w.ch:
@@ -180,8 +183,17 @@ func (w *Writer) run() {
 					more = false
 				}
 			}
-		case now := <-tick.C:
+			if !armed {
+				flushTimer.Reset(flushEvery)
+				armed = true
+			}
+		case now := <-flushTimer.C:
+			armed = false
 			w.flush(now.Sub(w.lastSync) >= syncEvery)
+			if w.dirty { // flushed but not yet synced: come back for the fsync
+				flushTimer.Reset(flushEvery)
+				armed = true
+			}
 		case <-w.stop:
 			for {
 				select {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -48,6 +49,10 @@ func newComposer(startTopic string, qos byte, keys keyMap) composer {
 	ta.SetHeight(composerTextHeight)
 	ta.KeyMap.InsertNewline = keys.Newline
 	ta.FocusedStyle.CursorLine = ta.FocusedStyle.CursorLine.UnsetBackground()
+	// A steady cursor: a blinking one redraws the screen twice a second, the
+	// main cost of an idle mqttchat.
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ta.Cursor.SetMode(cursor.CursorStatic)
 	ta.Focus()
 	return composer{topic: ti, text: ta, qos: qos}
 }

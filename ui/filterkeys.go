@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -11,6 +12,7 @@ func newFilterInput() textinput.Model {
 	ti.Prompt = ""
 	ti.Placeholder = "topic/filter/# and/or text"
 	ti.Width = 30
+	ti.Cursor.SetMode(cursor.CursorStatic)
 	return ti
 }
 

@@ -146,7 +146,7 @@ func StartMosquitto(t testing.TB, extraConf ...string) *Mosquitto {
 	addr := FreeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	text := fmt.Sprintf("per_listener_settings true\nmax_queued_messages 100000\n%slistener %s 127.0.0.1\nallow_anonymous true\n", runAs(), port)
+	text := fmt.Sprintf("per_listener_settings true\nmax_queued_messages 10000000\n%slistener %s 127.0.0.1\nallow_anonymous true\n", runAs(), port)
 	for _, l := range extraConf {
 		text += l + "\n"
 	}

@@ -11,6 +11,7 @@ import (
 	"mqttchat/ui"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -33,6 +34,13 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 	paho.CRITICAL = log.New(logFile, "[paho critical] ", log.LstdFlags)
 	paho.WARN = log.New(logFile, "[paho warn] ", log.LstdFlags)
 	logger.Printf("mqttchat %s starting", version())
+	if path := os.Getenv("MQTTCHAT_CPUPROFILE"); path != "" { // for finding where time goes
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	var extra string
 	var otherClients func() int
@@ -51,6 +59,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 	}
 
 	rec := openHistory(s, logger)
+	logger.Printf("history open, %d messages to replay", len(rec.earlier))
 	defer func() {
 		if err := rec.close(); err != nil {
 			logger.Printf("history close: %v", err)
@@ -75,6 +84,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 
 	// Ask the terminal for its background once, before the program reads input.
 	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
+	logger.Printf("terminal background asked")
 	model := ui.New(conn, ui.Options{
 		Broker:        s.display,
 		Extra:         extra,
@@ -157,4 +167,17 @@ func connConfig(s settings) mqttconn.Config {
 		KeepAlive:         s.keepalive,
 		ProtocolVersion:   s.protocol,
 	}
+}
+
+// startCPUProfile writes a pprof CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // builtinEnv moves the built-in broker to free loopback ports.
-func builtinEnv(t *testing.T) (env []string, tcpAddr, wsAddr string) {
+func builtinEnv(t testing.TB) (env []string, tcpAddr, wsAddr string) {
 	tcpAddr, wsAddr = brokertest.FreeAddr(t), brokertest.FreeAddr(t)
 	return []string{"MQTTCHAT_BUILTIN_ADDR=" + tcpAddr, "MQTTCHAT_BUILTIN_WS_ADDR=" + wsAddr}, tcpAddr, wsAddr
 }

@@ -24,7 +24,7 @@ var (
 )
 
 // binary builds mqttchat once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "mqttchat-e2e")
@@ -53,7 +53,7 @@ func binary(t *testing.T) string {
 
 // screen is the binary running in a pseudo-terminal.
 type screen struct {
-	t     *testing.T
+	t     testing.TB
 	cmd   *exec.Cmd
 	pty   *os.File
 	emu   *vt.Emulator
@@ -62,10 +62,19 @@ type screen struct {
 	err   error
 	raw   bytes.Buffer
 	mu    sync.Mutex
+	drop  bool // keep no raw output (long benchmarks)
+}
+
+// keepRaw turns the copy of everything written to the terminal on or off.
+func (s *screen) keepRaw(on bool) {
+	s.mu.Lock()
+	s.drop = !on
+	s.raw.Reset()
+	s.mu.Unlock()
 }
 
 // start runs mqttchat with args in a w×h terminal and the given environment.
-func start(t *testing.T, w, h int, env []string, args ...string) *screen {
+func start(t testing.TB, w, h int, env []string, args ...string) *screen {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "NO_COLOR=", "XDG_STATE_HOME="+t.TempDir())
@@ -84,7 +93,9 @@ func start(t *testing.T, w, h int, env []string, args ...string) *screen {
 			n, err := f.Read(buf)
 			if n > 0 {
 				s.mu.Lock()
-				s.raw.Write(buf[:n])
+				if !s.drop {
+					s.raw.Write(buf[:n])
+				}
 				s.mu.Unlock()
 				s.emuMu.Lock()
 				_, _ = s.emu.Write(buf[:n])
@@ -172,4 +183,11 @@ func (s *screen) rawOutput() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return bytes.Clone(s.raw.Bytes())
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
