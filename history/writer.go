@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,7 @@ const (
 	DefaultMaxSegment = 64 << 20
 	DefaultMaxTotal   = 1 << 30
 	DefaultMaxAge     = 30 * 24 * time.Hour
-	DefaultQueue      = 1 << 18
+	DefaultQueue      = 1 << 16 // 65,536 events (~13 MB): over half a second of a 100,000 msg/s flood
 
 	flushEvery = 100 * time.Millisecond
 	syncEvery  = time.Second
@@ -33,6 +34,8 @@ type Options struct {
 	// OnError is called once, from the writer's goroutine, when writing fails
 	// (a read-only or full disk); from then on events are counted, not written.
 	OnError func(error)
+	// OnPanic, when set, receives a panic of the writer's goroutine.
+	OnPanic func(r any, stack []byte)
 }
 
 func (o *Options) setDefaults() {
@@ -166,6 +169,14 @@ func (w *Writer) Close() error {
 
 func (w *Writer) run() {
 	defer close(w.done)
+	defer func() {
+		if w.opts.OnPanic == nil {
+			return
+		}
+		if r := recover(); r != nil {
+			w.opts.OnPanic(r, debug.Stack())
+		}
+	}()
 	// The flush timer runs only while something waits to be flushed, so an
 	// idle writer costs nothing.
 	flushTimer := time.NewTimer(flushEvery)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,6 +74,8 @@ func New(cfg Config) (*Client, error) {
 		SetResumeSubs(false).
 		SetKeepAlive(cfg.KeepAlive).
 		SetConnectTimeout(cfg.ConnectTimeout).
+		SetPingTimeout(min(cfg.KeepAlive, 10*time.Second)). // a frozen broker is noticed within two keep-alives
+
 		SetOrderMatters(true).
 		SetAutoAckDisabled(true).
 		SetDefaultPublishHandler(c.onMessage).
@@ -114,6 +117,7 @@ func (c *Client) Start() {
 	c.mu.Unlock()
 	go func() {
 		defer close(c.done)
+		defer c.recoverPanic()
 		c.run(ctx)
 	}()
 }
@@ -128,6 +132,16 @@ func (c *Client) Close() {
 	}
 	c.cancel()
 	<-c.done
+}
+
+// recoverPanic hands a panic of a client goroutine to OnPanic.
+func (c *Client) recoverPanic() {
+	if c.cfg.OnPanic == nil {
+		return
+	}
+	if r := recover(); r != nil {
+		c.cfg.OnPanic(r, debug.Stack())
+	}
 }
 
 // Retry ends a wait between connection attempts, including the wait after a

@@ -49,6 +49,11 @@ type Config struct {
 	// and only then is the broker acknowledged. Otherwise the message is
 	// acknowledged as soon as Sink returns.
 	Sink func(ev Event, ack func())
+
+	// OnPanic, when set, receives a panic in one of the client's goroutines
+	// with its stack, instead of the process dying with the terminal in raw
+	// mode. The goroutine ends.
+	OnPanic func(r any, stack []byte)
 }
 
 // Will is the Last Will and Testament the broker publishes when we vanish.

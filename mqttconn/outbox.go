@@ -78,6 +78,7 @@ func (c *Client) Publish(m Message) (uint64, error) {
 func (c *Client) send(id uint64, m Message, epoch uint64) {
 	tok := c.paho.Publish(m.Topic, m.QoS, m.Retained, m.Payload)
 	go func() {
+		defer c.recoverPanic()
 		tok.Wait()
 		c.publishDone(id, epoch, tok.Error())
 	}()

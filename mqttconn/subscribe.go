@@ -37,6 +37,7 @@ func (c *Client) Subscribe(filter string, qos byte) error {
 	sub := Subscription{Filter: filter, QoS: qos}
 	tok := c.paho.Subscribe(filter, qos, nil)
 	go func() {
+		defer c.recoverPanic()
 		g, err := subackResult(tok, c.cfg.ConnectTimeout)
 		if err != nil {
 			c.emit(Event{Kind: KindSubscribeFailed, Filter: sub.Filter, QoS: sub.QoS, Err: err})
@@ -65,6 +66,7 @@ func (c *Client) Unsubscribe(filter string) error {
 	}
 	tok := c.paho.Unsubscribe(filter)
 	go func() {
+		defer c.recoverPanic()
 		var err error
 		if !tok.WaitTimeout(c.cfg.ConnectTimeout) {
 			err = errors.New("no UNSUBACK within " + c.cfg.ConnectTimeout.String())

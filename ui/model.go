@@ -9,6 +9,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -69,6 +70,11 @@ type Options struct {
 	// OtherClients counts the other clients of the built-in broker, which
 	// quitting disconnects (so the first Ctrl+C asks); nil otherwise.
 	OtherClients func() int
+	// OnPanic, when set, sees a panic in Update or View (with its stack)
+	// before Bubble Tea restores the terminal and ends the program.
+	OnPanic func(r any, stack []byte)
+	// Warning is a problem found before the screen started, shown at once.
+	Warning string
 }
 
 // focus is the part of the screen that gets typing and arrow keys.
@@ -114,6 +120,7 @@ type Model struct {
 	otherClientsFn func() int
 	otherClients   int  // from the last tick
 	quitArmed      bool // Ctrl+C was pressed once while others use our broker
+	onPanic        func(any, []byte)
 }
 
 // confirmation is a question that guards an action.
@@ -139,6 +146,7 @@ func New(conn Conn, opts Options) Model {
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
 		otherClientsFn: opts.OtherClients,
+		onPanic:        opts.OnPanic,
 		filterIn:       newFilterInput(),
 		status: status{
 			broker:   opts.Broker,
@@ -147,6 +155,7 @@ func New(conn Conn, opts Options) Model {
 			subs:     opts.Subscriptions,
 			mouse:    opts.Mouse,
 			insecure: opts.Insecure,
+			warning:  opts.Warning,
 		},
 	}
 	m.composer.recall = newRecall(opts.RecallTopics, opts.RecallTexts)
@@ -162,6 +171,7 @@ func (m Model) Init() tea.Cmd {
 
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer m.reportPanic()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
@@ -600,8 +610,20 @@ func (m Model) listTitle() string {
 	return style.Render(ansi.Truncate(text, m.listWidth(), "…"))
 }
 
+// reportPanic hands a panic to OnPanic and lets it go on to Bubble Tea.
+func (m Model) reportPanic() {
+	if m.onPanic == nil {
+		return
+	}
+	if r := recover(); r != nil {
+		m.onPanic(r, debug.Stack())
+		panic(r)
+	}
+}
+
 // View draws the screen. Its cost depends on the visible rows only.
 func (m Model) View() string {
+	defer m.reportPanic()
 	if m.detail != nil {
 		return strings.Join([]string{
 			m.status.View(&m.styles),

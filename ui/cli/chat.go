@@ -14,6 +14,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -24,15 +25,21 @@ import (
 
 // chat connects and runs the screen until the user quits.
 func chat(s settings, stdin *os.File, stdout io.Writer) error {
+	// Without a log file the chat goes on, and says so.
+	var logOut io.Writer = io.Discard
+	var startWarning string
 	logFile, logPath, err := history.OpenLog()
 	if err != nil {
-		return err
+		startWarning = fmt.Sprintf("no log file (%v)", err)
+	} else {
+		defer logFile.Close()
+		logOut = logFile
 	}
-	defer logFile.Close()
-	logger := log.New(logFile, "", log.LstdFlags|log.Lmicroseconds)
-	paho.ERROR = log.New(logFile, "[paho error] ", log.LstdFlags)
-	paho.CRITICAL = log.New(logFile, "[paho critical] ", log.LstdFlags)
-	paho.WARN = log.New(logFile, "[paho warn] ", log.LstdFlags)
+	guard := newCrashGuard(logFile, logPath)
+	logger := log.New(logOut, "", log.LstdFlags|log.Lmicroseconds)
+	paho.ERROR = log.New(logOut, "[paho error] ", log.LstdFlags)
+	paho.CRITICAL = log.New(logOut, "[paho critical] ", log.LstdFlags)
+	paho.WARN = log.New(logOut, "[paho warn] ", log.LstdFlags)
 	logger.Printf("mqttchat %s starting", version())
 	if path := os.Getenv("MQTTCHAT_CPUPROFILE"); path != "" { // for finding where time goes
 		stop, err := startCPUProfile(path)
@@ -45,7 +52,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 	var extra string
 	var otherClients func() int
 	if !s.named {
-		b, addr, err := builtinBroker(slog.New(slog.NewTextHandler(logFile, nil)))
+		b, addr, err := builtinBroker(slog.New(slog.NewTextHandler(logOut, nil)))
 		if err != nil {
 			return err
 		}
@@ -58,7 +65,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		}
 	}
 
-	rec := openHistory(s, logger)
+	rec := openHistory(s, logger, guard.panicked)
 	logger.Printf("history open, %d messages to replay", len(rec.earlier))
 	defer func() {
 		if err := rec.close(); err != nil {
@@ -68,6 +75,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 
 	cfg := connConfig(s)
 	cfg.Sink = rec.sink()
+	cfg.OnPanic = guard.panicked
 	if s.persistent {
 		outbox, err := openOutbox(s, &cfg)
 		if err != nil {
@@ -103,25 +111,38 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		LoadPayload:   rec.loader(),
 		Clipboard:     stdout,
 		OtherClients:  otherClients,
+		OnPanic:       guard.screenPanicked,
+		Warning:       startWarning,
 	})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(stdin), tea.WithOutput(stdout)}
 	if s.mouse {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(model, opts...)
+	guard.attach(p)
+	if os.Getenv("MQTTCHAT_TEST_PANIC") != "" { // proves the crash path end to end
+		guard.guard(func() {
+			time.Sleep(time.Second)
+			panic("test panic (MQTTCHAT_TEST_PANIC)")
+		})
+	}
 	// A dropped SSH session (SIGHUP) or a kill (SIGTERM) ends the program
 	// through its normal path, so the history is flushed and synced.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	go func() {
+	guard.guard(func() {
 		if sig, ok := <-sigs; ok {
 			logger.Printf("%v: quitting", sig)
 			p.Quit()
 		}
-	}()
-	if _, err := p.Run(); err != nil {
-		return fmt.Errorf("screen: %w (log: %s)", err, logPath)
+	})
+	_, runErr := p.Run()
+	if err := guard.err(); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return fmt.Errorf("screen: %w (log: %s)", runErr, logPath)
 	}
 	logger.Printf("quit")
 	return nil

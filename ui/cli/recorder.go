@@ -24,7 +24,7 @@ type recorder struct {
 
 // openHistory opens the broker's log. Trouble on disk is not fatal: it is
 // logged, shown in the status bar, and the chat goes on without history.
-func openHistory(s settings, logger *log.Logger) *recorder {
+func openHistory(s settings, logger *log.Logger, onPanic func(any, []byte)) *recorder {
 	r := &recorder{}
 	if s.history.off {
 		return r
@@ -59,6 +59,7 @@ func openHistory(s settings, logger *log.Logger) *recorder {
 		MaxTotal: s.history.maxSize,
 		MaxAge:   s.history.maxAge,
 		OnError:  func(err error) { logger.Printf("%v", err) },
+		OnPanic:  onPanic,
 	})
 	if err != nil {
 		r.fail(err, logger)
