@@ -80,7 +80,7 @@ func (m *Model) applyEvents(msg eventsMsg) {
 	m.status.dropped = msg.dropped
 	m.status.notWritten = msg.notWritten
 	if msg.historyErr != nil {
-		m.status.warning = errText(msg.historyErr) + " — the chat goes on without history"
+		m.status.addProblem(errText(msg.historyErr) + " — the chat goes on without history")
 	}
 	for i, ev := range msg.events {
 		var a analysis

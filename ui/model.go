@@ -155,10 +155,13 @@ func New(conn Conn, opts Options) Model {
 			subs:     opts.Subscriptions,
 			mouse:    opts.Mouse,
 			insecure: opts.Insecure,
-			warning:  opts.Warning,
+			problems: []string{opts.Warning},
 		},
 	}
 	m.composer.recall = newRecall(opts.RecallTopics, opts.RecallTexts)
+	if opts.Warning == "" {
+		m.status.problems = nil
+	}
 	m.addEarlier(opts.Earlier)
 	m.setSize(80, 24)
 	return m
@@ -224,6 +227,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m.typeRunes(msg)
+		}
 		return m.handleKey(msg)
 	}
 	var cmd tea.Cmd
@@ -438,6 +444,21 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.composer, cmd = m.composer.update(msg, m.focus)
 	m.composer.hint = commandHint(m.composer.text.Value())
 	return m, cmd
+}
+
+// typeRunes handles typed text one rune at a time. Bubble Tea delivers a
+// fast-typed word as one message whose String() is the word itself, so the
+// word "down" would match the Down arrow's binding (and the text area's),
+// and be lost as a cursor move. One rune never spells a key name.
+func (m Model) typeRunes(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	var next tea.Model = m
+	for _, r := range msg.Runes {
+		var cmd tea.Cmd
+		next, cmd = next.(Model).handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Batch(cmds...)
 }
 
 // quit ends the program, but asks first (a second Ctrl+C) while other

@@ -389,3 +389,31 @@ func TestF5RetriesAndInsecureIsShown(t *testing.T) {
 		t.Fatalf("F5 retried %d times", c.retries)
 	}
 }
+
+// TestTypedWordsThatNameKeys: Bubble Tea hands a fast-typed word over as
+// one message; words such as "down", "up", "enter" or "tab" are text.
+func TestTypedWordsThatNameKeys(t *testing.T) {
+	m, c := newTestModel(100, 24)
+	for _, w := range []string{"go", " ", "down", " ", "up", " ", "enter", " ", "tab", " ", "pgup", " ", "f1", " ", "ctrl+c", " ", "esc"} {
+		if w == " " {
+			m = step(m, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
+			continue
+		}
+		m = step(m, runes(w))
+	}
+	if v := m.composer.text.Value(); v != "go down up enter tab pgup f1 ctrl+c esc" {
+		t.Fatalf("text field holds %q", v)
+	}
+	_, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	cmd()
+	if string(c.published[0].Payload) != "go down up enter tab pgup f1 ctrl+c esc" {
+		t.Fatalf("sent %q", c.published[0].Payload)
+	}
+	// In the topic field and the filter too.
+	m, _ = newTestModel(100, 24)
+	m = step(m, keyMsg(tea.KeyTab))
+	m = step(m, runes("/down"))
+	if v := m.composer.topic.Value(); v != "chat/room/down" {
+		t.Fatalf("topic field holds %q", v)
+	}
+}

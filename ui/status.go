@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,9 +44,10 @@ type status struct {
 	insecure bool
 	width    int
 
-	rate       string // messages per second and the last minute's sparkline
-	notWritten uint64 // history records not written
-	warning    string // a problem that does not stop the chat (history, recall)
+	rate       string   // messages per second and the last minute's sparkline
+	notWritten uint64   // history records not written
+	warning    string   // the latest notice (a copy, a question, a failed save)
+	problems   []string // lasting problems that do not stop the chat (no log, no history)
 }
 
 // apply updates the bar from one connection event.
@@ -121,6 +123,9 @@ func (s *status) View(st *Styles) string {
 	if s.notWritten > 0 {
 		line2 = append(line2, st.StatusWarn.Render(fmt.Sprintf(" · history: %d not written", s.notWritten)))
 	}
+	for _, p := range s.problems {
+		line2 = append(line2, st.StatusWarn.Render(" · "+p))
+	}
 	if s.warning != "" {
 		line2 = append(line2, st.StatusWarn.Render(" · "+s.warning))
 	}
@@ -149,4 +154,11 @@ func errText(err error) string {
 		return "unknown reason"
 	}
 	return sanitize.String(err.Error())
+}
+
+// addProblem shows a lasting problem once.
+func (s *status) addProblem(p string) {
+	if p != "" && !slices.Contains(s.problems, p) {
+		s.problems = append(s.problems, p)
+	}
 }

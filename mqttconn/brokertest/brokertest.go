@@ -142,8 +142,15 @@ func MosquittoPath(t testing.TB) string {
 // line starts another one). It is stopped when the test ends.
 func StartMosquitto(t testing.TB, extraConf ...string) *Mosquitto {
 	t.Helper()
-	bin := MosquittoPath(t)
-	addr := FreeAddr(t)
+	m := NewMosquitto(t, FreeAddr(t), extraConf...)
+	m.Start()
+	return m
+}
+
+// NewMosquitto configures mosquitto on addr without starting it (for a
+// broker that appears later). It is stopped when the test ends.
+func NewMosquitto(t testing.TB, addr string, extraConf ...string) *Mosquitto {
+	t.Helper()
 	_, port, _ := net.SplitHostPort(addr)
 	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
 	text := fmt.Sprintf("per_listener_settings true\nmax_queued_messages 10000000\n%slistener %s 127.0.0.1\nallow_anonymous true\n", runAs(), port)
@@ -154,11 +161,15 @@ func StartMosquitto(t testing.TB, extraConf ...string) *Mosquitto {
 		t.Fatal(err)
 	}
 	m := &Mosquitto{t: t, addr: addr, conf: conf, log: new(bytes.Buffer)}
-	_ = bin
-	m.Start()
 	t.Cleanup(m.Stop)
 	return m
 }
+
+// Freeze stops the broker's process without closing its sockets (SIGSTOP).
+func (m *Mosquitto) Freeze() { _ = m.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen broker (SIGCONT).
+func (m *Mosquitto) Thaw() { _ = m.cmd.Process.Signal(syscall.SIGCONT) }
 
 // Addr implements Broker.
 func (m *Mosquitto) Addr() string { return m.addr }
@@ -194,6 +205,7 @@ func (m *Mosquitto) Stop() {
 	if m.cmd == nil {
 		return
 	}
+	m.Thaw()
 	_ = m.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() { _ = m.cmd.Wait(); close(done) }()

@@ -76,7 +76,13 @@ func (s *screen) keepRaw(on bool) {
 // start runs mqttchat with args in a w×h terminal and the given environment.
 func start(t testing.TB, w, h int, env []string, args ...string) *screen {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
+	return startCmd(t, w, h, env, binary(t), args...)
+}
+
+// startCmd runs any program (mqttchat under a wrapper) in a w×h terminal.
+func startCmd(t testing.TB, w, h int, env []string, prog string, args ...string) *screen {
+	t.Helper()
+	cmd := exec.Command(prog, args...)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "NO_COLOR=", "XDG_STATE_HOME="+t.TempDir())
 	cmd.Env = append(cmd.Env, env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
@@ -190,4 +196,15 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// resize changes the terminal's size, as a window manager would.
+func (s *screen) resize(w, h int) {
+	s.t.Helper()
+	s.emuMu.Lock()
+	s.emu.Resize(w, h)
+	s.emuMu.Unlock()
+	if err := pty.Setsize(s.pty, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)}); err != nil {
+		s.t.Fatalf("resize: %v", err)
+	}
 }
