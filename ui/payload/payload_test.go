@@ -2,20 +2,20 @@ package payload
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+	"go.uber.org/goleak"
 
 	goldenfile "mqttchat/ui/golden"
 )
 
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 func TestDetect(t *testing.T) {
