@@ -16,7 +16,7 @@ func FuzzReadSegment(f *testing.F) {
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
-		path := filepath.Join(dir, segmentName(t0, 1))
+		path := filepath.Join(dir, SegmentName(t0, 1))
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}

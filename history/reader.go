@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"time"
 )
 
 // Stats counts what reading passed over.
@@ -17,21 +18,30 @@ type Stats struct {
 
 // Tail returns the last n messages (received and sent, with the latest
 // state of each sent one) recorded in dir, oldest first. It reads segments
-// backwards from their ends and stops as soon as older segments cannot hold
-// newer messages, so its cost does not grow with the size of the history.
+// backwards from their ends, newest first by their last record, and stops
+// as soon as older segments cannot hold newer messages, so its cost does not
+// grow with the size of the history.
 func Tail(dir string, n int) ([]Record, Stats, error) {
 	var st Stats
 	segs, err := listSegments(dir)
 	if err != nil || n <= 0 {
 		return nil, st, err
 	}
+	ends := make([]time.Time, len(segs))
+	for i, sg := range segs {
+		ends[i] = lastRecordTime(sg)
+	}
+	order := make([]int, len(segs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ends[order[a]].After(ends[order[b]]) })
 	var out []Record
-	for i := len(segs) - 1; i >= 0; i-- {
+	for _, i := range order {
 		if len(out) >= n {
 			sortByTime(out)
-			oldestKept := out[len(out)-n].Time
-			if segs[i].mod.Before(oldestKept) {
-				break // this segment and all older ones ended before what we keep
+			if ends[i].Before(out[len(out)-n].Time) {
+				break // this segment, and every one after it, ended before what we keep
 			}
 		}
 		recs, err := tailSegment(segs[i].path, n, &st)
@@ -45,6 +55,28 @@ func Tail(dir string, n int) ([]Record, Stats, error) {
 		out = out[len(out)-n:]
 	}
 	return out, st, nil
+}
+
+// lastRecordTime is the time of a segment's last readable record, or its
+// modification time when it has none.
+func lastRecordTime(sg segment) time.Time {
+	f, err := os.Open(sg.path)
+	if err != nil {
+		return sg.mod
+	}
+	defer f.Close()
+	t := sg.mod
+	var scratch Stats
+	_ = reverseLines(f, sg.size, func(line []byte) bool {
+		r, err := parseRecord(line)
+		if err != nil {
+			scratch.Corrupt++
+			return scratch.Corrupt < 8 // a few damaged lines at the end: look further
+		}
+		t = r.Time
+		return false
+	})
+	return t
 }
 
 // tailSegment reads up to n messages from the end of one segment.

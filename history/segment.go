@@ -23,8 +23,9 @@ type segment struct {
 	mod  time.Time
 }
 
-// segmentName names a new segment so that names sort by start time.
-func segmentName(start time.Time, pid int) string {
+// SegmentName names a segment started at start by process pid, so that names
+// sort by start time.
+func SegmentName(start time.Time, pid int) string {
 	return fmt.Sprintf("seg-%020d-%d%s", start.UnixNano(), pid, segExt)
 }
 

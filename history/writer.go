@@ -305,7 +305,7 @@ func (w *Writer) rotate() error {
 		unlock(w.f)
 		_ = w.f.Close()
 	}
-	path := filepath.Join(w.dir, segmentName(time.Now(), os.Getpid()))
+	path := filepath.Join(w.dir, SegmentName(time.Now(), os.Getpid()))
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("history: %w", err)

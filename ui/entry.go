@@ -49,6 +49,7 @@ type entry struct {
 
 	cacheWidth int
 	cache      string
+	cacheCells int // the cached row's width in cells
 }
 
 // analysis is what payload detection found, done once per message off the
@@ -91,13 +92,14 @@ func (e *entry) invalidate() { e.cacheWidth = 0 }
 
 // row renders the entry as exactly one line of the given width, from cache
 // when it can. Every network string goes through the sanitizer here.
-func (e *entry) row(width int, s *Styles) string {
+func (e *entry) row(width int, s *Styles) (string, int) {
 	if e.cacheWidth == width && e.cache != "" {
-		return e.cache
+		return e.cache, e.cacheCells
 	}
 	e.cache = e.render(width, s)
 	e.cacheWidth = width
-	return e.cache
+	e.cacheCells = ansi.StringWidth(e.cache)
+	return e.cache, e.cacheCells
 }
 
 func (e *entry) render(width int, s *Styles) string {

@@ -200,23 +200,37 @@ func (l *messageList) window() (begin, end, pad int) {
 // View renders the visible rows, padded to the list's height; the selected
 // row is highlighted when showSel.
 func (l *messageList) View(s *Styles, showSel bool) string {
+	return strings.Join(l.rows(s, showSel, false), "\n")
+}
+
+// rows are the visible rows, one per line of the list's height; with
+// padRight each is padded with spaces to the list's width (for a pane
+// beside it). Widths come from the row cache: nothing is measured again.
+func (l *messageList) rows(s *Styles, showSel, padRight bool) []string {
 	if l.height == 0 {
-		return ""
+		return nil
 	}
 	begin, end, pad := l.window()
 	rows := make([]string, 0, l.height)
+	blank := ""
+	if padRight {
+		blank = strings.Repeat(" ", l.width)
+	}
 	for range pad {
-		rows = append(rows, "")
+		rows = append(rows, blank)
 	}
 	for i := begin; i < end; i++ {
 		e := l.visibleAt(i)
-		row := e.row(l.width, s)
-		if showSel && l.hasSel && e.seq == l.sel {
-			row = s.Selected.Render(ansi.Strip(row) + strings.Repeat(" ", max(l.width-ansi.StringWidth(row), 0)))
+		row, cells := e.row(l.width, s)
+		switch {
+		case showSel && l.hasSel && e.seq == l.sel:
+			row, cells = s.Selected.Render(ansi.Strip(row)+strings.Repeat(" ", max(l.width-cells, 0))), l.width
+		case padRight && cells < l.width:
+			row += strings.Repeat(" ", l.width-cells)
 		}
 		rows = append(rows, row)
 	}
-	return strings.Join(rows, "\n")
+	return rows
 }
 
 // indexOf is the visible index of the entry with seq.

@@ -17,7 +17,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
@@ -656,11 +655,27 @@ func (m Model) View() string {
 	if m.confirm != nil {
 		composer = strings.TrimSuffix(composer, "\n"+lastLine(composer)) + "\n" + m.styles.Warn.Render(ansi.Truncate(m.confirm.prompt, m.width, "…"))
 	}
-	middle := m.listTitle() + "\n" + m.list.View(&m.styles, m.focus == focusList)
+	var middle string
 	if m.rooms.visible(m.width) {
-		middle = lipgloss.JoinHorizontal(lipgloss.Top,
-			lipgloss.NewStyle().Width(m.listWidth()).Render(middle),
-			m.rooms.View(&m.styles, m.list.height+1, m.focus == focusRooms, m.now))
+		// Side by side, line by line: the list's rows are padded from their
+		// cached widths, so no line is measured or wrapped again.
+		title := m.listTitle()
+		left := append([]string{title + strings.Repeat(" ", max(m.listWidth()-ansi.StringWidth(title), 0))},
+			m.list.rows(&m.styles, m.focus == focusList, true)...)
+		right := strings.Split(m.rooms.View(&m.styles, m.list.height+1, m.focus == focusRooms, m.now), "\n")
+		var b strings.Builder
+		for i, l := range left {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(l)
+			if i < len(right) {
+				b.WriteString(right[i])
+			}
+		}
+		middle = b.String()
+	} else {
+		middle = m.listTitle() + "\n" + m.list.View(&m.styles, m.focus == focusList)
 	}
 	parts := []string{
 		m.status.View(&m.styles),

@@ -185,6 +185,7 @@ func BenchmarkStartWithBigHistory(b *testing.B) {
 			b.Fatal(err)
 		}
 		makeHistory(b, dir, 1<<30)
+		b.ReportMetric(float64(dirSize(b, dir))/(1<<30), "GiB-held")
 		binary(b) // built before the clock starts
 		t0 := time.Now()
 		s := start(b, 200, 50, []string{"XDG_STATE_HOME=" + state, "MQTTCHAT_CPUPROFILE=" + os.Getenv("MQTTCHAT_BENCH_PROFILE")}, "-h", host, "-p", port, "-t", "x", "--no-mouse")
@@ -249,4 +250,19 @@ func idleUnderTmux(b *testing.B, state, host, port string, idleFor time.Duration
 	c0 := cpuTime(b, pid)
 	time.Sleep(idleFor)
 	return 100 * (cpuTime(b, pid) - c0).Seconds() / idleFor.Seconds(), true
+}
+
+// dirSize adds up the sizes of a folder's files.
+func dirSize(tb testing.TB, dir string) int64 {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var total int64
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil {
+			total += info.Size()
+		}
+	}
+	return total
 }
