@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -104,8 +105,8 @@ func (c *composer) draft() (m mqttconn.Message, ok bool, err error) {
 		return m, false, nil
 	}
 	t := c.topic.Value()
-	if err := topic.ValidateName(t); err != nil {
-		return m, false, fmt.Errorf("topic: %w", err)
+	if err := checkTopic(t); err != nil {
+		return m, false, err
 	}
 	if strings.HasPrefix(payload, "//") {
 		payload = payload[1:] // "//text" sends "/text"
@@ -116,8 +117,8 @@ func (c *composer) draft() (m mqttconn.Message, ok bool, err error) {
 // emptyDraft is a message with an empty payload to the topic in the field.
 func (c *composer) emptyDraft() (mqttconn.Message, error) {
 	t := c.topic.Value()
-	if err := topic.ValidateName(t); err != nil {
-		return mqttconn.Message{}, fmt.Errorf("topic: %w", err)
+	if err := checkTopic(t); err != nil {
+		return mqttconn.Message{}, err
 	}
 	return mqttconn.Message{Topic: t, Payload: []byte{}, QoS: c.qos, Retained: c.retain}, nil
 }
@@ -189,3 +190,14 @@ func (c *composer) View(f focus, s *Styles, k keyMap) string {
 
 // firstKey is the first key of a binding, for inline hints.
 func firstKey(b key.Binding) string { return b.Help().Key }
+
+// checkTopic validates the topic field, saying how to fill an empty one.
+func checkTopic(t string) error {
+	if t == "" {
+		return errors.New("topic: no topic to publish to — Tab to the topic field, or type /topic NAME")
+	}
+	if err := topic.ValidateName(t); err != nil {
+		return fmt.Errorf("topic: %w", err)
+	}
+	return nil
+}

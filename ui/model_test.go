@@ -417,3 +417,13 @@ func TestTypedWordsThatNameKeys(t *testing.T) {
 		t.Fatalf("topic field holds %q", v)
 	}
 }
+
+func TestEmptyTopicSaysWhatToDo(t *testing.T) {
+	m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "#"}}})
+	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 24})
+	m = typeText(m, "hi")
+	m, _ = stepCmd(m, keyMsg(tea.KeyEnter))
+	if !strings.Contains(plain(m), "✗ topic: no topic to publish to — Tab to the topic field, or type /topic NAME") {
+		t.Fatalf("no guidance:\n%s", plain(m))
+	}
+}
