@@ -61,11 +61,9 @@ func TestPayloadsRoundTripByteExact(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var evs []mqttconn.Event
-	names := []string{}
 	i := 0
 	for name, p := range payloads {
 		evs = append(evs, inEvent(name, p, time.Duration(i)*time.Second))
-		names = append(names, name)
 		i++
 	}
 	writeAll(t, dir, Options{}, evs...)

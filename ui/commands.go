@@ -43,9 +43,6 @@ func init() {
 	}
 }
 
-// errCommandLine is wrapped by every command error.
-var errCommandLine = errors.New("")
-
 // isCommandLine reports whether the text is a command: it starts with one
 // '/'; "//text" sends "/text".
 func isCommandLine(text string) bool {

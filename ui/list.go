@@ -224,7 +224,7 @@ func (l *messageList) rows(s *Styles, showSel, padRight bool) []string {
 		row, cells := e.row(l.width, s)
 		switch {
 		case showSel && l.hasSel && e.seq == l.sel:
-			row, cells = s.Selected.Render(ansi.Strip(row)+strings.Repeat(" ", max(l.width-cells, 0))), l.width
+			row = s.Selected.Render(ansi.Strip(row) + strings.Repeat(" ", max(l.width-cells, 0)))
 		case padRight && cells < l.width:
 			row += strings.Repeat(" ", l.width-cells)
 		}
