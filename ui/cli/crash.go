@@ -11,8 +11,9 @@ import (
 )
 
 // crashGuard is where panics of our goroutines go: the stack is written to
-// the log, the terminal is restored (by killing the program, which Bubble
-// Tea undoes cleanly), and chat returns an error saying where the stack is.
+// the log, the terminal is restored (the program is asked to quit, which
+// Bubble Tea does in order), and chat returns an error saying where the
+// stack is.
 type crashGuard struct {
 	log     io.Writer
 	logPath string
@@ -50,7 +51,9 @@ func (g *crashGuard) panicked(r any, stack []byte) {
 		fmt.Fprintf(g.log, "panic: %v\n\n%s\n", r, stack)
 	}
 	if g.program != nil {
-		go g.program.Kill() // restores the terminal
+		// Quit, not Kill: the event loop shuts down in order and restores the
+		// terminal (Bubble Tea's Kill races its own input reader).
+		go g.program.Quit()
 	}
 }
 
