@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +169,28 @@ func TestCorruptHistoryIsReportedNotFatal(t *testing.T) {
 	code, out, errOut := runCLI(t, "history", "-h", "a")
 	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(errOut, "skipped 1 corrupt line") {
 		t.Fatalf("status %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestHistoryChoosesTheBrokerLikeTheChat: MQTTCHAT_URL and --profile name
+// the broker for `mqttchat history` too; flags beat them.
+func TestHistoryChoosesTheBrokerLikeTheChat(t *testing.T) {
+	seedHistory(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	os.MkdirAll(filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "mqttchat"), 0o700)
+	os.WriteFile(filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "mqttchat", "config.toml"), []byte("[profile.b]\nurl = \"mqtt://b:1883\"\n"), 0o600)
+
+	_, out, _ := runCLI(t, "history", "--profile", "b")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "from b") {
+		t.Fatalf("--profile b:\n%s", out)
+	}
+	t.Setenv("MQTTCHAT_URL", "mqtt://a:1883")
+	_, out, _ = runCLI(t, "history")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 3 || strings.Contains(out, "from b") {
+		t.Fatalf("MQTTCHAT_URL a:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "history", "-h", "b")
+	if !strings.Contains(out, "from b") || strings.Contains(out, "21") {
+		t.Fatalf("-h b over MQTTCHAT_URL:\n%s", out)
 	}
 }

@@ -59,7 +59,7 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	fl.StringVar(&profile, "profile", "", "use this [profile.NAME] of the config file")
 	fl.BoolVar(&printConfig, "print-config", false, "print the resolved settings (password masked) and exit")
 	cmd.SetVersionTemplate("mqttchat {{.Version}}\n")
-	cmd.AddCommand(newHistoryCommand())
+	cmd.AddCommand(newHistoryCommand(stderr))
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"mqttchat/history"
-	"mqttchat/mqttconn/brokerurl"
 	"mqttchat/mqttconn/topic"
 	"mqttchat/ui/sanitize"
 )
@@ -26,13 +25,13 @@ type historyQuery struct {
 	json         bool
 }
 
-func newHistoryCommand() *cobra.Command {
+func newHistoryCommand(stderr io.Writer) *cobra.Command {
 	var (
-		help                    bool
-		filters                 []string
-		since, until, url, host string
-		format                  string
-		port                    int
+		help            bool
+		filters         []string
+		since, until    string
+		format, profile string
+		cli             values
 	)
 	cmd := &cobra.Command{
 		Use:   "history [flags]",
@@ -43,7 +42,15 @@ func newHistoryCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			q, err := resolveHistoryQuery(cmd, filters, since, until, url, host, port, format)
+			// The broker is chosen the same way as for the chat: flags,
+			// MQTTCHAT_URL, the profile, the config file.
+			v, src := defaults(), sources{}
+			if err := loadConfig(&v, src, profile, stderr); err != nil {
+				return err
+			}
+			applyEnv(&v, src)
+			changedFlags(cmd, &cli, &v, src)
+			q, err := resolveHistoryQuery(v, src, filters, since, until, format)
 			if err != nil {
 				return err
 			}
@@ -56,15 +63,15 @@ func newHistoryCommand() *cobra.Command {
 	fl.StringArrayVarP(&filters, "topic", "t", nil, "only messages on topics matching this filter; repeat for more")
 	fl.StringVar(&since, "since", "", "only from this time on: an age (1h, 2d) or a date (2026-11-26, 2026-11-26T09:30)")
 	fl.StringVar(&until, "until", "", "only up to this time (same forms as --since)")
-	fl.StringVarP(&url, "url", "L", "", "the broker: mqtt://host[:port]")
-	fl.StringVarP(&host, "host", "h", "localhost", "the broker's host")
-	fl.IntVarP(&port, "port", "p", 1883, "the broker's port")
+	fl.StringVarP(&cli.url, "url", "L", "", "the broker: mqtt://host[:port] (also from MQTTCHAT_URL or the profile)")
+	fl.StringVarP(&cli.host, "host", "h", "localhost", "the broker's host")
+	fl.IntVarP(&cli.port, "port", "p", 1883, "the broker's port")
+	fl.StringVar(&profile, "profile", "", "the broker of this [profile.NAME] of the config file")
 	fl.StringVar(&format, "format", "text", "json (the stored lines, for jq) or text (one readable line each)")
 	return cmd
 }
 
-func resolveHistoryQuery(cmd *cobra.Command, filters []string, since, until, url, host string, port int, format string) (historyQuery, error) {
-	changed := cmd.Flags().Changed
+func resolveHistoryQuery(v values, src sources, filters []string, since, until, format string) (historyQuery, error) {
 	q := historyQuery{filters: filters}
 	switch format {
 	case "json":
@@ -90,31 +97,19 @@ func resolveHistoryQuery(cmd *cobra.Command, filters []string, since, until, url
 			return q, usagef("--until: %v", err)
 		}
 	}
-	var server string
-	switch {
-	case changed("url") && (changed("host") || changed("port")):
-		return q, usagef("--url: cannot be combined with -h/--host or -p/--port")
-	case changed("url"):
-		u, err := brokerurl.Parse(url)
-		if err != nil {
-			return q, usagef("--url: %v", err)
-		}
-		server = brokerurl.Server(u.Scheme, u.Host, u.Port)
-	case changed("host") || changed("port"):
-		if port < 1 || port > 65535 {
-			return q, usagef("--port: %d is out of range (1-65535)", port)
-		}
-		server = brokerurl.Server("tcp", host, port)
-	}
-	if server != "" {
-		dir, err := history.BrokerDir(server)
-		if err != nil {
-			return q, err
-		}
-		q.dirs = []string{dir}
-	} else if q.dirs, err = history.AllBrokerDirs(); err != nil {
+	a, err := chooseBroker(v, src)
+	if err != nil {
 		return q, err
 	}
+	if a.rank == rankDefault { // no broker named: every broker's log
+		q.dirs, err = history.AllBrokerDirs()
+		return q, err
+	}
+	dir, err := history.BrokerDir(a.server())
+	if err != nil {
+		return q, err
+	}
+	q.dirs = []string{dir}
 	return q, nil
 }
 

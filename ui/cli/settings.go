@@ -107,58 +107,82 @@ func resolve(v values, src sources) (settings, error) {
 	return s, nil
 }
 
-// resolveBroker works out the server from -L or -h/-p, whichever layer is
-// higher, and returns the URL's topic (if any) followed by the topics.
-func (s *settings) resolveBroker(v values, src sources) ([]string, error) {
+// brokerAddr is the broker the layers point at.
+type brokerAddr struct {
+	scheme, host, path string
+	port               int
+	url                *brokerurl.URL // when it came from a URL
+	rank               int            // the layer that named it; rankDefault: nobody did
+}
+
+// server is the address in paho's form.
+func (a brokerAddr) server() string { return brokerurl.Server(a.scheme, a.host, a.port) + a.path }
+
+// chooseBroker picks -L or -h/-p, whichever layer is higher; the same layer
+// giving both is an error. TLS files switch -h/-p to TLS, on 8883 unless a
+// port was given, as in mosquitto.
+func chooseBroker(v values, src sources) (brokerAddr, error) {
 	w := src.where
-	topics := v.topics
 	urlRank := src["url"].rank
 	hostRank := max(src["host"].rank, src["port"].rank)
-	s.named = urlRank > rankDefault || hostRank > rankDefault
-	wantTLS := v.cafile != "" || v.capath != "" || v.cert != ""
 	if urlRank > rankDefault && urlRank == hostRank {
 		if urlRank == rankFlag {
-			return nil, usagef("--url: cannot be combined with -h/--host or -p/--port")
+			return brokerAddr{}, usagef("--url: cannot be combined with -h/--host or -p/--port")
 		}
-		return nil, usagef("%s: url cannot be combined with host or port", src["url"].name)
+		return brokerAddr{}, usagef("%s: url cannot be combined with host or port", src["url"].name)
 	}
-	scheme, host, port, path := "tcp", v.host, v.port, ""
+	wantTLS := v.cafile != "" || v.capath != "" || v.cert != ""
 	if urlRank > hostRank {
 		u, err := brokerurl.Parse(v.url)
 		if err != nil {
-			return nil, usagef("%s: %v", w("url"), err)
+			return brokerAddr{}, usagef("%s: %v", w("url"), err)
 		}
-		scheme, host, port, path = u.Scheme, u.Host, u.Port, u.Path
+		if wantTLS && !u.IsTLS() {
+			return brokerAddr{}, usagef("%s: %s:// is not encrypted, but TLS files were given: use mqtts:// (or wss://)", w("url"), u.Scheme)
+		}
+		return brokerAddr{scheme: u.Scheme, host: u.Host, port: u.Port, path: u.Path, url: &u, rank: urlRank}, nil
+	}
+	a := brokerAddr{scheme: "tcp", host: v.host, port: v.port, rank: hostRank}
+	if a.port < 1 || a.port > 65535 {
+		return brokerAddr{}, usagef("%s: %d is out of range (1-65535)", w("port"), a.port)
+	}
+	if a.host == "" || strings.ContainsAny(a.host, " /@") {
+		return brokerAddr{}, usagef("%s: %q is not a host name or address", w("host"), a.host)
+	}
+	if wantTLS {
+		a.scheme = "ssl"
+		if !src.set("port") {
+			a.port = 8883
+		}
+	}
+	return a, nil
+}
+
+// resolveBroker works out the server, the credentials a URL gives, and TLS,
+// and returns the URL's topic (if any) followed by the topics.
+func (s *settings) resolveBroker(v values, src sources) ([]string, error) {
+	w := src.where
+	topics := v.topics
+	a, err := chooseBroker(v, src)
+	if err != nil {
+		return nil, err
+	}
+	s.named = a.rank > rankDefault
+	if u := a.url; u != nil {
 		if u.HasUser {
-			if src["username"].rank == urlRank || src["password"].rank == urlRank {
+			if src["username"].rank == a.rank || src["password"].rank == a.rank {
 				return nil, usagef("%s: gives a user name; do not also give one separately", w("url"))
 			}
-			if src["username"].rank < urlRank {
+			if src["username"].rank < a.rank {
 				s.username, s.password = u.Username, u.Password
-				s.pwFromFlag = urlRank == rankFlag && u.HasPassword
+				s.pwFromFlag = a.rank == rankFlag && u.HasPassword
 			}
 		}
 		if u.Topic != "" {
 			topics = append([]string{u.Topic}, topics...)
 		}
-		if wantTLS && !u.IsTLS() {
-			return nil, usagef("%s: %s:// is not encrypted, but TLS files were given: use mqtts:// (or wss://)", w("url"), u.Scheme)
-		}
-	} else {
-		if port < 1 || port > 65535 {
-			return nil, usagef("%s: %d is out of range (1-65535)", w("port"), port)
-		}
-		if host == "" || strings.ContainsAny(host, " /@") {
-			return nil, usagef("%s: %q is not a host name or address", w("host"), host)
-		}
-		if wantTLS {
-			// As mosquitto: TLS files switch to TLS, on 8883 unless a port was given.
-			scheme = "ssl"
-			if !src.set("port") {
-				port = 8883
-			}
-		}
 	}
+	scheme, host, port, path := a.scheme, a.host, a.port, a.path
 	s.server = brokerurl.Server(scheme, host, port) + path
 	s.display = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port)) + path
 	if scheme == "tcp" || scheme == "mqtt" {
