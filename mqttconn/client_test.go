@@ -86,6 +86,9 @@ func newClient(t *testing.T, url string, subs ...mqttconn.Subscription) (*mqttco
 		MinBackoff:    50 * time.Millisecond,
 		MaxBackoff:    300 * time.Millisecond,
 		KeepAlive:     5 * time.Second,
+		// A broker restarted by a test can accept a connection while shutting
+		// down and never answer it: give up on such an attempt quickly.
+		ConnectTimeout: 2 * time.Second,
 	})
 	if err != nil {
 		t.Fatal(err)

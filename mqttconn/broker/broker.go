@@ -76,7 +76,7 @@ func (b *Broker) Clients() int {
 }
 
 // Close stops the listeners and disconnects every client.
-func (b *Broker) Close() error { return b.srv.Close() }
+func (b *Broker) Close() error { return CloseServer(b.srv) }
 
 // listenNextFree binds addr, or the first free port of the tries after it.
 func listenNextFree(addr string, tries int) (net.Listener, error) {

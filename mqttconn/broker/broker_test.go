@@ -1,4 +1,4 @@
-package broker
+package broker_test
 
 import (
 	"io"
@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"mqttchat/mqttconn/broker"
 	"mqttchat/mqttconn/brokertest"
 )
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func TestBuiltInBrokerBridgesTCPAndWebSocket(t *testing.T) {
-	b, err := Start(brokertest.FreeAddr(t), brokertest.FreeAddr(t), quietLog())
+	b, err := broker.Start(brokertest.FreeAddr(t), brokertest.FreeAddr(t), quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestWebSocketMovesToTheNextFreePort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	b, err := Start(brokertest.FreeAddr(t), taken.Addr().String(), quietLog())
+	b, err := broker.Start(brokertest.FreeAddr(t), taken.Addr().String(), quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestTakenTCPPortIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	if b, err := Start(taken.Addr().String(), brokertest.FreeAddr(t), quietLog()); err == nil {
+	if b, err := broker.Start(taken.Addr().String(), brokertest.FreeAddr(t), quietLog()); err == nil {
 		b.Close()
 		t.Fatal("started on a taken TCP port")
 	}

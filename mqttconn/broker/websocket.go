@@ -59,13 +59,14 @@ func (l *webSocketListener) Serve(establish listeners.EstablishFn) {
 	_ = l.srv.Serve(l.ln)
 }
 
+// Close stops serving and closes the clients, once (see CloseServer).
 func (l *webSocketListener) Close(closeClients listeners.CloseFn) {
 	l.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = l.srv.Shutdown(ctx)
+		closeClients(l.id)
 	})
-	closeClients(l.id)
 }
 
 // wsConn presents a WebSocket as the byte stream mochi reads MQTT from:

@@ -23,6 +23,8 @@ import (
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
 	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
+
+	"mqttchat/mqttconn/broker"
 )
 
 // Broker is a broker under a test's control.
@@ -107,7 +109,7 @@ func (m *Mochi) Stop() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.srv != nil {
-		_ = m.srv.Close()
+		_ = broker.CloseServer(m.srv)
 		m.srv = nil
 	}
 }

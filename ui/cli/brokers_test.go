@@ -17,6 +17,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/listeners"
 
 	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/broker"
 	"mqttchat/mqttconn/brokertest"
 )
 
@@ -144,7 +145,7 @@ func startMochiTLS(t *testing.T, addr, certFile, keyFile string, ws bool) {
 	if err := srv.Serve(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() { broker.CloseServer(srv) })
 	for range 50 {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
