@@ -88,6 +88,15 @@ func seedHistory(t *testing.T) time.Time {
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	// Nothing of this machine's config or environment leaks in, unless the test set it.
+	if !strings.HasPrefix(os.Getenv("XDG_CONFIG_HOME"), os.TempDir()) {
+		t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	}
+	for _, v := range []string{"MQTTCHAT_URL", "MQTTCHAT_USERNAME", "MQTTCHAT_PASSWORD", "MQTTCHAT_CLIENT_ID"} {
+		if _, set := os.LookupEnv(v); !set {
+			t.Setenv(v, "")
+		}
+	}
 	var out, errOut bytes.Buffer
 	code = Run(args, os.Stdin, &out, &errOut)
 	return code, out.String(), errOut.String()

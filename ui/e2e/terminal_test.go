@@ -83,7 +83,9 @@ func start(t testing.TB, w, h int, env []string, args ...string) *screen {
 func startCmd(t testing.TB, w, h int, env []string, prog string, args ...string) *screen {
 	t.Helper()
 	cmd := exec.Command(prog, args...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "NO_COLOR=", "XDG_STATE_HOME="+t.TempDir())
+	// Private state and config folders: nothing of this machine's leaks in.
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "NO_COLOR=", "XDG_STATE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(),
+		"MQTTCHAT_URL=", "MQTTCHAT_USERNAME=", "MQTTCHAT_PASSWORD=", "MQTTCHAT_CLIENT_ID=")
 	cmd.Env = append(cmd.Env, env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
 	if err != nil {
