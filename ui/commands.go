@@ -141,7 +141,6 @@ func (m *Model) cmdSub(args string) (tea.Cmd, error) {
 		qos = byte(n)
 	}
 	m.rooms.add(filter, qos)
-	m.syncSubs()
 	conn := m.conn
 	return func() tea.Msg { return commandDoneMsg{err: conn.Subscribe(filter, qos)} }, nil
 }

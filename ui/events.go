@@ -122,7 +122,6 @@ func (m *Model) applySubscription(ev mqttconn.Event) {
 	default:
 		return
 	}
-	m.syncSubs()
 	m.layout()
 }
 

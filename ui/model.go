@@ -100,7 +100,6 @@ type Model struct {
 	width    int
 	height   int
 	fullHelp bool
-	mouse    bool
 
 	history   HistoryStatus
 	onSent    func(topic, text string) error
@@ -138,7 +137,6 @@ func New(conn Conn, opts Options) Model {
 		help:           help.New(),
 		list:           newMessageList(opts.MaxMessages, opts.MaxBytes),
 		composer:       newComposer(opts.Topic, opts.QoS, keys),
-		mouse:          opts.Mouse,
 		history:        opts.History,
 		onSent:         opts.OnSent,
 		load:           opts.LoadPayload,
@@ -151,7 +149,6 @@ func New(conn Conn, opts Options) Model {
 			broker:   opts.Broker,
 			extra:    opts.Extra,
 			clientID: opts.ClientID,
-			subs:     opts.Subscriptions,
 			mouse:    opts.Mouse,
 			insecure: opts.Insecure,
 			problems: []string{opts.Warning},
@@ -380,9 +377,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.composer.toggleRetain()
 		return m, nil
 	case key.Matches(msg, k.Mouse):
-		m.mouse = !m.mouse
-		m.status.mouse = m.mouse
-		if m.mouse {
+		m.status.mouse = !m.status.mouse
+		if m.status.mouse {
 			return m, tea.EnableMouseCellMotion
 		}
 		return m, tea.DisableMouse
@@ -501,15 +497,6 @@ func (m *Model) togglePause() {
 	if !m.list.paused {
 		m.list.scrollToBottom()
 	}
-}
-
-// syncSubs shows the rooms' filters in the status bar.
-func (m *Model) syncSubs() {
-	subs := make([]mqttconn.Subscription, len(m.rooms.rooms))
-	for i, r := range m.rooms.rooms {
-		subs[i] = mqttconn.Subscription{Filter: r.filter, QoS: r.asked}
-	}
-	m.status.subs = subs
 }
 
 // sendEmpty publishes an empty payload on purpose; an empty retained
@@ -646,7 +633,7 @@ func (m Model) View() string {
 	defer m.reportPanic()
 	if m.detail != nil {
 		return strings.Join([]string{
-			m.status.View(&m.styles),
+			m.status.View(&m.styles, m.rooms.subscriptions()),
 			m.detail.View(&m.styles),
 			ansi.Truncate(m.help.ShortHelpView(m.keys.DetailHelp()), m.width, "…"),
 		}, "\n")
@@ -678,7 +665,7 @@ func (m Model) View() string {
 		middle = m.listTitle() + "\n" + m.list.View(&m.styles, m.focus == focusList)
 	}
 	parts := []string{
-		m.status.View(&m.styles),
+		m.status.View(&m.styles, m.rooms.subscriptions()),
 		middle,
 		composer,
 		m.helpView(),

@@ -191,7 +191,7 @@ func TestHelpAndMouseKeys(t *testing.T) {
 		t.Fatalf("F1 shows no full help (list height %d→%d):\n%s", h, m.list.height, plain(m))
 	}
 	m, cmd := stepCmd(m, keyMsg(tea.KeyF2))
-	if cmd == nil || m.mouse || !strings.Contains(plain(m), "mouse off") {
+	if cmd == nil || m.status.mouse || !strings.Contains(plain(m), "mouse off") {
 		t.Fatal("F2 did not turn mouse capture off")
 	}
 	// ? types a question mark in the text field but opens help in the list.

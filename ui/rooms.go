@@ -99,6 +99,15 @@ func (p *roomsPane) remove(filter string) {
 	p.rooms = slices.Delete(p.rooms, i, i+1)
 }
 
+// subscriptions are the rooms' filters and asked QoS, in order.
+func (p *roomsPane) subscriptions() []mqttconn.Subscription {
+	subs := make([]mqttconn.Subscription, len(p.rooms))
+	for i, r := range p.rooms {
+		subs[i] = mqttconn.Subscription{Filter: r.filter, QoS: r.asked}
+	}
+	return subs
+}
+
 // count adds a message to every room whose filter matches its topic (a
 // message matching several filters counts in each) and returns the colour
 // of the first, or -1.

@@ -30,7 +30,6 @@ type status struct {
 	broker   string
 	extra    string // e.g. built-in broker addresses
 	clientID string
-	subs     []mqttconn.Subscription
 
 	state    connState
 	attempt  int
@@ -95,12 +94,13 @@ func (s *status) stateText() (string, int) {
 	return text, 1
 }
 
-func (s *status) View(st *Styles) string {
+// View draws the bar; subs are the wanted subscriptions (the rooms own them).
+func (s *status) View(st *Styles, subs []mqttconn.Subscription) string {
 	text, level := s.stateText()
 	stateStyle := []lipgloss.Style{st.StatusGood, st.StatusPending, st.StatusWarn}[level]
-	var subs []string
-	for _, sub := range s.subs {
-		subs = append(subs, fmt.Sprintf("%s (q%d)", sub.Filter, sub.QoS))
+	var subNames []string
+	for _, sub := range subs {
+		subNames = append(subNames, fmt.Sprintf("%s (q%d)", sanitize.String(sub.Filter), sub.QoS))
 	}
 	line1 := []string{
 		stateStyle.Render(" ● " + text),
@@ -131,7 +131,7 @@ func (s *status) View(st *Styles) string {
 	}
 	line2 = append(line2,
 		st.StatusBar.Render(" · id "+s.clientID),
-		st.StatusBar.Render(" · subscribed: "+strings.Join(subs, ", ")))
+		st.StatusBar.Render(" · subscribed: "+strings.Join(subNames, ", ")))
 	if !s.mouse {
 		line2 = append(line2, st.StatusBar.Render(" · mouse off"))
 	}
