@@ -58,7 +58,8 @@ type screen struct {
 	pty   *os.File
 	emu   *vt.Emulator
 	emuMu sync.Mutex // vt's SafeEmulator does not guard every reader, so we do
-	done  chan struct{}
+	done  chan struct{} // closed when the program has exited
+	read  chan struct{} // closed when everything it wrote has been read
 	err   error
 	raw   bytes.Buffer
 	mu    sync.Mutex
@@ -91,11 +92,12 @@ func startCmd(t testing.TB, w, h int, env []string, prog string, args ...string)
 	if err != nil {
 		t.Fatalf("start in pty: %v", err)
 	}
-	s := &screen{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
+	s := &screen{t: t, cmd: cmd, pty: f, emu: vt.NewEmulator(w, h), done: make(chan struct{}), read: make(chan struct{})}
 	go func() { // terminal replies (colour queries, device attributes) go back to the program
 		_, _ = io.Copy(f, s.emu)
 	}()
 	go func() {
+		defer close(s.read)
 		buf := make([]byte, 32<<10)
 		for {
 			n, err := f.Read(buf)
@@ -168,13 +170,21 @@ func (s *screen) typeKeys(b string) {
 	}
 }
 
-// waitExit waits for the program to end and returns its exit status.
+// waitExit waits for the program to end, and for the last bytes it wrote
+// to be read from the terminal, and returns its exit status.
 func (s *screen) waitExit() int {
 	s.t.Helper()
 	select {
 	case <-s.done:
 	case <-time.After(15 * time.Second):
 		s.t.Fatalf("program did not exit; screen:\n%s", s.text())
+	}
+	// The process can be reaped before its final writes are read: the read
+	// ends (EIO) only once the terminal's buffer is drained.
+	select {
+	case <-s.read:
+	case <-time.After(5 * time.Second):
+		s.t.Fatal("the terminal was not drained 5 s after the program exited")
 	}
 	var ee *exec.ExitError
 	if errors.As(s.err, &ee) {
