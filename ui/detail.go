@@ -144,7 +144,7 @@ func (d *detailView) View(s *Styles) string {
 	if e.duplicate {
 		parts = append(parts, "dup")
 	}
-	parts = append(parts, e.time.Format("2006-01-02 15:04:05.000"), humanSize(e.size), e.payloadKind.String())
+	parts = append(parts, e.time.Local().Format("2006-01-02 15:04:05.000"), humanSize(e.size), e.payloadKind.String())
 	header := ansi.Truncate(strings.Join(parts, " · "), d.width, "…")
 	var modes []string
 	for m := payload.ModeText; m <= payload.ModeBase64; m++ {

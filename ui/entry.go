@@ -42,6 +42,7 @@ type entry struct {
 	state       mqttconn.OutState
 	note        string // outgoing: why it failed or was requeued; event: the text
 	warn        bool   // event: a problem (loss, refusal, failure)
+	day         bool   // event: the divider that starts a calendar day
 	seq         uint64 // position in the list since the start
 	colour      int    // the subscription colour of its topic, -1 for none
 	payloadKind payload.Kind
@@ -82,6 +83,11 @@ func newEventEntry(t time.Time, text string, warn bool) *entry {
 	return &entry{kind: entryEvent, time: t, note: text, warn: warn}
 }
 
+// newDayEntry is the divider row above the first entry of t's local day.
+func newDayEntry(t time.Time) *entry {
+	return &entry{kind: entryEvent, time: t, day: true, note: t.Local().Format("Monday 2 January 2006")}
+}
+
 // cost is what the entry counts against the window's byte cap.
 func (e *entry) cost() int {
 	return len(e.payload) + len(e.topic) + len(e.note) + len(e.preview) + entryOverhead
@@ -103,7 +109,7 @@ func (e *entry) row(width int, s *Styles) (string, int) {
 }
 
 func (e *entry) render(width int, s *Styles) string {
-	stamp := e.time.Format("15:04:05")
+	stamp := e.time.Local().Format("15:04:05") // history's times are UTC
 	var b strings.Builder
 	used := 0
 	add := func(style func(...string) string, text string) {
@@ -113,6 +119,10 @@ func (e *entry) render(width int, s *Styles) string {
 		text = ansi.Truncate(text, width-used, "…")
 		used += ansi.StringWidth(text)
 		b.WriteString(style(text))
+	}
+	if e.day {
+		add(s.Event.Render, "── "+e.note+" ──")
+		return b.String()
 	}
 	add(s.Time.Render, stamp+" ")
 	switch e.kind {

@@ -130,6 +130,7 @@ func (m *Model) addEarlier(evs []mqttconn.Event) {
 	if len(evs) == 0 {
 		return
 	}
+	m.list.push(newDayEntry(evs[0].Time)) // the history's first day, whatever today is
 	for _, ev := range evs {
 		switch ev.Kind {
 		case mqttconn.KindMessage:

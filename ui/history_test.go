@@ -202,3 +202,42 @@ func TestHistoryTroubleShownNotFatal(t *testing.T) {
 		t.Fatalf("drained notWritten %d", msg.notWritten)
 	}
 }
+
+// TestDayDividersAndLocalTimes: history stores UTC; the list shows local
+// times, and a divider names each calendar day (local) the rows cross.
+func TestDayDividersAndLocalTimes(t *testing.T) {
+	saved := time.Local
+	time.Local = time.FixedZone("UTC+5", 5*3600)
+	t.Cleanup(func() { time.Local = saved })
+
+	evening := time.Date(2026, 11, 24, 18, 45, 0, 0, time.UTC) // 23:45 on the 24th, local
+	late := evening.Add(30 * time.Minute)                       // 00:15 on the 25th, local
+	msg := func(at time.Time, text string) mqttconn.Event {
+		return mqttconn.Event{Kind: mqttconn.KindMessage, Time: at, Message: mqttconn.Message{Topic: "chat", Payload: []byte(text), Time: at}}
+	}
+	m := New(newFakeConn(), Options{Earlier: []mqttconn.Event{msg(evening, "before midnight"), msg(late, "after midnight")}})
+	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 18})
+	now := time.Date(2026, 11, 26, 9, 30, 0, 0, time.Local)
+	m = step(m, batch(msg(now, "live today"), msg(now.Add(time.Minute), "still today")))
+	golden(t, "days_80x18", plain(m))
+
+	s := plain(m)
+	want := []string{"── Tuesday 24 November 2026 ──", "23:45:00 ◀ chat before midnight",
+		"── Wednesday 25 November 2026 ──", "00:15:00 ◀ chat after midnight", "earlier: 2 messages",
+		"── Thursday 26 November 2026 ──", "09:30:00 ◀ chat live today", "09:31:00 ◀ chat still today"}
+	at := 0
+	for _, w := range want {
+		i := strings.Index(s[at:], w)
+		if i < 0 {
+			t.Fatalf("%q missing or out of order:\n%s", w, s)
+		}
+		at += i + len(w)
+	}
+	if strings.Count(s, "── Thursday") != 1 {
+		t.Fatalf("a divider between rows of the same day:\n%s", s)
+	}
+	// Dividers are timeline rows: the live filter hides them, selection skips them.
+	if e := newDayEntry(now); e.kind != entryEvent {
+		t.Fatal("a day divider is not a timeline row")
+	}
+}

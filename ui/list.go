@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -36,6 +37,7 @@ type messageList struct {
 	hasSel bool
 
 	width, height int
+	lastDay       int // dayKey of the newest entry with a time, 0 before the first
 	offset        int // visible entries hidden below the view; 0 follows new messages
 	newBelow      int // visible entries that arrived while scrolled up
 	evicted       uint64
@@ -78,7 +80,16 @@ func (l *messageList) setSize(w, h int) {
 }
 
 // push adds an entry at the bottom and evicts the oldest over the caps.
+// An entry from another local day than the one before it gets a day
+// divider above it.
 func (l *messageList) push(e *entry) {
+	if !e.time.IsZero() {
+		d := dayKey(e.time)
+		if d != l.lastDay && l.lastDay != 0 && !e.day {
+			l.push(newDayEntry(e.time))
+		}
+		l.lastDay = d
+	}
 	e.seq = l.nextSeq
 	l.nextSeq++
 	l.items = append(l.items, e)
@@ -98,6 +109,12 @@ func (l *messageList) push(e *entry) {
 		l.newBelow++
 	}
 	l.evict()
+}
+
+// dayKey names t's local calendar day as yyyymmdd.
+func dayKey(t time.Time) int {
+	y, m, d := t.Local().Date()
+	return y*10000 + int(m)*100 + d
 }
 
 // evict drops the oldest entries while over a cap. While the user reads
