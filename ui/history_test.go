@@ -211,7 +211,7 @@ func TestDayDividersAndLocalTimes(t *testing.T) {
 	t.Cleanup(func() { time.Local = saved })
 
 	evening := time.Date(2026, 11, 24, 18, 45, 0, 0, time.UTC) // 23:45 on the 24th, local
-	late := evening.Add(30 * time.Minute)                       // 00:15 on the 25th, local
+	late := evening.Add(30 * time.Minute)                      // 00:15 on the 25th, local
 	msg := func(at time.Time, text string) mqttconn.Event {
 		return mqttconn.Event{Kind: mqttconn.KindMessage, Time: at, Message: mqttconn.Message{Topic: "chat", Payload: []byte(text), Time: at}}
 	}

@@ -57,7 +57,7 @@ type screen struct {
 	cmd   *exec.Cmd
 	pty   *os.File
 	emu   *vt.Emulator
-	emuMu sync.Mutex // vt's SafeEmulator does not guard every reader, so we do
+	emuMu sync.Mutex    // vt's SafeEmulator does not guard every reader, so we do
 	done  chan struct{} // closed when the program has exited
 	read  chan struct{} // closed when everything it wrote has been read
 	err   error
