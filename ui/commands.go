@@ -213,9 +213,13 @@ func (m *Model) fileRead(msg fileReadMsg) {
 		m.composer.err = "/file: " + msg.err.Error()
 		return
 	}
+	size := fmt.Sprintf("%d bytes", len(msg.msg.Payload))
+	if len(msg.msg.Payload) >= 1<<10 {
+		size = humanSize(len(msg.msg.Payload)) + " (" + size + ")"
+	}
 	m.confirm = &confirmation{
-		prompt: fmt.Sprintf("Publish %s (%d bytes) from %s to %s at QoS %d%s? (y/n)", humanSize(len(msg.msg.Payload)),
-			len(msg.msg.Payload), sanitize.String(msg.path), sanitize.String(msg.msg.Topic), msg.msg.QoS, map[bool]string{true: ", retained"}[msg.msg.Retained]),
+		prompt: fmt.Sprintf("Publish %s from %s to %s at QoS %d%s? (y/n)", size,
+			sanitize.String(msg.path), sanitize.String(msg.msg.Topic), msg.msg.QoS, map[bool]string{true: ", retained"}[msg.msg.Retained]),
 		yes: publish(m.conn, msg.msg),
 	}
 }

@@ -132,7 +132,7 @@ func TestFileAndClearRetainedAskFirst(t *testing.T) {
 	m, c := newTestModel(140, 24)
 	m, cmd := typeLine(m, "/file "+path)
 	m = step(m, cmd())
-	if !strings.Contains(plain(m), "Publish 4 B (4 bytes) from "+path+" to chat/room at QoS 0? (y/n)") {
+	if !strings.Contains(plain(m), "Publish 4 bytes from "+path+" to chat/room at QoS 0? (y/n)") {
 		t.Fatalf("/file prompt:\n%s", plain(m))
 	}
 	m, cmd = stepCmd(m, runes("y"))
@@ -140,6 +140,15 @@ func TestFileAndClearRetainedAskFirst(t *testing.T) {
 	if len(c.published) != 1 || string(c.published[0].Payload) != "\x01\x02\x03\xff" {
 		t.Fatalf("/file sent %+v", c.published)
 	}
+	big := filepath.Join(t.TempDir(), "big.json")
+	os.WriteFile(big, make([]byte, 3000), 0o600)
+	m, cmd = typeLine(m, "/file "+big)
+	m = step(m, cmd())
+	if !strings.Contains(plain(m), "Publish 2.9 KiB (3000 bytes) from "+big) {
+		t.Fatalf("/file prompt for a larger file:\n%s", plain(m))
+	}
+	m = step(m, runes("n"))
+	m.composer.text.Reset()
 	m, cmd = typeLine(m, "/file /no/such/file")
 	m = step(m, cmd())
 	if !strings.Contains(plain(m), "✗ /file: open /no/such/file: no such file or directory") {
