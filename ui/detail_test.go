@@ -222,8 +222,13 @@ func TestKindsInTheList(t *testing.T) {
 		msgEvent("bin", "\x1f\x8b\x08\x00\xff\x00", 0),
 		msgEvent("json", "{ \"a\" : [1, 2] }", 0),
 		msgEvent("empty", "", 0),
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 9, State: mqttconn.StateSent, Time: t0,
+			Message: mqttconn.Message{Topic: "gone", Retained: true, Time: t0}},
 	))
 	s := plain(m)
+	if !strings.Contains(s, "▶ you → gone [retained] [empty] ✓ sent") {
+		t.Errorf("an empty outgoing row is not spaced as the others:\n%s", s)
+	}
 	for _, want := range []string{"◀ bin [binary] 1f 8b 08 00 ff 00", `◀ json {"a":[1,2]}`, "◀ empty [empty]"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("list lacks %q:\n%s", want, s)

@@ -155,7 +155,7 @@ func (e *entry) render(width int, s *Styles) string {
 		}
 	}
 	room := width - used - 1 - suffixWidth
-	if room > 0 {
+	if room > 0 && e.preview != "" {
 		b.WriteString(" ")
 		used++
 		payload := ansi.Truncate(e.preview, room, "…")
