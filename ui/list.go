@@ -293,8 +293,11 @@ func (l *messageList) selectIndex(i int) {
 	l.clampOffset()
 }
 
-// moveSelection moves the selection by d (negative is up, older). Without a
-// selection in view, it starts from the bottom row on screen.
+// moveSelection moves the selection d messages (negative is up, older),
+// stepping over timeline rows, which have nothing to open or copy. Without
+// a selection in view, it starts from the newest message on screen. Past the
+// last message in that direction the view scrolls on, so the timeline rows
+// beyond it can still be read.
 func (l *messageList) moveSelection(d int) {
 	begin, end, _ := l.window()
 	i, ok := 0, false
@@ -302,10 +305,31 @@ func (l *messageList) moveSelection(d int) {
 		i, ok = l.indexOf(l.sel)
 	}
 	if !ok || i < begin || i >= end {
-		l.selectIndex(end - 1)
+		j := end - 1
+		for j > begin && l.visibleAt(j).kind == entryEvent {
+			j--
+		}
+		l.selectIndex(j)
 		return
 	}
-	l.selectIndex(i + d)
+	if d == 0 {
+		return
+	}
+	step := 1
+	if d < 0 {
+		step, d = -1, -d
+	}
+	target := i
+	for j := i + step; d > 0 && j >= 0 && j < l.visibleLen(); j += step {
+		if l.visibleAt(j).kind != entryEvent {
+			target, d = j, d-1
+		}
+	}
+	if target == i {
+		l.scroll(-step)
+		return
+	}
+	l.selectIndex(target)
 }
 
 // selectRow selects the entry on a screen row of the list (0 is the top);

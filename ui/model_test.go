@@ -427,3 +427,49 @@ func TestEmptyTopicSaysWhatToDo(t *testing.T) {
 		t.Fatalf("no guidance:\n%s", plain(m))
 	}
 }
+
+// TestSelectionStepsOverTimelineRows: Up/Down move between messages, which
+// can be opened and copied; timeline rows are passed over, and past the
+// oldest message the view scrolls on so they can still be read.
+func TestSelectionStepsOverTimelineRows(t *testing.T) {
+	m, _ := newTestModel(80, 14)
+	m = step(m, batch(
+		mqttconn.Event{Kind: mqttconn.KindConnected, Time: t0},
+		mqttconn.Event{Kind: mqttconn.KindSubscribed, Filter: "#", Time: t0},
+		msgEvent("t", "first", time.Second),
+		mqttconn.Event{Kind: mqttconn.KindLost, Err: errors.New("EOF"), Time: t0.Add(2 * time.Second)},
+		mqttconn.Event{Kind: mqttconn.KindConnected, Downtime: time.Second, Time: t0.Add(3 * time.Second)},
+		msgEvent("t", "second", 4*time.Second),
+		mqttconn.Event{Kind: mqttconn.KindResubscribed, Count: 1, Time: t0.Add(4 * time.Second)},
+	))
+	m.setFocus(focusList)
+	payloadOf := func() string {
+		e, ok := m.list.selected()
+		if !ok {
+			return "<none>"
+		}
+		if e.kind == entryEvent {
+			return "<timeline: " + e.note + ">"
+		}
+		return string(e.payload)
+	}
+	if got := payloadOf(); got != "second" {
+		t.Fatalf("focusing the list selected %s, want the newest message", got)
+	}
+	m = step(m, keyMsg(tea.KeyUp))
+	if got := payloadOf(); got != "first" {
+		t.Fatalf("up selected %s, want the message above the timeline rows", got)
+	}
+	m = step(m, keyMsg(tea.KeyUp)) // no older message: stays
+	if got := payloadOf(); got != "first" {
+		t.Fatalf("up at the oldest message selected %s", got)
+	}
+	m = step(m, keyMsg(tea.KeyDown))
+	if got := payloadOf(); got != "second" {
+		t.Fatalf("down selected %s", got)
+	}
+	m.openSelected()
+	if m.detail == nil {
+		t.Fatal("enter on the selected message opened nothing")
+	}
+}
