@@ -43,6 +43,9 @@ type entry struct {
 	note        string // outgoing: why it failed or was requeued; event: the text
 	warn        bool   // event: a problem (loss, refusal, failure)
 	day         bool   // event: the divider that starts a calendar day
+	repeatKey   string // event: rows with the same key in a row fold into one
+	repeats     int    // event: how many later rows were folded into this one
+	since       time.Time
 	seq         uint64 // position in the list since the start
 	colour      int    // the subscription colour of its topic, -1 for none
 	payloadKind payload.Kind
@@ -131,7 +134,11 @@ func (e *entry) render(width int, s *Styles) string {
 		if e.warn {
 			style = s.Warn.Render
 		}
-		add(style, "── "+e.note)
+		text := "── " + e.note
+		if e.repeats > 0 {
+			text = fmt.Sprintf("── ×%d since %s · %s", e.repeats+1, e.since.Local().Format("15:04:05"), e.note)
+		}
+		add(style, text)
 		return b.String()
 	case entryOut:
 		add(s.Mine.Render, "▶ you → ")

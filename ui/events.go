@@ -98,7 +98,11 @@ func (m *Model) applyEvents(msg eventsMsg) {
 		default:
 			m.applySubscription(ev)
 			if text, warn, ok := timelineText(ev, m.status.everUp); ok {
-				m.list.push(newEventEntry(ev.Time, text, warn))
+				e := newEventEntry(ev.Time, text, warn)
+				if ev.Kind == mqttconn.KindConnectFailed {
+					e.repeatKey = "connect failed: " + errText(ev.Err)
+				}
+				m.list.pushOrFold(e)
 			}
 		}
 	}

@@ -111,6 +111,28 @@ func (l *messageList) push(e *entry) {
 	l.evict()
 }
 
+// pushOrFold adds a timeline row, or folds it into the newest row when that
+// says the same thing (the same repeatKey, the same day): a reconnect loop
+// against a dead broker keeps one row that counts the attempts, rather than
+// filling the list overnight.
+func (l *messageList) pushOrFold(e *entry) {
+	if n := l.Len(); n > 0 && e.repeatKey != "" {
+		last := l.at(n - 1)
+		if last.kind == entryEvent && last.repeatKey == e.repeatKey && dayKey(last.time) == dayKey(e.time) {
+			if last.repeats == 0 {
+				last.since = last.time
+			}
+			l.bytes -= last.cost()
+			last.repeats++
+			last.time, last.note, last.warn = e.time, e.note, e.warn
+			l.bytes += last.cost()
+			last.invalidate()
+			return
+		}
+	}
+	l.push(e)
+}
+
 // dayKey names t's local calendar day as yyyymmdd.
 func dayKey(t time.Time) int {
 	y, m, d := t.Local().Date()

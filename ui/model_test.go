@@ -473,3 +473,32 @@ func TestSelectionStepsOverTimelineRows(t *testing.T) {
 		t.Fatal("enter on the selected message opened nothing")
 	}
 }
+
+// TestRepeatedConnectFailuresFoldIntoOneRow: a broker that stays down for
+// the night leaves one row that counts the attempts, not one row each.
+func TestRepeatedConnectFailuresFoldIntoOneRow(t *testing.T) {
+	m, _ := newTestModel(120, 20)
+	refused := errors.New("connection refused")
+	fail := func(at time.Duration, err error, retry time.Duration) mqttconn.Event {
+		return mqttconn.Event{Kind: mqttconn.KindConnectFailed, Err: err, RetryIn: retry, Time: t0.Add(at)}
+	}
+	m = step(m, batch(fail(0, refused, time.Second), fail(time.Second, refused, 2*time.Second)))
+	m = step(m, batch(fail(3*time.Second, refused, 16*time.Second)))
+	held := m.list.Len()
+	s := plain(m)
+	if strings.Count(s, "connect failed") != 1 || !strings.Contains(s, "09:30:03 ── ×3 since 09:30:00 · connect failed: connection refused — retrying in 16s") {
+		t.Fatalf("three refusals in a row:\n%s", s)
+	}
+	// Another reason starts a new row; so does anything in between.
+	m = step(m, batch(fail(7*time.Second, errors.New("i/o timeout"), 8*time.Second), msgEvent("t", "x", 8*time.Second),
+		fail(9*time.Second, errors.New("i/o timeout"), 8*time.Second)))
+	if m.list.Len() != held+3 || strings.Count(plain(m), "connect failed") != 3 {
+		t.Fatalf("different rows were folded:\n%s", plain(m))
+	}
+	// The byte count stays exact while a row's text changes.
+	want := 0
+	m.list.forEach(func(e *entry) { want += e.cost() })
+	if m.list.bytes != want {
+		t.Fatalf("list counts %d bytes, its rows cost %d", m.list.bytes, want)
+	}
+}

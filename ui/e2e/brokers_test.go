@@ -37,7 +37,7 @@ func TestPasswordPromptAndWarning(t *testing.T) {
 	s.waitFor("not authorised", "not retrying")
 	s.typeKeys("\x1b[15~") // F5
 	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(s.text(), "── connection refused: not authorised") < 2 {
+	for !strings.Contains(s.text(), "── ×2 since ") || !strings.Contains(s.text(), "connection refused: not authorised") {
 		if time.Now().After(deadline) {
 			t.Fatalf("F5 did not try again:\n%s", s.text())
 		}
