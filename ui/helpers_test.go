@@ -32,6 +32,7 @@ type fakeConn struct {
 	err       error
 	retries   int
 	subs      []string
+	pending   int
 }
 
 func newFakeConn() *fakeConn { return &fakeConn{q: mqttconn.NewQueue(1000)} }
@@ -49,6 +50,11 @@ func (f *fakeConn) Unsubscribe(filter string) error {
 	defer f.mu.Unlock()
 	f.subs = append(f.subs, "-"+filter)
 	return nil
+}
+func (f *fakeConn) Pending() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.pending
 }
 func (f *fakeConn) Retry() { f.mu.Lock(); f.retries++; f.mu.Unlock() }
 func (f *fakeConn) Publish(m mqttconn.Message) (uint64, error) {

@@ -32,6 +32,7 @@ type Conn interface {
 	Retry()                                  // try to connect now
 	Subscribe(filter string, qos byte) error // add to the wanted set, at once when connected
 	Unsubscribe(filter string) error         // remove from it
+	Pending() int                            // messages sent but not yet delivered
 }
 
 // HistoryStatus is what the screen shows of the history writer.
@@ -66,6 +67,9 @@ type Options struct {
 	LoadPayload PayloadLoader
 	// Clipboard is the terminal, for copies through OSC 52.
 	Clipboard io.Writer
+	// OutboxKept says undelivered messages outlive the program (a
+	// persistent session's disk outbox), so quitting need not ask.
+	OutboxKept bool
 	// OtherClients counts the other clients of the built-in broker, which
 	// quitting disconnects (so the first Ctrl+C asks); nil otherwise.
 	OtherClients func() int
@@ -117,7 +121,8 @@ type Model struct {
 	now            time.Time // the clock, from the one-second tick
 	otherClientsFn func() int
 	otherClients   int  // from the last tick
-	quitArmed      bool // Ctrl+C was pressed once while others use our broker
+	quitArmed      bool // Ctrl+C was pressed once while quitting would cost something
+	outboxKept     bool // undelivered messages are kept on disk for the next start
 	onPanic        func(any, []byte)
 }
 
@@ -143,6 +148,7 @@ func New(conn Conn, opts Options) Model {
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
 		otherClientsFn: opts.OtherClients,
+		outboxKept:     opts.OutboxKept,
 		onPanic:        opts.OnPanic,
 		filterIn:       newFilterInput(),
 		status: status{
@@ -456,15 +462,37 @@ func (m Model) typeRunes(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return next, tea.Batch(cmds...)
 }
 
-// quit ends the program, but asks first (a second Ctrl+C) while other
-// clients use the built-in broker that quitting takes down.
+// quit ends the program, but asks first (a second Ctrl+C) when quitting
+// would drop messages not yet delivered, or take down the built-in broker
+// that other clients use.
 func (m *Model) quit() tea.Cmd {
-	if m.otherClients > 0 && !m.quitArmed {
-		m.quitArmed = true
-		m.status.warning = fmt.Sprintf("%d other %s use the built-in broker: Ctrl+C again quits and disconnects them", m.otherClients, plural(m.otherClients, "client", "clients"))
-		return nil
+	if m.quitArmed {
+		return tea.Quit
 	}
-	return tea.Quit
+	var costs []string
+	if n := m.conn.Pending(); n > 0 && !m.outboxKept {
+		costs = append(costs, fmt.Sprintf("%d %s not delivered yet", n, plural(n, "message", "messages")))
+	}
+	if m.otherClients > 0 {
+		costs = append(costs, fmt.Sprintf("%d other %s the built-in broker", m.otherClients, plural(m.otherClients, "client uses", "clients use")))
+	}
+	if len(costs) == 0 {
+		return tea.Quit
+	}
+	m.quitArmed = true
+	m.status.warning = strings.Join(costs, "; ") + ": Ctrl+C again quits" + quitCost(len(costs) > 1, m.otherClients > 0)
+	return nil
+}
+
+// quitCost is what a second Ctrl+C gives up.
+func quitCost(both, others bool) string {
+	switch {
+	case both:
+		return ", drops the messages and disconnects the other clients"
+	case others:
+		return " and disconnects them"
+	}
+	return " and drops them"
 }
 
 // nextFocus is the next part in Tab order (dir -1: Shift+Tab), skipping the

@@ -310,3 +310,40 @@ func TestClickARoom(t *testing.T) {
 		t.Fatalf("click selected %v", m.rooms.current())
 	}
 }
+
+// TestQuitAsksWhileMessagesAreUndelivered: a QoS 1/2 message queued during
+// an outage is lost by quitting, so the first Ctrl+C says so; with a
+// persistent session's disk outbox it is kept, and quitting does not ask.
+func TestQuitAsksWhileMessagesAreUndelivered(t *testing.T) {
+	m, c := newTestModel(160, 24)
+	c.pending = 2
+	m, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC))
+	if cmd != nil || !strings.Contains(plain(m), "2 messages not delivered yet: Ctrl+C again quits and drops them") {
+		t.Fatalf("first ctrl+c:\n%s", plain(m))
+	}
+	if _, cmd = stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
+		t.Fatal("second ctrl+c did not quit")
+	}
+
+	// Both costs at once are named together.
+	m, c = newTestModel(200, 24)
+	c.pending = 1
+	m = step(m, tickMsg{at: t0, otherClients: 1})
+	m = step(m, keyMsg(tea.KeyCtrlC))
+	if !strings.Contains(plain(m), "1 message not delivered yet; 1 other client uses the built-in broker: Ctrl+C again quits, drops the messages and disconnects the other clients") {
+		t.Fatalf("both:\n%s", plain(m))
+	}
+
+	// Kept on disk: no question.
+	c = newFakeConn()
+	c.pending = 3
+	m = New(c, Options{OutboxKept: true})
+	if _, cmd = stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
+		t.Fatal("ctrl+c asked although the outbox is kept on disk")
+	}
+	// Nothing pending: no question either.
+	m, _ = newTestModel(80, 24)
+	if _, cmd = stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
+		t.Fatal("ctrl+c asked with nothing to lose")
+	}
+}

@@ -110,6 +110,7 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		OnSent:        rec.keep,
 		LoadPayload:   rec.loader(),
 		Clipboard:     stdout,
+		OutboxKept:    s.persistent,
 		OtherClients:  otherClients,
 		OnPanic:       guard.screenPanicked,
 		Warning:       startWarning,
