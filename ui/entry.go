@@ -45,7 +45,7 @@ type entry struct {
 	day         bool   // event: the divider that starts a calendar day
 	repeatKey   string // event: rows with the same key in a row fold into one
 	repeats     int    // event: how many later rows were folded into this one
-	since       time.Time
+	since       time.Time // event: the time of the first of the folded rows
 	seq         uint64 // position in the list since the start
 	colour      int    // the subscription colour of its topic, -1 for none
 	payloadKind payload.Kind
