@@ -40,14 +40,14 @@ type entry struct {
 	duplicate   bool
 	outID       uint64
 	state       mqttconn.OutState
-	note        string // outgoing: why it failed or was requeued; event: the text
-	warn        bool   // event: a problem (loss, refusal, failure)
-	day         bool   // event: the divider that starts a calendar day
-	repeatKey   string // event: rows with the same key in a row fold into one
-	repeats     int    // event: how many later rows were folded into this one
+	note        string    // outgoing: why it failed or was requeued; event: the text
+	warn        bool      // event: a problem (loss, refusal, failure)
+	day         bool      // event: the divider that starts a calendar day
+	repeatKey   string    // event: rows with the same key in a row fold into one
+	repeats     int       // event: how many later rows were folded into this one
 	since       time.Time // event: the time of the first of the folded rows
-	seq         uint64 // position in the list since the start
-	colour      int    // the subscription colour of its topic, -1 for none
+	seq         uint64    // position in the list since the start
+	colour      int       // the subscription colour of its topic, -1 for none
 	payloadKind payload.Kind
 	preview     string // the one-line payload, sanitized (computed off the UI goroutine)
 
