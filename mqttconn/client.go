@@ -30,6 +30,7 @@ type Client struct {
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
 	nextID    uint64
 	outbox    []*outMessage
+	pending   atomic.Int64 // len(outbox), readable without the lock
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -60,6 +61,7 @@ func New(cfg Config) (*Client, error) {
 		c.nextID++
 		c.outbox = append(c.outbox, &outMessage{id: c.nextID, msg: m})
 	}
+	c.pending.Store(int64(len(c.outbox)))
 	opts := paho.NewClientOptions().
 		AddBroker(cfg.Server).
 		SetClientID(cfg.ClientID).

@@ -178,6 +178,9 @@ func TestReconnectResubscribesAndResends(t *testing.T) {
 				t.Fatal(err)
 			}
 			col.waitFor(t, lost, "queued", publishState(id, mqttconn.StateQueued))
+			if n := c.Pending(); n != 1 {
+				t.Fatalf("Pending = %d with one message queued", n)
+			}
 			col.waitFor(t, lost, "reconnecting", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindConnecting && e.Attempt >= 1 })
 
 			b.Start()
@@ -190,6 +193,11 @@ func TestReconnectResubscribesAndResends(t *testing.T) {
 				t.Fatalf("re-subscribed %d filters, want 2", col.events[rs].Count)
 			}
 			col.waitFor(t, back, "acknowledged after reconnect", publishState(id, mqttconn.StateAcked))
+			for deadline := time.Now().Add(2 * time.Second); c.Pending() != 0; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("Pending = %d after the acknowledgement", c.Pending())
+				}
+			}
 
 			// Messages flow again through the re-subscribed filters.
 			peer := brokertest.Connect(t, b.URL(), "peer2")

@@ -58,6 +58,7 @@ func (c *Client) Publish(m Message) (uint64, error) {
 		}
 	}
 	c.outbox = append(c.outbox, om)
+	c.pending.Store(int64(len(c.outbox)))
 	connected, epoch := c.connected, c.epoch
 	state := StateQueued
 	if connected {
@@ -120,6 +121,7 @@ func (c *Client) publishDone(id, epoch uint64, err error) {
 func (c *Client) remove(i int) {
 	om := c.outbox[i]
 	c.outbox = slices.Delete(c.outbox, i, i+1)
+	c.pending.Store(int64(len(c.outbox)))
 	if c.cfg.Outbox != nil && om.msg.QoS > 0 {
 		_ = c.cfg.Outbox.Done(om.id) // at worst it is sent again after a restart: QoS 1/2 allow that
 	}
@@ -168,11 +170,9 @@ func (c *Client) requeueInFlight() {
 	}
 	clear(c.outbox[len(kept):])
 	c.outbox = kept
+	c.pending.Store(int64(len(c.outbox)))
 }
 
-// Pending is the number of messages in the outbox.
-func (c *Client) Pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.outbox)
-}
+// Pending is the number of messages in the outbox: sent or queued, not yet
+// delivered. It takes no lock, so the screen can ask at any time.
+func (c *Client) Pending() int { return int(c.pending.Load()) }
