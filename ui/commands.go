@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -261,10 +262,14 @@ func (m *Model) cmdClear(string) (tea.Cmd, error) {
 }
 
 func (m *Model) cmdHelp(string) (tea.Cmd, error) {
-	for _, c := range commands {
-		m.list.push(newEventEntry(m.now, fmt.Sprintf("/%s %s — %s", c.name, c.args, c.help), false))
+	at := m.now
+	if at.IsZero() { // before the first tick
+		at = time.Now()
 	}
-	m.list.push(newEventEntry(m.now, "//text sends a line that starts with /; F1 shows the keys", false))
+	for _, c := range commands {
+		m.list.push(newEventEntry(at, fmt.Sprintf("/%s %s — %s", c.name, c.args, c.help), false))
+	}
+	m.list.push(newEventEntry(at, "//text sends a line that starts with /; F1 shows the keys", false))
 	return nil, nil
 }
 
