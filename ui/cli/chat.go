@@ -24,7 +24,7 @@ import (
 )
 
 // chat connects and runs the screen until the user quits.
-func chat(s settings, stdin *os.File, stdout io.Writer) error {
+func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
 	// Without a log file the chat goes on, and says so.
 	var logOut io.Writer = io.Discard
 	var startWarning string
@@ -146,7 +146,33 @@ func chat(s settings, stdin *os.File, stdout io.Writer) error {
 		return fmt.Errorf("screen: %w (log: %s)", runErr, logPath)
 	}
 	logger.Printf("quit")
+	if n := conn.Pending(); n > 0 {
+		recorded := rec.w != nil && rec.Err() == nil
+		fmt.Fprintln(stderr, "mqttchat: "+undeliveredNote(n, s.persistent, recorded, conn.ClientID()))
+	}
 	return nil
+}
+
+// undeliveredNote says, once the screen is gone, what became of the messages
+// the broker had not acknowledged when mqttchat quit: nothing is dropped
+// without a word.
+func undeliveredNote(n int, kept, recorded bool, clientID string) string {
+	what := fmt.Sprintf("%d %s", n, plural(n, "message", "messages"))
+	switch {
+	case kept:
+		return what + " not delivered yet, kept on disk: start mqttchat again for this broker with -c -i " + clientID + " to send " + plural(n, "it", "them")
+	case recorded:
+		return what + " not delivered, dropped on quit (the history keeps " + plural(n, "its", "their") + " text)"
+	}
+	return what + " not delivered, dropped on quit"
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // firstTopicName is the first subscribed filter without wildcards, the

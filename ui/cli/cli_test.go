@@ -205,3 +205,20 @@ func TestHistoryChoosesTheBrokerLikeTheChat(t *testing.T) {
 		t.Fatalf("-h b over MQTTCHAT_URL:\n%s", out)
 	}
 }
+
+func TestUndeliveredNote(t *testing.T) {
+	cases := []struct {
+		n              int
+		kept, recorded bool
+		want           string
+	}{
+		{1, false, true, "1 message not delivered, dropped on quit (the history keeps its text)"},
+		{3, false, false, "3 messages not delivered, dropped on quit"},
+		{2, true, true, "2 messages not delivered yet, kept on disk: start mqttchat again for this broker with -c -i dev1 to send them"},
+	}
+	for _, c := range cases {
+		if got := undeliveredNote(c.n, c.kept, c.recorded, "dev1"); got != c.want {
+			t.Errorf("undeliveredNote(%d, %v, %v) = %q, want %q", c.n, c.kept, c.recorded, got, c.want)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func interactive(s settings, src sources, stdin *os.File, stdout, stderr io.Writ
 		}
 		s.password = pw
 	}
-	return chat(s, stdin, stdout)
+	return chat(s, stdin, stdout, stderr)
 }
 
 // promptPassword asks for a password without echoing it.

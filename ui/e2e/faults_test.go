@@ -244,3 +244,23 @@ func TestPanicRestoresTheTerminal(t *testing.T) {
 		t.Fatalf("the log holds no stack: %v\n%s", err, log)
 	}
 }
+
+// TestQuitWithUndeliveredMessages: quitting while a QoS 1 message waits for
+// the broker asks first, and the terminal is told what was dropped.
+func TestQuitWithUndeliveredMessages(t *testing.T) {
+	addr := brokertest.FreeAddr(t)
+	host, port, _ := strings.Cut(addr, ":")
+	s := start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "x", "-q", "1")
+	s.waitFor("connection refused by " + addr)
+	s.typeKeys("waiting for a broker\r")
+	s.waitFor("waiting for a broker … queued")
+	s.typeKeys("\x03")
+	s.waitFor("1 message not delivered yet: Ctrl+C again quits and drops them")
+	s.typeKeys("\x03")
+	if code := s.waitExit(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+	if raw := string(s.rawOutput()); !strings.Contains(raw, "mqttchat: 1 message not delivered, dropped on quit (the history keeps its text)") {
+		t.Fatalf("no word of the dropped message:\n%q", raw[max(len(raw)-300, 0):])
+	}
+}
