@@ -33,12 +33,10 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		SilenceErrors: true,
 		Version:       version(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, src := defaults(), sources{}
-			if err := loadConfig(&v, src, profile, stderr); err != nil {
+			v, src, err := layered(cmd, &cli, profile, stderr)
+			if err != nil {
 				return err
 			}
-			applyEnv(&v, src)
-			changedFlags(cmd, &cli, &v, src)
 			s, err := resolve(v, src)
 			if err != nil {
 				return err

@@ -44,12 +44,10 @@ func newHistoryCommand(stderr io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// The broker is chosen the same way as for the chat: flags,
 			// MQTTCHAT_URL, the profile, the config file.
-			v, src := defaults(), sources{}
-			if err := loadConfig(&v, src, profile, stderr); err != nil {
+			v, src, err := layered(cmd, &cli, profile, stderr)
+			if err != nil {
 				return err
 			}
-			applyEnv(&v, src)
-			changedFlags(cmd, &cli, &v, src)
 			q, err := resolveHistoryQuery(v, src, filters, since, until, format)
 			if err != nil {
 				return err

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
+
+	"github.com/spf13/cobra"
 )
 
 // Ranks of the layers a setting can come from: a higher one wins.
@@ -118,4 +121,18 @@ func applyEnv(v *values, src sources) {
 			src[o.key] = source{rank: rankEnv, name: o.env}
 		}
 	}
+}
+
+// layered reads the settings through every layer, lowest first: defaults,
+// the config file and its --profile, MQTTCHAT_* variables, then the flags
+// given on cmd (parsed into flags). Both the chat and `history` choose their
+// broker this way.
+func layered(cmd *cobra.Command, flags *values, profile string, stderr io.Writer) (values, sources, error) {
+	v, src := defaults(), sources{}
+	if err := loadConfig(&v, src, profile, stderr); err != nil {
+		return v, src, err
+	}
+	applyEnv(&v, src)
+	changedFlags(cmd, flags, &v, src)
+	return v, src, nil
 }
