@@ -236,8 +236,20 @@ func TestDayDividersAndLocalTimes(t *testing.T) {
 	if strings.Count(s, "── Thursday") != 1 {
 		t.Fatalf("a divider between rows of the same day:\n%s", s)
 	}
-	// Dividers are timeline rows: the live filter hides them, selection skips them.
+	// Dividers are timeline rows: selection passes over them, and a filter
+	// shows only the messages it matches.
 	if e := newDayEntry(now); e.kind != entryEvent {
 		t.Fatal("a day divider is not a timeline row")
+	}
+	m.setFocus(focusList)
+	for range 4 {
+		m = step(m, keyMsg(tea.KeyUp))
+		if e, ok := m.list.selected(); !ok || e.day {
+			t.Fatalf("up selected a day divider (or nothing):\n%s", plain(m))
+		}
+	}
+	m.applyFilter("today")
+	if s := plain(m); strings.Contains(s, "── Thursday") || !strings.Contains(s, "still today") {
+		t.Fatalf("the filter shows a divider, or hides a message:\n%s", s)
 	}
 }
