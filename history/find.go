@@ -2,9 +2,7 @@ package history
 
 import (
 	"errors"
-	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -15,19 +13,11 @@ var ErrNotFound = errors.New("the message is not in the history")
 // two processes' segments interleave, but not by more than this.
 const findSlack = time.Minute
 
-// segmentStart reads the start time from a segment's name.
-func segmentStart(path string) (time.Time, bool) {
-	var ns int64
-	var pid int
-	if _, err := fmt.Sscanf(filepath.Base(path), "seg-%020d-%d.jsonl", &ns, &pid); err != nil {
-		return time.Time{}, false
-	}
-	return time.Unix(0, ns), true
-}
-
 // Find reads back the whole payload of the message recorded at t on topic,
 // received (sent false) or sent. It searches the newest segments first,
-// backwards, and stops once records are older than t.
+// backwards, and stops once records are older than t. A segment's name
+// (the time its writer opened it) never rules it out: a clock stepped back
+// or a copied segment can hold records older than its name.
 func Find(dir string, t time.Time, topic string, sent bool) ([]byte, error) {
 	segs, err := listSegments(dir)
 	if err != nil {
@@ -38,9 +28,6 @@ func Find(dir string, t time.Time, topic string, sent bool) ([]byte, error) {
 		want = DirOut
 	}
 	for i := len(segs) - 1; i >= 0; i-- {
-		if start, ok := segmentStart(segs[i].path); ok && start.After(t.Add(findSlack)) {
-			continue // started after the message was written
-		}
 		var found []byte
 		var hit bool
 		f, err := os.Open(segs[i].path)

@@ -13,7 +13,11 @@ import (
 	"mqttchat/mqttconn"
 )
 
-var t0 = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+// t0 is a day before the test runs, on a whole second, in UTC: records are
+// dated by it and segments are named by the wall clock, so every segment
+// name is later than the records it holds, whatever day the test runs on.
+// (A fixed date here once made Find fail from the day after it.)
+var t0 = time.Now().Add(-24 * time.Hour).Truncate(time.Second).UTC()
 
 func inEvent(topic string, payload []byte, at time.Duration) mqttconn.Event {
 	return mqttconn.Event{Kind: mqttconn.KindMessage, Time: t0.Add(at), Message: mqttconn.Message{
@@ -115,7 +119,7 @@ func TestMosquittoFieldNames(t *testing.T) {
 	ev.Message.Retained = true
 	writeAll(t, dir, Options{}, ev)
 	line := strings.TrimSpace(string(readDir(t, dir)))
-	want := `{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a/b","qos":1,"retain":true,"payloadlen":2,"payload":"hi"}`
+	want := `{"tst":"` + t0.Format(time.RFC3339) + `","dir":"in","topic":"a/b","qos":1,"retain":true,"payloadlen":2,"payload":"hi"}`
 	if line != want {
 		t.Fatalf("line\n%s\nwant\n%s", line, want)
 	}
@@ -407,5 +411,25 @@ func TestFindReadsBackWholePayloads(t *testing.T) {
 	}
 	if _, err := Find(dir, t0.Add(time.Hour), "big", false); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Find of a missing message: %v", err)
+	}
+}
+
+// A segment named after a time later than its records (a clock stepped back
+// by NTP, a segment copied from another machine) is still searched: Find
+// never rules a segment out by its name alone.
+func TestFindIgnoresSegmentNamesAfterTheirRecords(t *testing.T) {
+	dir := t.TempDir()
+	writeAll(t, dir, Options{}, inEvent("old", []byte("from before the step"), 0))
+	segs, err := listSegments(dir)
+	if err != nil || len(segs) != 1 {
+		t.Fatalf("%d segments, %v", len(segs), err)
+	}
+	later := filepath.Join(dir, SegmentName(t0.Add(30*24*time.Hour), 1))
+	if err := os.Rename(segs[0].path, later); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Find(dir, t0, "old", false)
+	if err != nil || string(got) != "from before the step" {
+		t.Fatalf("Find: %q, %v", got, err)
 	}
 }
