@@ -8,7 +8,7 @@ import (
 	"mqttchat/history"
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/topic"
-	"mqttchat/ui"
+	"mqttchat/ui/screen"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -93,7 +93,7 @@ func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
 	// Ask the terminal for its background once, before the program reads input.
 	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
 	logger.Printf("terminal background asked")
-	model := ui.New(conn, ui.Options{
+	model := screen.New(conn, screen.Options{
 		Broker:        s.display,
 		Extra:         extra,
 		ClientID:      conn.ClientID(),

@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"mqttchat/ui"
+	"mqttchat/ui/screen"
 )
 
 // values are every setting, whatever layer gave it.
@@ -63,7 +63,7 @@ var options = []option{
 	{key: "disable_clean_session", flag: "disable-clean-session", short: "c", def: false, usage: "keep the session: the broker queues for us while we are away (needs -i)", ptr: func(v *values) any { return &v.disableCleanSession }},
 	{key: "keepalive", flag: "keepalive", short: "k", def: 60, usage: "keep-alive in seconds, 1-65535", ptr: func(v *values) any { return &v.keepalive }},
 	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, mqttv31 or mqttv311", ptr: func(v *values) any { return &v.protocolVersion }},
-	{key: "max_messages", flag: "max-messages", def: ui.DefaultMaxMessages, usage: "messages held on screen (older ones are let go)", ptr: func(v *values) any { return &v.maxMessages }},
+	{key: "max_messages", flag: "max-messages", def: screen.DefaultMaxMessages, usage: "messages held on screen (older ones are let go)", ptr: func(v *values) any { return &v.maxMessages }},
 	{key: "no_mouse", flag: "no-mouse", def: false, usage: "do not capture the mouse (keeps the terminal's text selection)", ptr: func(v *values) any { return &v.noMouse }},
 	{key: "no_history", flag: "no-history", def: false, usage: "record nothing on disk", ptr: func(v *values) any { return &v.noHistory }},
 	{key: "history_size", flag: "history-size", def: "1GiB", usage: "history kept per broker, by total size (e.g. 500MiB, 2GiB)", ptr: func(v *values) any { return &v.historySize }},

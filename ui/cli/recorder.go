@@ -7,7 +7,7 @@ import (
 
 	"mqttchat/history"
 	"mqttchat/mqttconn"
-	"mqttchat/ui"
+	"mqttchat/ui/screen"
 )
 
 // recorder is the history as the chat uses it: the writer fed before the
@@ -80,7 +80,7 @@ func (r *recorder) sink() func(mqttconn.Event, func()) {
 	return r.w.Sink
 }
 
-// NotWritten implements ui.HistoryStatus.
+// NotWritten implements screen.HistoryStatus.
 func (r *recorder) NotWritten() uint64 {
 	if r.w == nil {
 		return 0
@@ -88,7 +88,7 @@ func (r *recorder) NotWritten() uint64 {
 	return r.w.NotWritten()
 }
 
-// Err implements ui.HistoryStatus.
+// Err implements screen.HistoryStatus.
 func (r *recorder) Err() error {
 	if r.openErr != nil {
 		return r.openErr
@@ -100,7 +100,7 @@ func (r *recorder) Err() error {
 }
 
 // status is what the screen shows of the history, nil when it is off.
-func (r *recorder) status() ui.HistoryStatus {
+func (r *recorder) status() screen.HistoryStatus {
 	if r.w == nil && r.openErr == nil {
 		return nil
 	}
@@ -127,7 +127,7 @@ func (r *recorder) close() error {
 }
 
 // loader reads whole payloads back for the detail view; nil without history.
-func (r *recorder) loader() ui.PayloadLoader {
+func (r *recorder) loader() screen.PayloadLoader {
 	if r.w == nil {
 		return nil
 	}

@@ -1,10 +1,10 @@
-// Package ui is mqttchat's screen: a Bubble Tea program with a status bar,
+// Package screen is mqttchat's screen: a Bubble Tea program with a status bar,
 // a chat-style message list, a composer and a line of key help.
 //
 // It reads connection events in batches from the mqttconn queue (one
 // tea.Msg per frame at most), does no I/O in Update (publishing is a
 // command), and renders only the visible rows in View.
-package ui
+package screen
 
 import (
 	"fmt"
