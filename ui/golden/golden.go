@@ -6,7 +6,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -29,6 +32,7 @@ func Assert(t testing.TB, name, got string) {
 		t.Fatalf("%v (run the tests with -update to create it)", err)
 	}
 	if string(want) != got {
-		t.Errorf("%s differs from its golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+		diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n"))
+		t.Errorf("%s differs from its golden file (-want +got, by line; -update rewrites it):\n%s\n--- got\n%s", name, diff, got)
 	}
 }

@@ -2,44 +2,62 @@ package screen
 
 import (
 	"fmt"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"mqttchat/mqttconn"
 	"mqttchat/ui/sanitize"
 )
 
-// quit ends the program, but asks first (a second Ctrl+C) when quitting
-// would drop messages not yet delivered, or take down the built-in broker
-// that other clients use.
+// quit ends the program, but asks first when quitting would drop messages
+// not yet delivered or take down the built-in broker that other clients
+// use. A second Ctrl+C while that question shows is deliberate (Ctrl+C is
+// never part of typed or pasted text) and quits.
 func (m *Model) quit() tea.Cmd {
-	if m.quitArmed {
+	if m.question != nil && m.question.quit {
 		return tea.Quit
 	}
 	var costs []string
 	if n := m.conn.Pending(); n > 0 && !m.outboxKept {
-		costs = append(costs, fmt.Sprintf("%d %s not delivered yet", n, plural(n, "message", "messages")))
+		costs = append(costs, fmt.Sprintf("%d %s not delivered yet: quitting drops %s (the history keeps the text).",
+			n, plural(n, "message is", "messages are"), plural(n, "it", "them")))
 	}
 	if m.otherClients > 0 {
-		costs = append(costs, fmt.Sprintf("%d other %s the built-in broker", m.otherClients, plural(m.otherClients, "client uses", "clients use")))
+		costs = append(costs, fmt.Sprintf("%d other %s the built-in broker: quitting disconnects %s.",
+			m.otherClients, plural(m.otherClients, "client uses", "clients use"), plural(m.otherClients, "it", "them")))
 	}
 	if len(costs) == 0 {
 		return tea.Quit
 	}
-	m.quitArmed = true
-	m.status.warning = strings.Join(costs, "; ") + ": Ctrl+C again quits" + quitCost(len(costs) > 1, m.otherClients > 0)
-	return nil
+	if m.question != nil {
+		m.status.warning = "not done: " + m.question.title
+		m.closeQuestion()
+	}
+	return m.ask(question{title: "Quit mqttchat?", details: costs, yes: tea.Quit, quit: true})
 }
 
-// quitCost is what a second Ctrl+C gives up.
-func quitCost(both, others bool) string {
-	switch {
-	case both:
-		return ", drops the messages and disconnects the other clients"
-	case others:
-		return " and disconnects them"
+// ask shows a question over whatever is showing and starts its guard.
+func (m *Model) ask(q question) tea.Cmd {
+	q.keys = newQuestionKeys()
+	q.back = m.mode
+	if m.mode == modeQuestion && m.question != nil {
+		q.back = m.question.back
 	}
-	return " and drops them"
+	m.question = &q
+	m.mode = modeQuestion
+	return m.question.arm()
+}
+
+// closeQuestion returns to what the question was drawn over.
+func (m *Model) closeQuestion() {
+	if m.question == nil {
+		return
+	}
+	m.mode = m.question.back
+	m.question = nil
+	if m.mode == modeDetail && m.detail == nil {
+		m.mode = modeNormal
+	}
 }
 
 // nextFocus is the next part in Tab order (dir -1: Shift+Tab), skipping the
@@ -55,69 +73,6 @@ func (m *Model) nextFocus(dir int) focus {
 	return focusText
 }
 
-// showRoom narrows the list to the selected room ("all": everything).
-func (m *Model) showRoom() {
-	m.filterIn.SetValue("")
-	m.filterErr = ""
-	if r := m.rooms.current(); r != nil {
-		m.list.setFilter(&listFilter{topicFilter: r.filter})
-		return
-	}
-	m.list.setFilter(nil)
-}
-
-// togglePause freezes or resumes the list.
-func (m *Model) togglePause() {
-	m.list.paused = !m.list.paused
-	if !m.list.paused {
-		m.list.scrollToBottom()
-	}
-}
-
-// sendEmpty publishes an empty payload on purpose; an empty retained
-// message clears the topic's retained message, so it asks first.
-func (m *Model) sendEmpty() tea.Cmd {
-	draft, err := m.composer.emptyDraft()
-	if err != nil {
-		m.composer.err = err.Error()
-		return nil
-	}
-	if draft.Retained {
-		m.confirm = &confirmation{
-			prompt: fmt.Sprintf("Publish an empty retained message to %s? It clears the topic's retained message. (y/n)", sanitize.String(draft.Topic)),
-			yes:    publish(m.conn, draft),
-		}
-		return nil
-	}
-	return publish(m.conn, draft)
-}
-
-// send runs a command line, or validates the composer and publishes what
-// it holds ("//text" publishes "/text").
-func (m *Model) send() tea.Cmd {
-	if text := m.composer.text.Value(); m.focus == focusText && isCommandLine(text) {
-		cmd, err := m.runCommand(text)
-		if err != nil {
-			m.composer.err = err.Error()
-			return nil
-		}
-		m.composer.text.Reset()
-		m.composer.hint = ""
-		m.composer.err = ""
-		return cmd
-	}
-	draft, ok, err := m.composer.draft()
-	if err != nil {
-		m.composer.err = err.Error()
-		return nil
-	}
-	if !ok {
-		return nil
-	}
-	m.composer.err = ""
-	return publish(m.conn, draft)
-}
-
 // setFocus moves the focus; the list, when it gets it, selects a message.
 func (m *Model) setFocus(f focus) tea.Cmd {
 	m.focus = f
@@ -125,4 +80,82 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 		m.list.moveSelection(0) // the bottom row on screen
 	}
 	return m.composer.focus(f)
+}
+
+// showRoom narrows the list to the selected room ("all": everything).
+func (m *Model) showRoom() {
+	m.list.filterIn.SetValue("")
+	m.list.filterErr = ""
+	if r := m.rooms.current(); r != nil {
+		m.list.setFilter(&listFilter{topicFilter: r.filter})
+	} else {
+		m.list.setFilter(nil)
+	}
+	m.list.updateKeys()
+}
+
+// toggleRooms shows or hides the rooms pane.
+func (m *Model) toggleRooms() {
+	m.rooms.shown = !m.rooms.shown
+	if m.focus == focusRooms && !m.rooms.visible(m.width) {
+		m.setFocus(focusList)
+	}
+	m.layout()
+}
+
+// openSelected opens the selected message in the detail view.
+func (m *Model) openSelected() tea.Cmd {
+	e, ok := m.list.selected()
+	if !ok || e.kind == entryEvent {
+		return nil
+	}
+	d, cmd := newDetail(e, m.load, m.styles, m.clipboard)
+	d.setSize(m.width, m.bodyHeight())
+	m.detail = &d
+	m.mode = modeDetail
+	return cmd
+}
+
+// closeDetail goes back to the list.
+func (m *Model) closeDetail() {
+	m.detail = nil
+	m.mode = modeNormal
+}
+
+// openHelp shows every key.
+func (m *Model) openHelp() {
+	m.helpView.setSize(m.width, m.bodyHeight())
+	m.helpView.vp.GotoTop()
+	m.mode = modeHelp
+}
+
+// submit acts on what the composer handed over: runs a command, or
+// publishes (an empty retained payload clears the topic's retained
+// message, so that asks first). What is refused goes back to the composer.
+func (m *Model) submit(s submission) tea.Cmd {
+	if s.command != "" {
+		cmd, err := m.runCommand(s.command)
+		if err != nil {
+			m.composer.refused(s.command, err.Error())
+			return nil
+		}
+		return cmd
+	}
+	if s.empty && s.draft.Retained {
+		return m.ask(question{
+			title:   "Publish an empty retained message? It clears the topic's retained message.",
+			details: []string{describeMessage("", s.draft)},
+			yes:     publish(m.conn, s.draft, ""),
+		})
+	}
+	return publish(m.conn, s.draft, s.text)
+}
+
+// describeMessage names a message to publish in words, for a question.
+func describeMessage(what string, msg mqttconn.Message) string {
+	text := fmt.Sprintf("Topic %s · QoS %d · retain %s", sanitize.String(msg.Topic), msg.QoS, map[bool]string{true: "on", false: "off"}[msg.Retained])
+	if what != "" {
+		text = what + " · " + text
+	}
+	return text
 }

@@ -208,56 +208,54 @@ func (m *Model) cmdFile(args string) (tea.Cmd, error) {
 	}, nil
 }
 
-// fileRead asks before publishing a file's bytes.
-func (m *Model) fileRead(msg fileReadMsg) {
+// fileRead asks before publishing a file's bytes, naming the file, its
+// size, the topic, the QoS and the retain flag.
+func (m *Model) fileRead(msg fileReadMsg) tea.Cmd {
 	if msg.err != nil {
 		m.composer.err = "/file: " + msg.err.Error()
-		return
+		return nil
 	}
 	size := fmt.Sprintf("%d bytes", len(msg.msg.Payload))
 	if len(msg.msg.Payload) >= 1<<10 {
 		size = humanSize(len(msg.msg.Payload)) + " (" + size + ")"
 	}
-	m.confirm = &confirmation{
-		prompt: fmt.Sprintf("Publish %s from %s to %s at QoS %d%s? (y/n)", size,
-			sanitize.String(msg.path), sanitize.String(msg.msg.Topic), msg.msg.QoS, map[bool]string{true: ", retained"}[msg.msg.Retained]),
-		yes: publish(m.conn, msg.msg),
-	}
+	return m.ask(question{
+		title:   fmt.Sprintf("Publish the file %s?", sanitize.String(msg.path)),
+		details: []string{describeMessage(size, msg.msg)},
+		yes:     publish(m.conn, msg.msg, ""),
+	})
 }
 
 func (m *Model) cmdClearRetained(args string) (tea.Cmd, error) {
 	if err := topic.ValidateName(args); err != nil {
 		return nil, fmt.Errorf("/clear-retained: %v", err)
 	}
-	m.confirm = &confirmation{
-		prompt: fmt.Sprintf("Clear the retained message of %s (publish an empty retained message)? (y/n)", sanitize.String(args)),
-		yes:    publish(m.conn, mqttconn.Message{Topic: args, Payload: []byte{}, QoS: m.composer.qos, Retained: true}),
-	}
-	return nil, nil
+	msg := mqttconn.Message{Topic: args, Payload: []byte{}, QoS: m.composer.qos, Retained: true}
+	return m.ask(question{
+		title:   fmt.Sprintf("Clear the retained message of %s?", sanitize.String(args)),
+		details: []string{"Publishes an empty retained message: " + describeMessage("", msg)},
+		yes:     publish(m.conn, msg, ""),
+	}), nil
 }
 
 func (m *Model) cmdFilter(args string) (tea.Cmd, error) {
 	if _, err := parseFilter(args); err != nil {
 		return nil, fmt.Errorf("/filter: %v", err)
 	}
-	m.filterIn.SetValue(args)
 	m.rooms.selectAt(0)
-	m.applyFilter(args)
+	m.list.setFilterText(args)
 	return nil, nil
 }
 
-func (m *Model) cmdPause(string) (tea.Cmd, error) { m.togglePause(); return nil, nil }
+func (m *Model) cmdPause(string) (tea.Cmd, error) { m.list.togglePause(); return nil, nil }
 
-func (m *Model) cmdRooms(string) (tea.Cmd, error) {
-	m.rooms.shown = !m.rooms.shown
-	m.layout()
-	return nil, nil
-}
+func (m *Model) cmdRooms(string) (tea.Cmd, error) { m.toggleRooms(); return nil, nil }
 
 func (m *Model) cmdClear(string) (tea.Cmd, error) {
-	m.list = newMessageList(m.list.maxCount, m.list.maxBytes)
+	filter := m.list.filter
+	m.list.messageList = newMessageList(m.list.maxCount, m.list.maxBytes)
 	m.layout()
-	m.list.setFilter(m.list.filter)
+	m.list.setFilter(filter)
 	return nil, nil
 }
 

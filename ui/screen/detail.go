@@ -2,6 +2,7 @@ package screen
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -22,8 +23,48 @@ const detailLimit = 1 << 20
 // PayloadLoader reads a message's whole payload back from the history.
 type PayloadLoader func(t time.Time, topic string, sent bool) ([]byte, error)
 
+// detailKeys are the keys of the detail view. Letters switch views, so the
+// text scrolls with arrows and pages only.
+type detailKeys struct {
+	Back        key.Binding
+	ViewText    key.Binding
+	ViewJSON    key.Binding
+	ViewHex     key.Binding
+	ViewBase64  key.Binding
+	CopyPayload key.Binding
+	CopyTopic   key.Binding
+	Scroll      key.Binding // help only: the viewport's own keys
+}
+
+func newDetailKeys() detailKeys {
+	return detailKeys{
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the list")),
+		ViewText:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "text")),
+		ViewJSON:    key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "JSON")),
+		ViewHex:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "hex")),
+		ViewBase64:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "base64")),
+		CopyPayload: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the payload")),
+		CopyTopic:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the topic")),
+		Scroll:      key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown", " "), key.WithHelp("↑/↓/pgup/pgdn", "scroll")),
+	}
+}
+
+// ShortHelp is the help line of the detail view.
+func (k detailKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Back, k.ViewText, k.ViewJSON, k.ViewHex, k.ViewBase64, k.CopyPayload, k.CopyTopic, k.Scroll}
+}
+
+// FullHelp lists every detail key.
+func (k detailKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Back, k.Scroll}, {k.ViewText, k.ViewJSON, k.ViewHex, k.ViewBase64}, {k.CopyPayload, k.CopyTopic}}
+}
+
 // detailView shows one message in full.
 type detailView struct {
+	keys      detailKeys
+	styles    *Styles
+	clipboard io.Writer
+	req       request
 	e       *entry
 	full    []byte // the payload as far as known: the held preview until loaded
 	loading bool
@@ -44,9 +85,9 @@ type payloadLoadedMsg struct {
 
 // newDetail opens the entry; it asks for the whole payload when the list
 // held only its start.
-func newDetail(e *entry, load PayloadLoader) (detailView, tea.Cmd) {
-	d := detailView{e: e, full: e.payload, mode: payload.DefaultMode(e.payloadKind), vp: viewport.New(0, 0)}
-	// Letters switch views here, so the viewport scrolls with arrows and pages only.
+func newDetail(e *entry, load PayloadLoader, s *Styles, clipboard io.Writer) (detailView, tea.Cmd) {
+	d := detailView{e: e, full: e.payload, mode: payload.DefaultMode(e.payloadKind), vp: viewport.New(0, 0),
+		keys: newDetailKeys(), styles: s, clipboard: clipboard}
 	d.vp.KeyMap.Up = key.NewBinding(key.WithKeys("up"))
 	d.vp.KeyMap.Down = key.NewBinding(key.WithKeys("down"))
 	d.vp.KeyMap.PageUp = key.NewBinding(key.WithKeys("pgup"))
@@ -66,29 +107,67 @@ func newDetail(e *entry, load PayloadLoader) (detailView, tea.Cmd) {
 	}
 }
 
-func (d *detailView) setSize(w, h int, s *Styles) {
+func (d *detailView) setSize(w, h int) {
 	d.width, d.height = w, h
 	d.vp.Width, d.vp.Height = w, max(h-d.headerHeight(), 1)
-	d.render(s)
+	d.render()
+}
+
+// update handles a key or the mouse while the message is open.
+func (d detailView) update(msg tea.Msg) (detailView, tea.Cmd) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		var cmd tea.Cmd
+		d.vp, cmd = d.vp.Update(msg)
+		return d, cmd
+	}
+	switch {
+	case key.Matches(k, d.keys.Back):
+		d.req = requestClose
+	case key.Matches(k, d.keys.ViewText):
+		d.setMode(payload.ModeText)
+	case key.Matches(k, d.keys.ViewJSON):
+		d.setMode(payload.ModeJSON)
+	case key.Matches(k, d.keys.ViewHex):
+		d.setMode(payload.ModeHex)
+	case key.Matches(k, d.keys.ViewBase64):
+		d.setMode(payload.ModeBase64)
+	case key.Matches(k, d.keys.CopyPayload):
+		return d, copyToClipboard(d.clipboard, "payload", d.copyText())
+	case key.Matches(k, d.keys.CopyTopic):
+		return d, copyToClipboard(d.clipboard, "topic", d.e.topic)
+	default:
+		var cmd tea.Cmd
+		d.vp, cmd = d.vp.Update(msg)
+		return d, cmd
+	}
+	return d, nil
+}
+
+// take returns the view's request, once.
+func (d *detailView) take() request {
+	r := d.req
+	d.req = requestNone
+	return r
 }
 
 func (d *detailView) headerHeight() int { return 3 }
 
 // loaded takes the whole payload from the history.
-func (d *detailView) loaded(msg payloadLoadedMsg, s *Styles) {
+func (d *detailView) loaded(msg payloadLoadedMsg) {
 	d.loading = false
 	if msg.err != nil {
 		d.loadErr = "the whole payload could not be read from the history: " + sanitize.String(msg.err.Error())
 	} else {
 		d.full = msg.data
 	}
-	d.render(s)
+	d.render()
 }
 
 // setMode switches the view.
-func (d *detailView) setMode(m payload.Mode, s *Styles) {
+func (d *detailView) setMode(m payload.Mode) {
 	d.mode = m
-	d.render(s)
+	d.render()
 	d.vp.GotoTop()
 }
 
@@ -100,8 +179,8 @@ func (d *detailView) shown() []byte {
 	return d.full
 }
 
-func (d *detailView) render(s *Styles) {
-	content := payload.Render(d.shown(), d.mode, d.width, s.JSON)
+func (d *detailView) render() {
+	content := payload.Render(d.shown(), d.mode, d.width, d.styles.JSON)
 	var notes []string
 	if d.loading {
 		notes = append(notes, fmt.Sprintf("(reading the whole %s from the history…)", humanSize(d.e.size)))
@@ -120,16 +199,16 @@ func (d *detailView) render(s *Styles) {
 
 // copyText is what a copy of the payload puts on the clipboard: the raw
 // text for a text payload in the text view, else the view as shown.
-func (d *detailView) copyText(s *Styles) string {
+func (d *detailView) copyText() string {
 	if d.mode == payload.ModeText && d.e.payloadKind != payload.Binary {
 		return string(d.full)
 	}
-	return ansi.Strip(payload.Render(d.full, d.mode, d.width, s.JSON))
+	return ansi.Strip(payload.Render(d.full, d.mode, d.width, d.styles.JSON))
 }
 
 // View draws the header and the scrolling payload.
-func (d *detailView) View(s *Styles) string {
-	e := d.e
+func (d *detailView) View() string {
+	e, s := d.e, d.styles
 	dir := "◀ received"
 	if e.kind == entryOut {
 		dir = "▶ sent by you · " + e.state.String()

@@ -164,22 +164,30 @@ func TestCopyThroughOSC52(t *testing.T) {
 
 func TestSendEmptyPayloadAndConfirmRetained(t *testing.T) {
 	m, c := newTestModel(100, 24)
-	m, cmd := stepCmd(m, tea.KeyMsg{Type: tea.KeyCtrlX})
+	// Ctrl+X (nano's exit) and Ctrl+R (a shell's search) do nothing to
+	// what is published.
+	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlX})
+	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	if len(c.published) != 0 || m.composer.retain {
+		t.Fatalf("ctrl+x/ctrl+r: %+v, retain %v", c.published, m.composer.retain)
+	}
+	m, cmd := stepCmd(m, alt("e"))
 	cmd()
 	if len(c.published) != 1 || len(c.published[0].Payload) != 0 || c.published[0].Retained {
 		t.Fatalf("empty send: %+v", c.published)
 	}
-	m = step(m, tea.KeyMsg{Type: tea.KeyCtrlR}) // retain on
-	m, cmd = stepCmd(m, tea.KeyMsg{Type: tea.KeyCtrlX})
-	if cmd != nil || !strings.Contains(plain(m), "Publish an empty retained message to chat/room? It clears") {
-		t.Fatalf("no confirmation:\n%s", plain(m))
+	m = step(m, alt("r")) // retain on
+	m, _ = stepCmd(m, alt("e"))
+	if len(c.published) != 1 || m.mode != modeQuestion || !strings.Contains(plain(m), "Publish an empty retained message? It clears the topic's retained message.") ||
+		!strings.Contains(plain(m), "Topic chat/room · QoS 0 · retain on") {
+		t.Fatalf("no question:\n%s", plain(m))
 	}
-	m = step(m, runes("n"))
-	if m.confirm != nil || len(c.published) != 1 {
+	m = step(arm(m), runes("n"))
+	if m.question != nil || m.mode != modeNormal || len(c.published) != 1 {
 		t.Fatal("n did not cancel")
 	}
-	m, _ = stepCmd(m, tea.KeyMsg{Type: tea.KeyCtrlX})
-	m, cmd = stepCmd(m, runes("y"))
+	m, _ = stepCmd(m, alt("e"))
+	m, cmd = stepCmd(arm(m), runes("y"))
 	cmd()
 	if len(c.published) != 2 || !c.published[1].Retained || len(c.published[1].Payload) != 0 {
 		t.Fatalf("confirmed retained empty: %+v", c.published)

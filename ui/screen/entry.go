@@ -224,14 +224,3 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 	}
 	return "… " + e.state.String(), "…", s.Pending.Render
 }
-
-// humanSize formats a byte count with binary units.
-func humanSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}

@@ -45,18 +45,20 @@ func waitForEvents(c Conn, h HistoryStatus) tea.Cmd {
 	}
 }
 
-// publishResultMsg reports what Publish said of a message from the composer.
+// publishResultMsg reports what Publish said of a message.
 type publishResultMsg struct {
-	topic   string
-	payload string
-	err     error
+	topic string
+	text  string // the composer's text, given back when refused; "" otherwise
+	err   error
 }
 
-// publish hands a message to the connection off the UI goroutine.
-func publish(c Conn, m mqttconn.Message) tea.Cmd {
+// publish hands a message to the connection off the UI goroutine (a disk
+// outbox write fsyncs). text is what the composer held, for recall and to
+// give back if the connection refuses it.
+func publish(c Conn, m mqttconn.Message, text string) tea.Cmd {
 	return func() tea.Msg {
 		_, err := c.Publish(m)
-		return publishResultMsg{topic: m.Topic, payload: string(m.Payload), err: err}
+		return publishResultMsg{topic: m.Topic, text: text, err: err}
 	}
 }
 
@@ -66,6 +68,9 @@ type recallSavedMsg struct{ err error }
 // keepForRecall puts what was sent at the front of the recall lists and has
 // it saved off the UI goroutine.
 func (m *Model) keepForRecall(topic, text string) tea.Cmd {
+	if text == "" {
+		return nil // not typed: a file, an empty payload
+	}
 	m.composer.recall.add(topic, text)
 	if m.onSent == nil {
 		return nil
@@ -114,7 +119,7 @@ func (m *Model) applySubscription(ev mqttconn.Event) {
 	case mqttconn.KindSubscribed:
 		m.rooms.add(ev.Filter, ev.QoS).granted = int(ev.Granted)
 	case mqttconn.KindSubscribeFailed:
-		m.rooms.add(ev.Filter, ev.QoS).granted = -2
+		m.rooms.add(ev.Filter, ev.QoS).granted = grantedRefused
 	case mqttconn.KindUnsubscribed:
 		if ev.Err == nil {
 			wasShown := m.rooms.current() != nil && m.rooms.current().filter == ev.Filter
@@ -209,11 +214,4 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 		return fmt.Sprintf("re-subscribed %d %s", ev.Count, plural(ev.Count, "filter", "filters")), false, true
 	}
 	return "", false, false
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

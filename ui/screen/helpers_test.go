@@ -120,3 +120,14 @@ func plain(m Model) string { return ansi.Strip(m.View()) }
 
 // golden compares got with testdata/name.golden, rewriting it with -update.
 func golden(t *testing.T, name, got string) { goldenfile.Assert(t, name, got) }
+
+// arm passes the open question's guard, as its timer would.
+func arm(m Model) Model {
+	if m.question == nil {
+		return m
+	}
+	return step(m, questionArmedMsg{gen: m.question.gen})
+}
+
+// alt is a key with Alt held, e.g. alt("q") for alt+q.
+func alt(r string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(r), Alt: true} }

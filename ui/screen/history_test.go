@@ -23,7 +23,7 @@ func TestLiveFilter(t *testing.T) {
 	))
 	m.setFocus(focusList)
 	m = step(m, runes("/"))
-	if !m.filtering {
+	if m.mode != modeFilter {
 		t.Fatal("/ in the list did not open the filter")
 	}
 	for _, r := range "sensors/+/temp" {
@@ -248,7 +248,7 @@ func TestDayDividersAndLocalTimes(t *testing.T) {
 			t.Fatalf("up selected a day divider (or nothing):\n%s", plain(m))
 		}
 	}
-	m.applyFilter("today")
+	m.list.applyFilter("today")
 	if s := plain(m); strings.Contains(s, "── Thursday") || !strings.Contains(s, "still today") {
 		t.Fatalf("the filter shows a divider, or hides a message:\n%s", s)
 	}

@@ -3,156 +3,73 @@ package screen
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"mqttchat/ui/payload"
 )
 
 // listTop is the screen row where the list starts: below the two-line
 // status bar and the list's title.
 const listTop = 3
 
-// handleMouse scrolls with the wheel and selects with a click: a message, a
-// room, or the open message's text.
-func (m Model) handleMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if msg.Action != tea.MouseActionPress {
-		return m, nil
-	}
-	if m.detail != nil {
-		var cmd tea.Cmd
-		m.detail.vp, cmd = m.detail.vp.Update(msg)
-		return m, cmd
-	}
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		m.list.scroll(3)
-	case tea.MouseButtonWheelDown:
-		m.list.scroll(-3)
-	case tea.MouseButtonLeft:
-		if m.rooms.visible(m.width) && msg.X >= m.listWidth() {
-			if i := m.rooms.rowAt(msg.Y - 2); i >= 0 {
-				m.rooms.selectAt(i)
-				m.showRoom()
-				return m, m.setFocus(focusRooms)
-			}
-			return m, nil
-		}
-		row := msg.Y - listTop
-		if row < 0 || row >= m.list.height {
-			return m, nil
-		}
-		before, had := m.list.sel, m.list.hasSel
-		if !m.list.selectRow(row) {
-			return m, nil
-		}
-		cmd := m.setFocus(focusList)
-		if had && before == m.list.sel {
-			return m, tea.Batch(cmd, m.openSelected())
-		}
-		return m, cmd
-	}
-	return m, nil
-}
-
-// openSelected opens the selected message in the detail view.
-func (m *Model) openSelected() tea.Cmd {
-	e, ok := m.list.selected()
-	if !ok || e.kind == entryEvent {
-		return nil
-	}
-	d, cmd := newDetail(e, m.load)
-	d.setSize(m.width, m.detailHeight(), &m.styles)
-	m.detail = &d
-	return cmd
-}
-
-func (m Model) detailHeight() int { return m.height - 2 - 1 }
-
-// handleDetailKey handles keys while a message is open.
-func (m Model) handleDetailKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k, d := m.keys, m.detail
-	switch {
-	case key.Matches(msg, k.Back):
-		m.detail = nil
-		return m, nil
-	case key.Matches(msg, k.ViewText):
-		d.setMode(payload.ModeText, &m.styles)
-	case key.Matches(msg, k.ViewJSON):
-		d.setMode(payload.ModeJSON, &m.styles)
-	case key.Matches(msg, k.ViewHex):
-		d.setMode(payload.ModeHex, &m.styles)
-	case key.Matches(msg, k.ViewBase64):
-		d.setMode(payload.ModeBase64, &m.styles)
-	case key.Matches(msg, k.CopyPayload):
-		return m, copyToClipboard(m.clipboard, "payload", d.copyText(&m.styles))
-	case key.Matches(msg, k.CopyTopic):
-		return m, copyToClipboard(m.clipboard, "topic", d.e.topic)
-	default:
-		var cmd tea.Cmd
-		d.vp, cmd = d.vp.Update(msg)
-		return m, cmd
-	}
-	return m, nil
-}
-
-// handleConfirmKey answers the open question.
-func (m Model) handleConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Confirm):
-		yes := m.confirm.yes
-		m.confirm = nil
-		return m, yes
-	case key.Matches(msg, m.keys.Cancel):
-		m.confirm = nil
-	}
-	return m, nil
-}
-
-// handleKey routes a key: quit first, then an open question, the detail
-// view, the filter, the keys that work everywhere, and the focused part.
-func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
-	if !key.Matches(msg, k.Quit) && m.quitArmed {
-		m.quitArmed = false
-		m.status.warning = ""
-	}
-	switch {
-	case key.Matches(msg, k.Quit):
+// handleKey routes a key in the order mode's doc gives: Ctrl+C, then the
+// mode's own part, then (modeNormal) the screen's keys and the focused part.
+func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	burst := msg.Type == tea.KeyRunes && (len(msg.Runes) > 1 || msg.Paste)
+	if !burst && key.Matches(msg, m.keys.Quit) {
 		return m, m.quit()
-	case m.confirm != nil:
-		return m.handleConfirmKey(msg)
-	case m.detail != nil:
-		return m.handleDetailKey(msg)
-	case m.filtering:
-		return m.handleFilterKey(msg)
 	}
+	if m.mode == modeQuestion {
+		return m.answerQuestion(msg, burst)
+	}
+	if burst && !msg.Paste {
+		return m.typeRunes(msg)
+	}
+	switch m.mode {
+	case modeHelp:
+		var cmd tea.Cmd
+		m.helpView, cmd = m.helpView.update(msg)
+		if m.helpView.take() == requestClose {
+			m.mode = modeNormal
+		}
+		return m, cmd
+	case modeDetail:
+		d, cmd := m.detail.update(msg)
+		m.detail = &d
+		if d.take() == requestClose {
+			m.closeDetail()
+		}
+		return m, cmd
+	case modeFilter:
+		var cmd tea.Cmd
+		m.list, cmd = m.list.updateFilter(msg)
+		if m.list.take() == requestFilterEnd {
+			m.mode = modeNormal
+			m.layout()
+		}
+		return m, cmd
+	}
+	return m.handleNormalKey(msg)
+}
+
+// handleNormalKey: a focused part's key that shadows a screen key (Tab
+// completing a command), the screen's keys, the composer's settings (QoS,
+// retain: from any part), then the focused part.
+func (m Model) handleNormalKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	k := m.keys
+	m.composer.updateKeys() // its text may have been set from outside
+	shadowed := m.focus == focusText && key.Matches(msg, m.composer.keys.Complete)
 	switch {
-	case key.Matches(msg, k.Help), m.focus == focusList && key.Matches(msg, k.ListHelp):
-		m.fullHelp = !m.fullHelp
-		m.layout()
-		return m, nil
-	case key.Matches(msg, k.NextFocus) && m.focus == focusText && isCommandLine(m.composer.text.Value()):
-		m.composer.text.SetValue(completeCommand(m.composer.text.Value()))
-		m.composer.hint = commandHint(m.composer.text.Value())
+	case shadowed:
+	case key.Matches(msg, k.Help):
+		m.openHelp()
 		return m, nil
 	case key.Matches(msg, k.NextFocus):
 		return m, m.setFocus(m.nextFocus(+1))
 	case key.Matches(msg, k.PrevFocus):
 		return m, m.setFocus(m.nextFocus(-1))
 	case key.Matches(msg, k.ToggleRooms):
-		m.rooms.shown = !m.rooms.shown
-		if m.focus == focusRooms {
-			m.setFocus(focusList)
-		}
-		m.layout()
+		m.toggleRooms()
 		return m, nil
-	case key.Matches(msg, k.Pause), m.focus == focusList && key.Matches(msg, k.PauseInList):
-		m.togglePause()
-		return m, nil
-	case key.Matches(msg, k.CycleQoS):
-		m.composer.cycleQoS()
-		return m, nil
-	case key.Matches(msg, k.Retain):
-		m.composer.toggleRetain()
+	case key.Matches(msg, k.Pause):
+		m.list.togglePause()
 		return m, nil
 	case key.Matches(msg, k.Mouse):
 		m.status.mouse = !m.status.mouse
@@ -169,67 +86,140 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.PageDown):
 		m.list.scroll(-m.list.page())
 		return m, nil
-	case key.Matches(msg, k.Send) && m.focus != focusList:
-		return m, m.send()
-	case key.Matches(msg, k.SendEmpty) && m.focus != focusList:
-		return m, m.sendEmpty()
-	case m.focus != focusList && key.Matches(msg, k.RecallPrev) && m.composer.recallStep(m.focus, +1):
-		return m, nil
-	case m.focus != focusList && key.Matches(msg, k.RecallNext) && m.composer.recallStep(m.focus, -1):
-		return m, nil
-	}
-	if m.focus == focusRooms {
-		switch {
-		case key.Matches(msg, k.Up):
-			m.rooms.move(-1)
-			m.showRoom()
-		case key.Matches(msg, k.Down):
-			m.rooms.move(1)
-			m.showRoom()
-		case key.Matches(msg, k.Top):
-			m.rooms.selectAt(0)
-			m.showRoom()
-		}
-		return m, nil
-	}
-	if m.focus == focusList {
-		switch {
-		case key.Matches(msg, k.Filter):
-			return m, m.openFilter()
-		case key.Matches(msg, k.ClearFilter):
-			m.applyFilter("")
-			m.filterIn.SetValue("")
-		case key.Matches(msg, k.Open):
-			return m, m.openSelected()
-		case key.Matches(msg, k.Up):
-			m.list.moveSelection(-1)
-		case key.Matches(msg, k.Down):
-			m.list.moveSelection(1)
-		case key.Matches(msg, k.Top):
-			m.list.selectIndex(0)
-		case key.Matches(msg, k.Bottom):
-			m.list.scrollToBottom()
-			m.list.selectIndex(m.list.visibleLen() - 1)
-		}
+	case key.Matches(msg, m.composer.keys.CycleQoS, m.composer.keys.Retain):
+		m.composer, _ = m.composer.update(msg)
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.composer, cmd = m.composer.update(msg, m.focus)
-	m.composer.hint = commandHint(m.composer.text.Value())
+	switch m.focus {
+	case focusList:
+		m.list, cmd = m.list.update(msg)
+		return m, tea.Batch(cmd, m.listRequest(m.list.take()))
+	case focusRooms:
+		m.rooms, cmd = m.rooms.update(msg)
+		if m.rooms.take() == requestRoomChanged {
+			m.showRoom()
+		}
+		return m, cmd
+	}
+	m.composer, cmd = m.composer.update(msg)
+	if s, ok := m.composer.takeSubmitted(); ok {
+		return m, tea.Batch(cmd, m.submit(s))
+	}
 	return m, cmd
+}
+
+// listRequest does what the list asked for.
+func (m *Model) listRequest(r request) tea.Cmd {
+	switch r {
+	case requestOpen:
+		return m.openSelected()
+	case requestHelp:
+		m.openHelp()
+	case requestFilterStart:
+		m.mode = modeFilter
+		m.layout()
+	}
+	return nil
 }
 
 // typeRunes handles typed text one rune at a time. Bubble Tea delivers a
 // fast-typed word as one message whose String() is the word itself, so the
 // word "down" would match the Down arrow's binding (and the text area's),
 // and be lost as a cursor move. One rune never spells a key name.
-func (m Model) typeRunes(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) typeRunes(msg tea.KeyMsg) (Model, tea.Cmd) {
 	var cmds []tea.Cmd
-	var next tea.Model = m
 	for _, r := range msg.Runes {
 		var cmd tea.Cmd
-		next, cmd = next.(Model).handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		m, cmd = m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
 		cmds = append(cmds, cmd)
 	}
-	return next, tea.Batch(cmds...)
+	return m, tea.Batch(cmds...)
+}
+
+// answerQuestion gives a key to the open question; text typed meanwhile
+// goes to the message field, where it is seen and kept.
+func (m Model) answerQuestion(msg tea.KeyMsg, burst bool) (Model, tea.Cmd) {
+	q := *m.question
+	var ans answer
+	var cmd tea.Cmd
+	if burst {
+		q.typed += len(msg.Runes)
+		q.early = false
+		ans, cmd = answerTyped, q.arm()
+	} else {
+		q, ans, cmd = q.update(msg)
+	}
+	m.question = &q
+	switch ans {
+	case answerYes:
+		yes := q.yes
+		m.closeQuestion()
+		return m, yes
+	case answerNo:
+		m.closeQuestion()
+		return m, nil
+	case answerTyped:
+		text := string(msg.Runes)
+		if msg.Type == tea.KeySpace {
+			text = " "
+		}
+		m.composer.typeText(text)
+	}
+	return m, cmd
+}
+
+// handleMouse scrolls with the wheel and selects with a click: a message, a
+// room, or the open message's text. A question takes no clicks.
+func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
+	if msg.Action != tea.MouseActionPress {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	switch m.mode {
+	case modeQuestion:
+		return m, nil
+	case modeHelp:
+		m.helpView, cmd = m.helpView.update(msg)
+		return m, cmd
+	case modeDetail:
+		d, cmd := m.detail.update(msg)
+		m.detail = &d
+		return m, cmd
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		m.list.scroll(3)
+	case tea.MouseButtonWheelDown:
+		m.list.scroll(-3)
+	case tea.MouseButtonLeft:
+		return m.click(msg.X, msg.Y)
+	}
+	return m, nil
+}
+
+// click selects a room or a message; a second click on the selected
+// message opens it.
+func (m Model) click(x, y int) (Model, tea.Cmd) {
+	if m.rooms.visible(m.width) && x >= m.listWidth() {
+		if i := m.rooms.rowAt(y - 2); i >= 0 {
+			m.rooms.selectAt(i)
+			m.showRoom()
+			return m, m.setFocus(focusRooms)
+		}
+		return m, nil
+	}
+	row := y - listTop
+	if row < 0 || row >= m.list.height {
+		return m, nil
+	}
+	before, had := m.list.sel, m.list.hasSel
+	if !m.list.selectRow(row) {
+		return m, nil
+	}
+	cmd := m.setFocus(focusList)
+	if had && before == m.list.sel {
+		return m, tea.Batch(cmd, m.openSelected())
+	}
+	return m, cmd
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"mqttchat/mqttconn"
@@ -75,68 +74,49 @@ type Options struct {
 	Warning string
 }
 
-// focus is the part of the screen that gets typing and arrow keys.
-type focus int
-
-const (
-	focusText focus = iota
-	focusTopic
-	focusList
-	focusRooms
-	focusCount
-)
-
-// Model is the root model of the screen.
+// Model is the root model of the screen. It holds one mode and one focus;
+// each part (composer, list, rooms, detail, help, question) owns its keys
+// and its help, and the root routes to them (see mode).
 type Model struct {
 	conn     Conn
-	keys     keyMap
-	styles   Styles
+	keys     screenKeys
+	styles   *Styles
 	help     help.Model
 	status   status
-	list     messageList
+	list     listPart
 	composer composer
+	rooms    roomsPane
+	detail   *detailView // the open message (modeDetail, or under a question)
+	helpView helpView
+	question *question // the open question (modeQuestion)
+	mode     mode
 	focus    focus
 	width    int
 	height   int
-	fullHelp bool
 
 	history   HistoryStatus
 	onSent    func(topic, text string) error
-	filtering bool            // the filter input has the keys
-	filterIn  textinput.Model // what is typed after '/'
-	filterErr string
-
-	detail    *detailView   // a message opened in full
-	confirm   *confirmation // a question waiting for y or n
 	load      PayloadLoader
 	clipboard io.Writer
 
-	rooms          roomsPane
 	rate           rateMeter
 	now            time.Time // the clock, from the one-second tick
 	otherClientsFn func() int
 	otherClients   int  // from the last tick
-	quitArmed      bool // Ctrl+C was pressed once while quitting would cost something
 	outboxKept     bool // undelivered messages are kept on disk for the next start
 	onPanic        func(any, []byte)
 }
 
-// confirmation is a question that guards an action.
-type confirmation struct {
-	prompt string
-	yes    tea.Cmd
-}
-
 // New returns the screen for a connection.
 func New(conn Conn, opts Options) Model {
-	keys := defaultKeyMap()
+	styles := DefaultStyles()
 	m := Model{
 		conn:           conn,
-		keys:           keys,
-		styles:         DefaultStyles(),
+		keys:           newScreenKeys(),
+		styles:         &styles,
 		help:           help.New(),
-		list:           newMessageList(opts.MaxMessages, opts.MaxBytes),
-		composer:       newComposer(opts.Topic, opts.QoS, keys),
+		list:           newListPart(opts.MaxMessages, opts.MaxBytes),
+		composer:       newComposer(opts.Topic, opts.QoS),
 		history:        opts.History,
 		onSent:         opts.OnSent,
 		load:           opts.LoadPayload,
@@ -145,20 +125,17 @@ func New(conn Conn, opts Options) Model {
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
 		onPanic:        opts.OnPanic,
-		filterIn:       newFilterInput(),
 		status: status{
 			broker:   opts.Broker,
 			extra:    opts.Extra,
 			clientID: opts.ClientID,
 			mouse:    opts.Mouse,
 			insecure: opts.Insecure,
-			problems: []string{opts.Warning},
 		},
 	}
+	m.status.addProblem(opts.Warning)
+	m.helpView = newHelpView(m.helpSections(), m.styles)
 	m.composer.recall = newRecall(opts.RecallTopics, opts.RecallTexts)
-	if opts.Warning == "" {
-		m.status.problems = nil
-	}
 	m.addEarlier(opts.Earlier)
 	m.setSize(80, 24)
 	return m
@@ -169,23 +146,36 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn))
 }
 
-// Update handles one message.
+// Update handles one message: keys through handleKey (whose order is
+// written in mode's doc), everything else here, whatever the mode.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	defer m.reportPanic()
+	return m.update(msg)
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case tea.MouseMsg:
+		return m.handleMouse(msg)
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
 		return m, nil
 	case eventsMsg:
 		m.applyEvents(msg)
 		return m, waitForEvents(m.conn, m.history)
+	case questionArmedMsg:
+		if m.question != nil && msg.gen == m.question.gen {
+			m.question.armed = true
+		}
+		return m, nil
 	case publishResultMsg:
 		if msg.err != nil {
-			m.composer.err = msg.err.Error()
+			m.composer.refused(msg.text, msg.err.Error())
 			return m, nil
 		}
-		m.composer.sent(msg.topic, msg.payload)
-		return m, m.keepForRecall(msg.topic, msg.payload)
+		return m, m.keepForRecall(msg.topic, msg.text)
 	case tickMsg:
 		m.now, m.otherClients = msg.at, msg.otherClients
 		m.rooms.tick()
@@ -198,18 +188,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case fileReadMsg:
-		m.fileRead(msg)
-		return m, nil
+		return m, m.fileRead(msg)
 	case recallSavedMsg:
 		if msg.err != nil {
 			m.status.warning = "recall not saved: " + msg.err.Error()
 		}
 		return m, nil
-	case tea.MouseMsg:
-		return m.handleMouse(msg)
 	case payloadLoadedMsg:
 		if m.detail != nil && m.detail.e.seq == msg.seq {
-			m.detail.loaded(msg, &m.styles)
+			m.detail.loaded(msg)
 		}
 		return m, nil
 	case copiedMsg:
@@ -223,14 +210,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status.warning = notice
 		}
 		return m, nil
-	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			return m.typeRunes(msg)
-		}
-		return m.handleKey(msg)
 	}
 	var cmd tea.Cmd
-	m.composer, cmd = m.composer.update(msg, m.focus)
+	m.composer, cmd = m.composer.update(msg)
 	return m, cmd
 }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
@@ -21,11 +23,17 @@ const (
 	rateWindow       = 5 // seconds averaged for a room's rate
 )
 
+// The granted QoS of a room before its SUBACK, and after a refusal.
+const (
+	grantedPending = -1
+	grantedRefused = -2
+)
+
 // room is one subscription seen as a conversation.
 type room struct {
 	filter   string
 	asked    byte
-	granted  int // -1 until the SUBACK, -2 when refused
+	granted  int // the QoS granted, grantedPending or grantedRefused
 	received uint64
 	unread   uint64
 	last     time.Time
@@ -54,10 +62,55 @@ type roomsPane struct {
 	shown     bool
 	total     uint64
 	nextColor int
+	keys      roomsKeys
+	req       request
+}
+
+// roomsKeys are the keys of the rooms pane.
+type roomsKeys struct {
+	Up, Down, Top key.Binding
+}
+
+func newRoomsKeys() roomsKeys {
+	return roomsKeys{
+		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous room")),
+		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next room")),
+		Top:  key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "all rooms")),
+	}
+}
+
+// ShortHelp is the help line while the rooms pane has the focus.
+func (k roomsKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Top} }
+
+// FullHelp lists every rooms key.
+func (k roomsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// update moves the selection; the root shows the room it asks for.
+func (p roomsPane) update(msg tea.KeyMsg) (roomsPane, tea.Cmd) {
+	before := p.selected
+	switch {
+	case key.Matches(msg, p.keys.Up):
+		p.move(-1)
+	case key.Matches(msg, p.keys.Down):
+		p.move(1)
+	case key.Matches(msg, p.keys.Top):
+		p.selectAt(0)
+	}
+	if p.selected != before {
+		p.req = requestRoomChanged
+	}
+	return p, nil
+}
+
+// take returns the pane's request, once.
+func (p *roomsPane) take() request {
+	r := p.req
+	p.req = requestNone
+	return r
 }
 
 func newRoomsPane(subs []mqttconn.Subscription) roomsPane {
-	p := roomsPane{shown: true}
+	p := roomsPane{shown: true, keys: newRoomsKeys()}
 	for _, s := range subs {
 		p.add(s.Filter, s.QoS)
 	}
@@ -70,7 +123,7 @@ func (p *roomsPane) add(filter string, qos byte) *room {
 		r.asked = qos
 		return r
 	}
-	r := &room{filter: filter, asked: qos, granted: -1, colour: p.nextColor}
+	r := &room{filter: filter, asked: qos, granted: grantedPending, colour: p.nextColor}
 	p.nextColor++
 	p.rooms = append(p.rooms, r)
 	return r
@@ -106,6 +159,30 @@ func (p *roomsPane) subscriptions() []mqttconn.Subscription {
 		subs[i] = mqttconn.Subscription{Filter: r.filter, QoS: r.asked}
 	}
 	return subs
+}
+
+// subscriptionSummary names each subscription with the QoS the broker
+// granted (asked→granted when it differs; "…" before the SUBACK).
+func (p *roomsPane) subscriptionSummary() []string {
+	out := make([]string, len(p.rooms))
+	for i, r := range p.rooms {
+		out[i] = sanitize.String(r.filter) + " (" + r.grantText() + ")"
+	}
+	return out
+}
+
+// grantText is the QoS asked and what the broker made of it.
+func (r *room) grantText() string {
+	granted := fmt.Sprintf("q%d", r.asked)
+	switch {
+	case r.granted == grantedRefused:
+		granted += " refused"
+	case r.granted >= 0 && r.granted != int(r.asked):
+		granted += fmt.Sprintf("→%d", r.granted)
+	case r.granted == grantedPending:
+		granted += " …"
+	}
+	return granted
 }
 
 // count adds a message to every room whose filter matches its topic (a
@@ -175,16 +252,7 @@ func (p *roomsPane) View(s *Styles, height int, focused bool, now time.Time) str
 	all := fmt.Sprintf("all · %d", p.total)
 	lines = append(lines, p.line(s, all, p.selected == 0, focused, w, s.Payload.Render))
 	for i, r := range p.rooms {
-		granted := fmt.Sprintf("q%d", r.asked)
-		switch {
-		case r.granted == -2:
-			granted += " refused"
-		case r.granted >= 0 && r.granted != int(r.asked):
-			granted += fmt.Sprintf("→%d", r.granted)
-		case r.granted == -1:
-			granted += " …"
-		}
-		text := fmt.Sprintf("%s %s · %d", sanitize.String(r.filter), granted, r.received)
+		text := fmt.Sprintf("%s %s · %d", sanitize.String(r.filter), r.grantText(), r.received)
 		if r.unread > 0 {
 			text += fmt.Sprintf(" (%d new)", r.unread)
 		}
@@ -230,17 +298,4 @@ func (p *roomsPane) rowAt(row int) int {
 		}
 	}
 	return -1
-}
-
-// ago is a short duration: 3s, 4m, 2h, 5d.
-func ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }

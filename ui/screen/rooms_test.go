@@ -32,7 +32,7 @@ func TestSubAndUnsubCommands(t *testing.T) {
 	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindSubscribed, Filter: "sensors/+/temp", QoS: 1, Granted: 1, Time: t0}))
 	s := plain(m)
 	if !strings.Contains(s, "subscribed to sensors/+/temp (asked QoS 1, granted 1)") || !strings.Contains(s, "● sensors/+/temp q1 · 0") ||
-		!strings.Contains(s, "subscribed: # (q0), chat/room (q1), sensors/+/temp (q1)") {
+		!strings.Contains(s, "subscribed: # (q0 …), chat/room (q1 …), sensors/+/temp (q1)") {
 		t.Fatalf("after /sub:\n%s", s)
 	}
 	m, cmd = typeLine(m, "/unsub sensors/+/temp")
@@ -132,10 +132,10 @@ func TestFileAndClearRetainedAskFirst(t *testing.T) {
 	m, c := newTestModel(140, 24)
 	m, cmd := typeLine(m, "/file "+path)
 	m = step(m, cmd())
-	if !strings.Contains(plain(m), "Publish 4 bytes from "+path+" to chat/room at QoS 0? (y/n)") {
+	if !strings.Contains(plain(m), "Publish the file "+path+"?") || !strings.Contains(plain(m), "4 bytes · Topic chat/room · QoS 0 · retain off") {
 		t.Fatalf("/file prompt:\n%s", plain(m))
 	}
-	m, cmd = stepCmd(m, runes("y"))
+	m, cmd = stepCmd(arm(m), runes("y"))
 	cmd()
 	if len(c.published) != 1 || string(c.published[0].Payload) != "\x01\x02\x03\xff" {
 		t.Fatalf("/file sent %+v", c.published)
@@ -144,10 +144,10 @@ func TestFileAndClearRetainedAskFirst(t *testing.T) {
 	os.WriteFile(big, make([]byte, 3000), 0o600)
 	m, cmd = typeLine(m, "/file "+big)
 	m = step(m, cmd())
-	if !strings.Contains(plain(m), "Publish 2.9 KiB (3000 bytes) from "+big) {
+	if !strings.Contains(plain(m), "2.9 KiB (3000 bytes) · Topic chat/room") {
 		t.Fatalf("/file prompt for a larger file:\n%s", plain(m))
 	}
-	m = step(m, runes("n"))
+	m = step(arm(m), runes("n"))
 	m.composer.text.Reset()
 	m, cmd = typeLine(m, "/file /no/such/file")
 	m = step(m, cmd())
@@ -156,7 +156,10 @@ func TestFileAndClearRetainedAskFirst(t *testing.T) {
 	}
 	m.composer.text.Reset()
 	m, _ = typeLine(m, "/clear-retained sensors/old")
-	m, cmd = stepCmd(m, runes("y"))
+	if !strings.Contains(plain(m), "Clear the retained message of sensors/old?") {
+		t.Fatalf("/clear-retained question:\n%s", plain(m))
+	}
+	m, cmd = stepCmd(arm(m), runes("y"))
 	cmd()
 	if p := c.published[1]; p.Topic != "sensors/old" || !p.Retained || len(p.Payload) != 0 {
 		t.Fatalf("/clear-retained sent %+v", p)
@@ -281,17 +284,17 @@ func TestRateAndSparkline(t *testing.T) {
 func TestQuitAsksWhileOthersUseTheBuiltInBroker(t *testing.T) {
 	m, _ := newTestModel(140, 24)
 	m = step(m, tickMsg{at: t0, otherClients: 2})
-	m, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC))
-	if cmd != nil || !strings.Contains(plain(m), "2 other clients use the built-in broker: Ctrl+C again quits") {
+	m = step(m, keyMsg(tea.KeyCtrlC))
+	if m.mode != modeQuestion || !strings.Contains(plain(m), "2 other clients use the built-in broker: quitting disconnects them.") {
 		t.Fatalf("first ctrl+c:\n%s", plain(m))
 	}
-	// Another key cancels; then two Ctrl+C quit.
-	m = typeText(m, "x")
-	if m.quitArmed {
-		t.Fatal("a key did not cancel the quit")
+	// n (once the question has been seen) stays; then two Ctrl+C quit.
+	m = step(arm(m), runes("n"))
+	if m.question != nil || m.mode != modeNormal {
+		t.Fatal("n did not cancel the quit")
 	}
 	m, _ = stepCmd(m, keyMsg(tea.KeyCtrlC))
-	_, cmd = stepCmd(m, keyMsg(tea.KeyCtrlC))
+	_, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC))
 	if cmd == nil {
 		t.Fatal("second ctrl+c did not quit")
 	}
@@ -317,12 +320,14 @@ func TestClickARoom(t *testing.T) {
 func TestQuitAsksWhileMessagesAreUndelivered(t *testing.T) {
 	m, c := newTestModel(160, 24)
 	c.pending = 2
-	m, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC))
-	if cmd != nil || !strings.Contains(plain(m), "2 messages not delivered yet: Ctrl+C again quits and drops them") {
+	m = step(m, keyMsg(tea.KeyCtrlC))
+	if !strings.Contains(plain(m), "2 messages are not delivered yet: quitting drops them") {
 		t.Fatalf("first ctrl+c:\n%s", plain(m))
 	}
-	if _, cmd = stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
+	if _, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
 		t.Fatal("second ctrl+c did not quit")
+	} else if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("second ctrl+c is not a quit")
 	}
 
 	// Both costs at once are named together.
@@ -330,7 +335,7 @@ func TestQuitAsksWhileMessagesAreUndelivered(t *testing.T) {
 	c.pending = 1
 	m = step(m, tickMsg{at: t0, otherClients: 1})
 	m = step(m, keyMsg(tea.KeyCtrlC))
-	if !strings.Contains(plain(m), "1 message not delivered yet; 1 other client uses the built-in broker: Ctrl+C again quits, drops the messages and disconnects the other clients") {
+	if !strings.Contains(plain(m), "1 message is not delivered yet: quitting drops it") || !strings.Contains(plain(m), "1 other client uses the built-in broker: quitting disconnects it.") {
 		t.Fatalf("both:\n%s", plain(m))
 	}
 
@@ -338,12 +343,12 @@ func TestQuitAsksWhileMessagesAreUndelivered(t *testing.T) {
 	c = newFakeConn()
 	c.pending = 3
 	m = New(c, Options{OutboxKept: true})
-	if _, cmd = stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
+	if _, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
 		t.Fatal("ctrl+c asked although the outbox is kept on disk")
 	}
 	// Nothing pending: no question either.
 	m, _ = newTestModel(80, 24)
-	if _, cmd = stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
+	if _, cmd := stepCmd(m, keyMsg(tea.KeyCtrlC)); cmd == nil {
 		t.Fatal("ctrl+c asked with nothing to lose")
 	}
 }

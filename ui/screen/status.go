@@ -70,16 +70,25 @@ func (s *status) apply(ev mqttconn.Event) {
 	}
 }
 
+// level is how the status bar colours the state.
+type level int
+
+const (
+	levelGood level = iota
+	levelPending
+	levelBad
+)
+
 // stateText is the connection state in plain words, and whether it is good,
 // pending or bad.
-func (s *status) stateText() (string, int) {
+func (s *status) stateText() (string, level) {
 	switch s.state {
 	case stateConnected:
-		return "connected", 0
+		return "connected", levelGood
 	case stateFailed:
-		return s.lastErr + " — not retrying: fix it, or press F5 to try again", 2
+		return s.lastErr + " — not retrying: fix it, or press F5 to try again", levelBad
 	case stateLost:
-		return s.lastErr, 2
+		return s.lastErr, levelBad
 	}
 	text := "connecting"
 	if s.state == stateReconnecting {
@@ -89,28 +98,27 @@ func (s *status) stateText() (string, int) {
 		text = s.lastErr + " · " + text
 	}
 	if s.lastErr != "" {
-		return text, 2
+		return text, levelBad
 	}
-	return text, 1
+	return text, levelPending
 }
 
-// View draws the bar; subs are the wanted subscriptions (the rooms own them).
-func (s *status) View(st *Styles, subs []mqttconn.Subscription) string {
+// View draws the bar; subs name the subscriptions with their granted QoS
+// (the rooms own them). Every string goes through the sanitizer, whatever
+// its source: a client id or a host from the command line or a shared
+// config file can hold escape sequences too.
+func (s *status) View(st *Styles, subs []string) string {
 	text, level := s.stateText()
-	stateStyle := []lipgloss.Style{st.StatusGood, st.StatusPending, st.StatusWarn}[level]
-	var subNames []string
-	for _, sub := range subs {
-		subNames = append(subNames, fmt.Sprintf("%s (q%d)", sanitize.String(sub.Filter), sub.QoS))
-	}
+	stateStyle := []lipgloss.Style{levelGood: st.StatusGood, levelPending: st.StatusPending, levelBad: st.StatusWarn}[level]
 	line1 := []string{
 		stateStyle.Render(" ● " + text),
-		st.StatusBar.Render(" · " + s.broker),
+		st.StatusBar.Render(" · " + sanitize.String(s.broker)),
 	}
 	if s.insecure {
 		line1 = append(line1, st.StatusWarn.Render(" · ⚠ insecure: TLS not verified"))
 	}
 	if s.extra != "" {
-		line1 = append(line1, st.StatusBar.Render(" · "+s.extra))
+		line1 = append(line1, st.StatusBar.Render(" · "+sanitize.String(s.extra)))
 	}
 	// Counters and warnings first: they must survive a narrow terminal.
 	line2 := []string{st.StatusKey.Render(fmt.Sprintf(" received: %d", s.received))}
@@ -130,8 +138,8 @@ func (s *status) View(st *Styles, subs []mqttconn.Subscription) string {
 		line2 = append(line2, st.StatusWarn.Render(" · "+s.warning))
 	}
 	line2 = append(line2,
-		st.StatusBar.Render(" · id "+s.clientID),
-		st.StatusBar.Render(" · subscribed: "+strings.Join(subNames, ", ")))
+		st.StatusBar.Render(" · id "+sanitize.String(s.clientID)),
+		st.StatusBar.Render(" · subscribed: "+strings.Join(subs, ", ")))
 	if !s.mouse {
 		line2 = append(line2, st.StatusBar.Render(" · mouse off"))
 	}
@@ -145,15 +153,6 @@ func (s *status) fit(line string, st *Styles) string {
 		return ansi.Truncate(line, s.width, "…")
 	}
 	return line + st.StatusBar.Render(strings.Repeat(" ", s.width-w))
-}
-
-// errText is an error as a short line, sanitized: broker and network errors
-// can carry text from the network.
-func errText(err error) string {
-	if err == nil {
-		return "unknown reason"
-	}
-	return sanitize.String(err.Error())
 }
 
 // addProblem shows a lasting problem once.

@@ -16,6 +16,7 @@ type Styles struct {
 	Title, TitleFocused, Label, LabelFocused   lipgloss.Style
 	Error, Hint                                lipgloss.Style
 	Selected, DetailHeader, ModeActive         lipgloss.Style
+	HelpKey, QuestionTitle                     lipgloss.Style
 	JSON                                       payload.JSONStyles
 	Palette                                    []lipgloss.Style // one colour per subscription
 }
@@ -68,6 +69,8 @@ func DefaultStyles() Styles {
 		Selected:      lipgloss.NewStyle().Reverse(true),
 		DetailHeader:  lipgloss.NewStyle().Bold(true),
 		ModeActive:    lipgloss.NewStyle().Reverse(true).Bold(true),
+		HelpKey:       lipgloss.NewStyle().Bold(true),
+		QuestionTitle: lipgloss.NewStyle().Foreground(warn).Bold(true),
 		Palette: []lipgloss.Style{
 			lipgloss.NewStyle().Foreground(topic),
 			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#0f766e", Dark: "#5eead4"}),

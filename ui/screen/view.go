@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/ui/sanitize"
@@ -12,17 +13,23 @@ import (
 func (m *Model) setSize(w, h int) {
 	m.width, m.height = max(w, 10), max(h, 5)
 	if m.detail != nil {
-		m.detail.setSize(m.width, m.detailHeight(), &m.styles)
+		m.detail.setSize(m.width, m.bodyHeight())
 	}
+	m.helpView.setSize(m.width, m.bodyHeight())
 	m.status.width = m.width
 	m.help.Width = m.width
 	m.composer.setWidth(m.width)
 	m.layout()
 }
 
-// layout gives the list what the other parts leave.
+// bodyHeight is what the status bar (2 rows) and the help line leave to a
+// full view (detail, help).
+func (m *Model) bodyHeight() int { return m.height - 2 - 1 }
+
+// layout gives the list what the other parts leave: the status bar, the
+// list's title, the composer and the help line.
 func (m *Model) layout() {
-	fixed := 2 + 1 + m.composer.height() + strings.Count(m.helpView(), "\n") + 1
+	fixed := 2 + 1 + m.composer.height() + 1
 	oldWidth := m.list.width
 	m.list.setSize(m.listWidth(), m.height-fixed)
 	if oldWidth != m.list.width {
@@ -38,11 +45,55 @@ func (m Model) listWidth() int {
 	return m.width
 }
 
-func (m Model) helpView() string {
-	if m.fullHelp {
-		return m.help.FullHelpView(m.keys.FullHelp())
+// helpSections are every part's keys, for the full help.
+func (m *Model) helpSections() []helpSection {
+	flat := func(groups [][]key.Binding) []key.Binding {
+		var out []key.Binding
+		for _, g := range groups {
+			out = append(out, g...)
+		}
+		return out
 	}
-	return m.help.ShortHelpView(m.keys.ShortHelp())
+	// The full help lists every key, whatever is enabled now.
+	composerKeys, listKeys := newComposerKeys(), newListKeys()
+	return []helpSection{
+		{"everywhere (ctrl+c) and outside views", flat(m.keys.FullHelp())},
+		{"message and topic fields", flat(composerKeys.FullHelp())},
+		{"list (tab to it)", flat(listKeys.FullHelp())},
+		{"list filter (/)", []key.Binding{listKeys.ApplyFilter, listKeys.CancelFilter}},
+		{"rooms pane", flat(newRoomsKeys().FullHelp())},
+		{"open message", flat(newDetailKeys().FullHelp())},
+		{"question", flat(newQuestionKeys().FullHelp())},
+		{"this help", flat(newHelpKeys().FullHelp())},
+	}
+}
+
+// shortHelp is the help line's keys: those of what has the keys now.
+func (m Model) shortHelp() []key.Binding {
+	switch m.mode {
+	case modeQuestion:
+		return m.question.keys.ShortHelp()
+	case modeHelp:
+		return m.helpView.keys.ShortHelp()
+	case modeDetail:
+		return m.detail.keys.ShortHelp()
+	case modeFilter:
+		return m.list.keys.ShortHelp()
+	}
+	var part []key.Binding
+	switch m.focus {
+	case focusList:
+		part = m.list.keys.ShortHelp()
+	case focusRooms:
+		part = m.rooms.keys.ShortHelp()
+	default:
+		part = m.composer.keys.ShortHelp()
+	}
+	return append(part, m.keys.ShortHelp()...)
+}
+
+func (m Model) helpLine() string {
+	return ansi.Truncate(m.help.ShortHelpView(m.shortHelp()), m.width, "…")
 }
 
 // listTitle is the line above the list: its focus mark, what it holds and
@@ -57,10 +108,10 @@ func (m Model) listTitle() string {
 		text += fmt.Sprintf(", %d older ones let go", m.list.evicted)
 	}
 	text += ")"
-	if m.filtering || m.filterIn.Value() != "" {
-		text += fmt.Sprintf(" · filter /%s · %d of %d", m.filterIn.View(), m.list.visibleLen(), m.list.Len())
-		if m.filterErr != "" {
-			text += " · " + m.filterErr
+	if m.mode == modeFilter || m.list.filterIn.Value() != "" {
+		text += fmt.Sprintf(" · filter /%s · %d of %d", m.list.filterIn.View(), m.list.visibleLen(), m.list.Len())
+		if m.list.filterErr != "" {
+			text += " · " + m.list.filterErr
 		}
 	}
 	if r := m.rooms.current(); r != nil {
@@ -78,52 +129,61 @@ func (m Model) listTitle() string {
 // View draws the screen. Its cost depends on the visible rows only.
 func (m Model) View() string {
 	defer m.reportPanic()
-	if m.detail != nil {
-		return strings.Join([]string{
-			m.status.View(&m.styles, m.rooms.subscriptions()),
-			m.detail.View(&m.styles),
-			ansi.Truncate(m.help.ShortHelpView(m.keys.DetailHelp()), m.width, "…"),
-		}, "\n")
+	base := m.mode
+	if base == modeQuestion {
+		base = m.question.back
 	}
-	composer := m.composer.View(m.focus, &m.styles, m.keys)
-	if m.confirm != nil {
-		composer = strings.TrimSuffix(composer, "\n"+lastLine(composer)) + "\n" + m.styles.Warn.Render(ansi.Truncate(m.confirm.prompt, m.width, "…"))
+	var body string
+	switch base {
+	case modeDetail:
+		body = m.detail.View()
+	case modeHelp:
+		body = m.helpView.View()
+	default:
+		body = m.middle() + "\n" + m.composer.View(m.styles)
 	}
-	var middle string
-	if m.rooms.visible(m.width) {
-		// Side by side, line by line: the list's rows are padded from their
-		// cached widths, so no line is measured or wrapped again.
-		title := m.listTitle()
-		left := append([]string{title + strings.Repeat(" ", max(m.listWidth()-ansi.StringWidth(title), 0))},
-			m.list.rows(&m.styles, m.focus == focusList, true)...)
-		right := strings.Split(m.rooms.View(&m.styles, m.list.height+1, m.focus == focusRooms, m.now), "\n")
-		var b strings.Builder
-		for i, l := range left {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(l)
-			if i < len(right) {
-				b.WriteString(right[i])
-			}
-		}
-		middle = b.String()
-	} else {
-		middle = m.listTitle() + "\n" + m.list.View(&m.styles, m.focus == focusList)
+	screen := strings.Join([]string{m.status.View(m.styles, m.rooms.subscriptionSummary()), body, m.helpLine()}, "\n")
+	if m.mode == modeQuestion {
+		screen = m.overlay(screen, m.question.View(m.styles, m.width))
 	}
-	parts := []string{
-		m.status.View(&m.styles, m.rooms.subscriptions()),
-		middle,
-		composer,
-		m.helpView(),
-	}
-	return strings.Join(parts, "\n")
+	return screen
 }
 
-// lastLine is the text after the last newline.
-func lastLine(s string) string {
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
+// middle is the list's title and rows, with the rooms pane beside them.
+func (m Model) middle() string {
+	if !m.rooms.visible(m.width) {
+		return m.listTitle() + "\n" + m.list.View(m.styles, m.focus == focusList)
 	}
-	return s
+	// Side by side, line by line: the list's rows are padded from their
+	// cached widths, so no line is measured or wrapped again.
+	title := m.listTitle()
+	left := append([]string{title + strings.Repeat(" ", max(m.listWidth()-ansi.StringWidth(title), 0))},
+		m.list.rows(m.styles, m.focus == focusList, true)...)
+	right := strings.Split(m.rooms.View(m.styles, m.list.height+1, m.focus == focusRooms, m.now), "\n")
+	var b strings.Builder
+	for i, l := range left {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+		if i < len(right) {
+			b.WriteString(right[i])
+		}
+	}
+	return b.String()
+}
+
+// overlay draws band over the screen's lines, below the status bar and
+// centred in what is left; on a screen too small for both, the band wins.
+func (m Model) overlay(screen string, band []string) string {
+	lines := strings.Split(screen, "\n")
+	if len(band) > len(lines) {
+		band = band[len(band)-len(lines):]
+	}
+	top := 2 + max((len(lines)-2-1-len(band))/2, 0)
+	top = min(top, len(lines)-len(band))
+	for i, b := range band {
+		lines[top+i] = b + strings.Repeat(" ", max(m.width-ansi.StringWidth(b), 0))
+	}
+	return strings.Join(lines, "\n")
 }

@@ -1,0 +1,65 @@
+package screen
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"mqttchat/ui/sanitize"
+)
+
+// The small text helpers every part uses, in one place.
+
+// plural picks the word for a count.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// humanSize formats a byte count with binary units.
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// errText is an error as a short line, sanitized: broker and network errors
+// can carry text from the network.
+func errText(err error) string {
+	if err == nil {
+		return "unknown reason"
+	}
+	return sanitize.String(err.Error())
+}
+
+// ago is a short duration: 3s, 4m, 2h, 5d.
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// lastLine is the text after the last newline.
+func lastLine(s string) string {
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// firstKey is the first key of a binding, for inline hints.
+func firstKey(b key.Binding) string { return b.Help().Key }
