@@ -42,4 +42,3 @@ func (k screenKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.NextFocus, k.PrevFocus, k.PageUp, k.PageDown, k.Help},
 		{k.Mouse, k.ToggleRooms, k.Pause, k.Retry, k.Quit}}
 }
-
