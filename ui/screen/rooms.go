@@ -152,15 +152,6 @@ func (p *roomsPane) remove(filter string) {
 	p.rooms = slices.Delete(p.rooms, i, i+1)
 }
 
-// subscriptions are the rooms' filters and asked QoS, in order.
-func (p *roomsPane) subscriptions() []mqttconn.Subscription {
-	subs := make([]mqttconn.Subscription, len(p.rooms))
-	for i, r := range p.rooms {
-		subs[i] = mqttconn.Subscription{Filter: r.filter, QoS: r.asked}
-	}
-	return subs
-}
-
 // subscriptionSummary names each subscription with the QoS the broker
 // granted (asked→granted when it differs; "…" before the SUBACK).
 func (p *roomsPane) subscriptionSummary() []string {
