@@ -64,7 +64,7 @@ type detailView struct {
 	keys      detailKeys
 	styles    *Styles
 	clipboard io.Writer
-	req       request
+	requester
 	e         *entry
 	full      []byte // the payload as far as known: the held preview until loaded
 	loading   bool
@@ -144,12 +144,6 @@ func (d detailView) update(msg tea.Msg) (detailView, tea.Cmd) {
 	return d, nil
 }
 
-// take returns the view's request, once.
-func (d *detailView) take() request {
-	r := d.req
-	d.req = requestNone
-	return r
-}
 
 func (d *detailView) headerHeight() int { return 3 }
 

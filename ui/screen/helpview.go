@@ -46,7 +46,7 @@ type helpView struct {
 	vp       viewport.Model
 	keys     helpKeys
 	styles   *Styles
-	req      request
+	requester
 }
 
 func newHelpView(sections []helpSection, s *Styles) helpView {
@@ -69,12 +69,6 @@ func (h helpView) update(msg tea.Msg) (helpView, tea.Cmd) {
 	return h, cmd
 }
 
-// take returns the help's request, once.
-func (h *helpView) take() request {
-	r := h.req
-	h.req = requestNone
-	return r
-}
 
 // render lays the sections out in columns as wide as the widest section.
 func (h *helpView) render(width int) string {

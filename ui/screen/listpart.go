@@ -22,6 +22,16 @@ const (
 	requestClose               // close the open view
 )
 
+// requester holds a part's request until the root takes it.
+type requester struct{ req request }
+
+// take returns the request, once.
+func (r *requester) take() request {
+	q := r.req
+	r.req = requestNone
+	return q
+}
+
 // listKeys are the keys of the message list and of its filter input.
 type listKeys struct {
 	Up          key.Binding
@@ -71,7 +81,7 @@ type listPart struct {
 	filterIn  textinput.Model // what is typed after '/'
 	filterErr string
 	keys      listKeys
-	req       request
+	requester
 }
 
 func newListPart(maxCount, maxBytes int) listPart {
@@ -83,13 +93,6 @@ func newListPart(maxCount, maxBytes int) listPart {
 	p := listPart{messageList: newMessageList(maxCount, maxBytes), filterIn: ti, keys: newListKeys()}
 	p.updateKeys()
 	return p
-}
-
-// take returns the part's request, once.
-func (p *listPart) take() request {
-	r := p.req
-	p.req = requestNone
-	return r
 }
 
 // updateKeys enables what does something now: the filter's own keys only

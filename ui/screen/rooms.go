@@ -63,7 +63,7 @@ type roomsPane struct {
 	total     uint64
 	nextColor int
 	keys      roomsKeys
-	req       request
+	requester
 }
 
 // roomsKeys are the keys of the rooms pane.
@@ -102,12 +102,6 @@ func (p roomsPane) update(msg tea.KeyMsg) (roomsPane, tea.Cmd) {
 	return p, nil
 }
 
-// take returns the pane's request, once.
-func (p *roomsPane) take() request {
-	r := p.req
-	p.req = requestNone
-	return r
-}
 
 func newRoomsPane(subs []mqttconn.Subscription) roomsPane {
 	p := roomsPane{shown: true, keys: newRoomsKeys()}
