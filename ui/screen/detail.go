@@ -65,15 +65,15 @@ type detailView struct {
 	styles    *Styles
 	clipboard io.Writer
 	requester
-	e         *entry
-	full      []byte // the payload as far as known: the held preview until loaded
-	loading   bool
-	loadErr   string
-	mode      payload.Mode
-	vp        viewport.Model
-	notice    string // what the last copy did
-	width     int
-	height    int
+	e       *entry
+	full    []byte // the payload as far as known: the held preview until loaded
+	loading bool
+	loadErr string
+	mode    payload.Mode
+	vp      viewport.Model
+	notice  string // what the last copy did
+	width   int
+	height  int
 }
 
 // payloadLoadedMsg brings a whole payload from the history.
@@ -143,7 +143,6 @@ func (d detailView) update(msg tea.Msg) (detailView, tea.Cmd) {
 	}
 	return d, nil
 }
-
 
 func (d *detailView) headerHeight() int { return 3 }
 

@@ -69,7 +69,6 @@ func (h helpView) update(msg tea.Msg) (helpView, tea.Cmd) {
 	return h, cmd
 }
 
-
 // render lays the sections out in columns as wide as the widest section.
 func (h *helpView) render(width int) string {
 	s := h.styles

@@ -102,7 +102,6 @@ func (p roomsPane) update(msg tea.KeyMsg) (roomsPane, tea.Cmd) {
 	return p, nil
 }
 
-
 func newRoomsPane(subs []mqttconn.Subscription) roomsPane {
 	p := roomsPane{shown: true, keys: newRoomsKeys()}
 	for _, s := range subs {
