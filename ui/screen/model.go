@@ -41,7 +41,7 @@ type Options struct {
 	Extra         string // more about the broker, e.g. the built-in broker's addresses
 	ClientID      string
 	Subscriptions []mqttconn.Subscription
-	Topic         string // the composer's starting topic
+	Topic         string // the composer's starting topic; "" takes the last one sent, or DefaultTopic
 	QoS           byte   // the composer's starting QoS
 	MaxMessages   int    // cap of the in-memory window by count (default 50,000)
 	MaxBytes      int    // cap of the in-memory window by bytes (default 64 MiB)
@@ -107,6 +107,23 @@ type Model struct {
 	onPanic        func(any, []byte)
 }
 
+// DefaultTopic is where the composer publishes when nothing says otherwise
+// (no -t without wildcards, nothing sent before): two fresh copies on one
+// broker, both subscribed to "#", chat here without any set-up.
+const DefaultTopic = "chat/lobby"
+
+// startTopic is the composer's first topic: the given one, else the last
+// one sent (recall), else DefaultTopic.
+func startTopic(given string, recalled []string) string {
+	switch {
+	case given != "":
+		return given
+	case len(recalled) > 0 && recalled[0] != "":
+		return recalled[0]
+	}
+	return DefaultTopic
+}
+
 // New returns the screen for a connection.
 func New(conn Conn, opts Options) Model {
 	styles := DefaultStyles()
@@ -116,7 +133,7 @@ func New(conn Conn, opts Options) Model {
 		styles:         &styles,
 		help:           help.New(),
 		list:           newListPart(opts.MaxMessages, opts.MaxBytes),
-		composer:       newComposer(opts.Topic, opts.QoS),
+		composer:       newComposer(startTopic(opts.Topic, opts.RecallTopics), opts.QoS),
 		history:        opts.History,
 		onSent:         opts.OnSent,
 		load:           opts.LoadPayload,

@@ -424,9 +424,26 @@ func TestTypedWordsThatNameKeys(t *testing.T) {
 	}
 }
 
+// TestDefaultTopicThenRecallThenGiven: with no topic given and nothing sent
+// before, the composer publishes to DefaultTopic (zero set-up chat); the
+// last topic sent wins over it, a given one over both.
+func TestDefaultTopicThenRecallThenGiven(t *testing.T) {
+	for _, tc := range []struct {
+		given  string
+		recall []string
+		want   string
+	}{{"", nil, "chat/lobby"}, {"", []string{"plant/1", "x"}, "plant/1"}, {"a/b", []string{"plant/1"}, "a/b"}} {
+		m := New(newFakeConn(), Options{Topic: tc.given, RecallTopics: tc.recall})
+		if v := m.composer.topic.Value(); v != tc.want {
+			t.Errorf("given %q, recall %v: topic %q, want %q", tc.given, tc.recall, v, tc.want)
+		}
+	}
+}
+
 func TestEmptyTopicSaysWhatToDo(t *testing.T) {
 	m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "#"}}})
 	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.composer.topic.SetValue("")
 	m = typeText(m, "hi")
 	m, _ = stepCmd(m, keyMsg(tea.KeyEnter))
 	if !strings.Contains(plain(m), "✗ topic: no topic to publish to — Tab to the topic field, or type /topic NAME") {
