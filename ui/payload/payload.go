@@ -112,3 +112,22 @@ func cut(p []byte) []byte {
 }
 
 const hexDigits = "0123456789abcdef"
+
+// Lines returns a text payload's first n lines, each sanitized with tabs
+// expanded and cut to previewBytes, and how many lines follow them.
+func Lines(p []byte, n int) (lines []string, more int) {
+	rest := p
+	for len(rest) > 0 || len(lines) == 0 {
+		line, after, found := bytes.Cut(rest, []byte("\n"))
+		if len(lines) == n {
+			return lines, bytes.Count(rest, []byte("\n")) + 1
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		lines = append(lines, sanitize.Bytes(bytes.ReplaceAll(cut(line), []byte("\t"), []byte("    "))))
+		if !found {
+			break
+		}
+		rest = after // a final line break adds no empty line
+	}
+	return lines, 0
+}

@@ -50,7 +50,7 @@ func BenchmarkViewAfterBatch(b *testing.B) {
 // BenchmarkFilter50000 is the cost of one keystroke in the live filter with
 // 50,000 messages held: the whole window is matched again.
 func BenchmarkFilter50000(b *testing.B) {
-	l := newMessageList(50000, 1<<30)
+	l := newMessageList(50000, 1<<30, 0, testStyles())
 	l.setSize(200, 60)
 	for i := range 50000 {
 		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: fmt.Sprintf("sensors/%d/temp", i%100),

@@ -253,7 +253,7 @@ func (m *Model) cmdRooms(string) (tea.Cmd, error) { m.toggleRooms(); return nil,
 
 func (m *Model) cmdClear(string) (tea.Cmd, error) {
 	filter := m.list.filter
-	m.list.messageList = newMessageList(m.list.maxCount, m.list.maxBytes)
+	m.list.messageList = newMessageList(m.list.maxCount, m.list.maxBytes, m.list.maxLines, m.styles)
 	m.layout()
 	m.list.setFilter(filter)
 	return nil, nil

@@ -49,25 +49,42 @@ type entry struct {
 	seq         uint64    // position in the list since the start
 	colour      int       // the subscription colour of its topic, -1 for none
 	payloadKind payload.Kind
-	preview     string // the one-line payload, sanitized (computed off the UI goroutine)
+	preview     string   // the one-line payload, sanitized (computed off the UI goroutine)
+	textLines   []string // a text payload's first lines, sanitized, for rows that wrap
+	moreLines   int      // the text's lines after textLines
+	echoes      int      // outgoing: copies the broker routed back to us
+	sentAt      time.Time
 
 	cacheWidth int
-	cache      string
-	cacheCells int // the cached row's width in cells
+	cacheMax   int
+	cache      []string // the rendered lines
+	cacheCells []int    // each cached line's width in cells
+	topicCells [2]int   // where the topic is on the first line, for clicks
 }
 
 // analysis is what payload detection found, done once per message off the
 // UI goroutine.
 type analysis struct {
-	done    bool
-	kind    payload.Kind
-	preview string
+	done      bool
+	kind      payload.Kind
+	preview   string
+	lines     []string
+	moreLines int
 }
 
-// analyze detects a payload's kind and makes its one-line preview.
+// maxTextLines is how many of a text payload's lines are kept ready for a
+// wrapped row: more than any row shows.
+const maxTextLines = 16
+
+// analyze detects a payload's kind and makes its previews: one line, and
+// for text its first lines, sanitized.
 func analyze(p []byte) analysis {
 	k := payload.Detect(p)
-	return analysis{done: true, kind: k, preview: payload.Preview(p, k)}
+	a := analysis{done: true, kind: k, preview: payload.Preview(p, k)}
+	if k == payload.Text {
+		a.lines, a.moreLines = payload.Lines(p, maxTextLines)
+	}
+	return a
 }
 
 func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
@@ -79,7 +96,8 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 		p = p[:previewLimit:previewLimit]
 	}
 	return &entry{kind: kind, time: m.Time, topic: m.Topic, payload: p, size: len(m.Payload),
-		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview, colour: -1}
+		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview,
+		textLines: a.lines, moreLines: a.moreLines, colour: -1}
 }
 
 func newEventEntry(t time.Time, text string, warn bool) *entry {
@@ -99,19 +117,27 @@ func (e *entry) cost() int {
 // invalidate drops the cached row after a change.
 func (e *entry) invalidate() { e.cacheWidth = 0 }
 
-// row renders the entry as exactly one line of the given width, from cache
-// when it can. Every network string goes through the sanitizer here.
-func (e *entry) row(width int, s *Styles) (string, int) {
-	if e.cacheWidth == width && e.cache != "" {
+// lines renders the entry as one or more lines of the given width (at most
+// maxLines), from cache when it can, with each line's width in cells.
+// Every network string goes through the sanitizer on the way.
+func (e *entry) lines(width, maxLines int, s *Styles) ([]string, []int) {
+	if e.cacheWidth == width && e.cacheMax == maxLines && e.cache != nil {
 		return e.cache, e.cacheCells
 	}
-	e.cache = e.render(width, s)
-	e.cacheWidth = width
-	e.cacheCells = ansi.StringWidth(e.cache)
+	e.cache = e.render(width, maxLines, s)
+	e.cacheCells = make([]int, len(e.cache))
+	for i, l := range e.cache {
+		e.cacheCells[i] = ansi.StringWidth(l)
+	}
+	e.cacheWidth, e.cacheMax = width, maxLines
 	return e.cache, e.cacheCells
 }
 
-func (e *entry) render(width int, s *Styles) string {
+// rowIndent is where the continuation lines of a wrapped row start: under
+// the topic, past the time.
+const rowIndent = 11
+
+func (e *entry) render(width, maxLines int, s *Styles) []string {
 	stamp := e.time.Local().Format("15:04:05") // history's times are UTC
 	var b strings.Builder
 	used := 0
@@ -125,7 +151,7 @@ func (e *entry) render(width int, s *Styles) string {
 	}
 	if e.day {
 		add(s.Event.Render, "── "+e.note+" ──")
-		return b.String()
+		return []string{b.String()}
 	}
 	add(s.Time.Render, stamp+" ")
 	switch e.kind {
@@ -139,7 +165,7 @@ func (e *entry) render(width int, s *Styles) string {
 			text = fmt.Sprintf("── ×%d since %s · %s", e.repeats+1, e.since.Local().Format("15:04:05"), e.note)
 		}
 		add(style, text)
-		return b.String()
+		return []string{b.String()}
 	case entryOut:
 		add(s.Mine.Render, "▶ you → ")
 	default:
@@ -149,7 +175,9 @@ func (e *entry) render(width int, s *Styles) string {
 	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {
 		topicText = ansi.Truncate(topicText, limit, "…")
 	}
+	e.topicCells[0] = used
 	add(s.topicStyle(e.colour).Render, topicText)
+	e.topicCells[1] = used
 	for _, f := range e.flags() {
 		add(s.Flag.Render, " "+f)
 	}
@@ -162,18 +190,106 @@ func (e *entry) render(width int, s *Styles) string {
 		}
 	}
 	room := width - used - 1 - suffixWidth
+	if room > 0 && e.wraps(room, maxLines) {
+		return e.renderWrapped(b.String(), used, width, maxLines, s)
+	}
 	if room > 0 && e.preview != "" {
+		first := ansi.Truncate(e.preview, room, "…")
 		b.WriteString(" ")
 		used++
-		payload := ansi.Truncate(e.preview, room, "…")
-		used += ansi.StringWidth(payload)
-		b.WriteString(s.Payload.Render(payload))
+		used += ansi.StringWidth(first)
+		b.WriteString(s.Payload.Render(first))
 	}
 	if suffix != "" && used+suffixWidth <= width {
 		b.WriteString(" ")
 		b.WriteString(suffixStyle(suffix))
 	}
-	return b.String()
+	return []string{b.String()}
+}
+
+// renderWrapped is a text message over several lines: the header (used
+// cells of width), the text wrapped under it, and the delivery state after
+// the last piece of text, or on a line of its own when it does not fit.
+func (e *entry) renderWrapped(header string, used, width, maxLines int, s *Styles) []string {
+	restWidth := max(width-rowIndent, 1)
+	pieces := wrapLines(e.textLines, e.moreLines, width-used-1, restWidth, maxLines)
+	indent := strings.Repeat(" ", min(rowIndent, width-1))
+	out := make([]string, len(pieces))
+	for i, p := range pieces {
+		style := s.Payload.Render
+		if strings.HasPrefix(p, moreLinesMark) {
+			style = s.Hint.Render
+		}
+		if i == 0 {
+			out[i] = header + " " + style(p)
+		} else {
+			out[i] = indent + style(p)
+		}
+	}
+	suffix, short, suffixStyle := e.stateLabel(s)
+	if suffix == "" {
+		return out
+	}
+	last := len(pieces) - 1
+	avail := restWidth - ansi.StringWidth(pieces[last])
+	if last == 0 {
+		avail = width - used - 1 - ansi.StringWidth(pieces[0])
+	}
+	switch {
+	case ansi.StringWidth(suffix)+1 <= avail:
+		out[last] += " " + suffixStyle(suffix)
+	case len(out) < maxLines || ansi.StringWidth(short)+1 > avail:
+		out = append(out, indent+suffixStyle(ansi.Truncate(suffix, restWidth, "…")))
+	default:
+		out[last] += " " + suffixStyle(short)
+	}
+	return out
+}
+
+// wraps reports whether a text payload takes more than one line of room.
+func (e *entry) wraps(room, maxLines int) bool {
+	if maxLines < 2 || e.payloadKind != payload.Text || len(e.textLines) == 0 {
+		return false
+	}
+	return len(e.textLines) > 1 || e.moreLines > 0 || ansi.StringWidth(e.textLines[0]) > room
+}
+
+// moreLinesMark starts the last line of a row cut at its line limit.
+const moreLinesMark = "… "
+
+// wrapLines cuts text lines into pieces: the first of firstWidth cells, the
+// rest of restWidth, at most maxLines in all; when the text does not fit,
+// the last piece says how many of its lines are not shown.
+func wrapLines(lines []string, moreLines, firstWidth, restWidth, maxLines int) []string {
+	var out []string
+	w := firstWidth
+	for i, l := range lines {
+		for {
+			if len(out) == maxLines {
+				hidden := len(lines) - i + moreLines
+				out[maxLines-1] = fmt.Sprintf("%s%d more %s", moreLinesMark, hidden, plural(hidden, "line", "lines"))
+				return out
+			}
+			head, _, _ := strings.Cut(ansi.Wrap(l, w, ""), "\n") // at a space if it can
+			hw, lw := ansi.StringWidth(head), ansi.StringWidth(l)
+			if hw == 0 && lw > 0 { // a character wider than the room
+				head, hw = l, lw
+			}
+			out = append(out, head)
+			w = restWidth
+			if hw >= lw {
+				break
+			}
+			l = strings.TrimPrefix(ansi.TruncateLeft(l, hw, ""), " ")
+		}
+	}
+	if moreLines > 0 {
+		if len(out) == maxLines {
+			out = out[:maxLines-1]
+		}
+		out = append(out, fmt.Sprintf("%s%d more %s", moreLinesMark, moreLines, plural(moreLines, "line", "lines")))
+	}
+	return out
 }
 
 // flags are the markers after the topic: QoS, retained, duplicate, size.

@@ -131,3 +131,9 @@ func arm(m Model) Model {
 
 // alt is a key with Alt held, e.g. alt("q") for alt+q.
 func alt(r string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(r), Alt: true} }
+
+// testStyles are the screen's styles, for parts built alone.
+func testStyles() *Styles {
+	s := DefaultStyles()
+	return &s
+}

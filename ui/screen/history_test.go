@@ -75,7 +75,7 @@ func TestLiveFilter(t *testing.T) {
 }
 
 func TestFilterOver50000IsIndexedNotRescanned(t *testing.T) {
-	l := newMessageList(50000, 1<<30)
+	l := newMessageList(50000, 1<<30, 0, testStyles())
 	l.setSize(100, 20)
 	for i := range 60000 {
 		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: fmt.Sprintf("s/%d", i%10), Payload: []byte(fmt.Sprint(i))}, analysis{}))

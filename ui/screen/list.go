@@ -37,20 +37,28 @@ type messageList struct {
 	hasSel bool
 
 	width, height int
-	lastDay       int // dayKey of the newest entry with a time, 0 before the first
+	maxLines      int     // the most lines a row wraps to
+	styles        *Styles // for rendering rows, whose heights depend on it
+	lastDay       int     // dayKey of the newest entry with a time, 0 before the first
 	offset        int // visible entries hidden below the view; 0 follows new messages
 	newBelow      int // visible entries that arrived while scrolled up
 	evicted       uint64
 }
 
-func newMessageList(maxCount, maxBytes int) messageList {
+// DefaultRowLines is how many lines a text message wraps to in the list.
+const DefaultRowLines = 4
+
+func newMessageList(maxCount, maxBytes, maxLines int, s *Styles) messageList {
 	if maxCount <= 0 {
 		maxCount = DefaultMaxMessages
 	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	return messageList{maxCount: maxCount, maxBytes: maxBytes, outgoing: map[uint64]*entry{}}
+	if maxLines <= 0 {
+		maxLines = DefaultRowLines
+	}
+	return messageList{maxCount: maxCount, maxBytes: maxBytes, maxLines: maxLines, styles: s, outgoing: map[uint64]*entry{}}
 }
 
 // Len is the number of entries held.
@@ -172,8 +180,7 @@ func (l *messageList) evict() {
 
 // firstInView reports whether the oldest held entry is on screen.
 func (l *messageList) firstInView() bool {
-	top := l.topVisible()
-	if top > 0 {
+	if l.topVisible() > 0 {
 		return false
 	}
 	if l.filter == nil {
@@ -183,9 +190,31 @@ func (l *messageList) firstInView() bool {
 }
 
 // topVisible is the index (among visible entries) of the first one in view.
-func (l *messageList) topVisible() int { return l.visibleLen() - l.offset - l.height }
+func (l *messageList) topVisible() int { return l.window().begin }
 
-func (l *messageList) maxOffset() int { return max(l.visibleLen()-l.height, 0) }
+// entryLines is the visible entry i's rendered lines and their widths.
+func (l *messageList) entryLines(i int) ([]string, []int) {
+	return l.visibleAt(i).lines(l.width, l.maxLines, l.styles)
+}
+
+func (l *messageList) heightOf(i int) int {
+	lines, _ := l.entryLines(i)
+	return len(lines)
+}
+
+// maxOffset is the offset that shows the oldest entries: the fewest entries
+// from the top that fill the view stay above the bottom. O(visible rows).
+func (l *messageList) maxOffset() int {
+	n, used, j := l.visibleLen(), 0, 0
+	for j < n && used < l.height {
+		used += l.heightOf(j)
+		j++
+	}
+	if used < l.height {
+		return 0
+	}
+	return n - j
+}
 
 func (l *messageList) clampOffset() {
 	limit := l.maxOffset()
@@ -204,7 +233,12 @@ func (l *messageList) scroll(n int) {
 	l.clampOffset()
 }
 
-func (l *messageList) page() int       { return max(l.height-1, 1) }
+// page is how many entries a page moves: those on screen, less one.
+func (l *messageList) page() int {
+	w := l.window()
+	return max(w.end-w.begin-1, 1)
+}
+
 func (l *messageList) scrollToTop()    { l.offset = l.maxOffset(); l.clampOffset() }
 func (l *messageList) scrollToBottom() { l.offset = 0; l.clampOffset() }
 func (l *messageList) atBottom() bool  { return l.offset == 0 }
@@ -229,11 +263,35 @@ func (l *messageList) setFilter(f *listFilter) {
 	l.scrollToBottom()
 }
 
-// window is the range of visible indexes on screen and the blank rows above them.
-func (l *messageList) window() (begin, end, pad int) {
-	end = l.visibleLen() - l.offset
-	begin = max(end-l.height, 0)
-	return begin, end, l.height - (end - begin)
+// listWindow is what the view shows: the visible entries [begin, end),
+// blank rows above them (pad), and lines cut off the first entry at the top
+// (skip) or, scrolled to the very top, off the last at the bottom.
+type listWindow struct {
+	begin, end, pad, skip int
+}
+
+// window finds what is on screen, walking from the bottom entry up until
+// the height is filled: O(visible rows) however many entries are held.
+// Rows have different heights (wrapped text); the bottom entry is always
+// whole, except at the very top, where the oldest entry is whole instead.
+func (l *messageList) window() listWindow {
+	w := listWindow{end: l.visibleLen() - l.offset}
+	used := 0
+	w.begin = w.end
+	for w.begin > 0 && used < l.height {
+		w.begin--
+		used += l.heightOf(w.begin)
+	}
+	switch {
+	case used < l.height:
+		w.pad = l.height - used
+	case used > l.height && w.begin == 0 && l.offset > 0:
+		// Scrolled to the top: the oldest entry whole, the bottom one cut.
+		w.skip = 0
+	default:
+		w.skip = used - l.height
+	}
+	return w
 }
 
 // View renders the visible rows, padded to the list's height; the selected
@@ -242,32 +300,42 @@ func (l *messageList) View(s *Styles, showSel bool) string {
 	return strings.Join(l.rows(s, showSel, false), "\n")
 }
 
-// rows are the visible rows, one per line of the list's height; with
-// padRight each is padded with spaces to the list's width (for a pane
-// beside it). Widths come from the row cache: nothing is measured again.
+// rows are the visible lines, exactly the list's height; with padRight each
+// is padded with spaces to the list's width (for a pane beside it). Widths
+// come from the row cache: nothing is measured again.
 func (l *messageList) rows(s *Styles, showSel, padRight bool) []string {
 	if l.height == 0 {
 		return nil
 	}
-	begin, end, pad := l.window()
+	w := l.window()
 	rows := make([]string, 0, l.height)
 	blank := ""
 	if padRight {
 		blank = strings.Repeat(" ", l.width)
 	}
-	for range pad {
+	for range w.pad {
 		rows = append(rows, blank)
 	}
-	for i := begin; i < end; i++ {
+	for i := w.begin; i < w.end && len(rows) < l.height; i++ {
 		e := l.visibleAt(i)
-		row, cells := e.row(l.width, s)
-		switch {
-		case showSel && l.hasSel && e.seq == l.sel:
-			row = s.Selected.Render(ansi.Strip(row) + strings.Repeat(" ", max(l.width-cells, 0)))
-		case padRight && cells < l.width:
-			row += strings.Repeat(" ", l.width-cells)
+		lines, cells := e.lines(l.width, l.maxLines, s)
+		k := 0
+		if i == w.begin {
+			k = w.skip
 		}
-		rows = append(rows, row)
+		for ; k < len(lines) && len(rows) < l.height; k++ {
+			row := lines[k]
+			switch {
+			case showSel && l.hasSel && e.seq == l.sel:
+				row = s.Selected.Render(ansi.Strip(row) + strings.Repeat(" ", max(l.width-cells[k], 0)))
+			case padRight && cells[k] < l.width:
+				row += strings.Repeat(" ", l.width-cells[k])
+			}
+			rows = append(rows, row)
+		}
+	}
+	for len(rows) < l.height {
+		rows = append(rows, blank)
 	}
 	return rows
 }
@@ -305,12 +373,18 @@ func (l *messageList) selectIndex(i int) {
 	}
 	i = min(max(i, 0), n-1)
 	l.sel, l.hasSel = l.visibleAt(i).seq, true
-	begin, end, _ := l.window()
+	w := l.window()
 	switch {
-	case i < begin:
-		l.offset += begin - i
-	case i >= end:
-		l.offset -= i - end + 1
+	case i >= w.end:
+		l.offset = n - 1 - i // at the bottom
+	case i < w.begin || (i == w.begin && w.skip > 0):
+		// At the top: the entries from i that fit above the bottom.
+		used, j := 0, i
+		for j < n && used+l.heightOf(j) <= l.height {
+			used += l.heightOf(j)
+			j++
+		}
+		l.offset = n - max(j, i+1)
 	}
 	l.clampOffset()
 }
@@ -321,7 +395,8 @@ func (l *messageList) selectIndex(i int) {
 // last message in that direction the view scrolls on, so the timeline rows
 // beyond it can still be read.
 func (l *messageList) moveSelection(d int) {
-	begin, end, _ := l.window()
+	w := l.window()
+	begin, end := w.begin, w.end
 	i, ok := 0, false
 	if l.hasSel {
 		i, ok = l.indexOf(l.sel)
@@ -354,14 +429,34 @@ func (l *messageList) moveSelection(d int) {
 	l.selectIndex(target)
 }
 
-// selectRow selects the entry on a screen row of the list (0 is the top);
-// false when the row is blank.
-func (l *messageList) selectRow(row int) bool {
-	begin, end, pad := l.window()
-	i := begin + row - pad
-	if row < pad || i >= end {
-		return false
+// entryAtRow is the visible entry on a screen row of the list (0 is the
+// top) and which of its lines the row shows; false for a blank row.
+func (l *messageList) entryAtRow(row int) (i, line int, ok bool) {
+	w := l.window()
+	r := w.pad
+	if row < r {
+		return 0, 0, false
 	}
-	l.selectIndex(i)
-	return true
+	for i = w.begin; i < w.end; i++ {
+		h := l.heightOf(i)
+		first := 0
+		if i == w.begin {
+			first = w.skip
+		}
+		if row < r+h-first {
+			return i, first + row - r, true
+		}
+		r += h - first
+	}
+	return 0, 0, false
+}
+
+// selectRow selects the entry on a screen row of the list; false when the
+// row is blank.
+func (l *messageList) selectRow(row int) bool {
+	i, _, ok := l.entryAtRow(row)
+	if ok {
+		l.selectIndex(i)
+	}
+	return ok
 }

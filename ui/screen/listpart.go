@@ -84,13 +84,13 @@ type listPart struct {
 	requester
 }
 
-func newListPart(maxCount, maxBytes int) listPart {
+func newListPart(maxCount, maxBytes, maxLines int, s *Styles) listPart {
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.Placeholder = "topic/filter/# and/or text"
 	ti.Width = 30
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	p := listPart{messageList: newMessageList(maxCount, maxBytes), filterIn: ti, keys: newListKeys()}
+	p := listPart{messageList: newMessageList(maxCount, maxBytes, maxLines, s), filterIn: ti, keys: newListKeys()}
 	p.updateKeys()
 	return p
 }

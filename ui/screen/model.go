@@ -45,6 +45,7 @@ type Options struct {
 	QoS           byte   // the composer's starting QoS
 	MaxMessages   int    // cap of the in-memory window by count (default 50,000)
 	MaxBytes      int    // cap of the in-memory window by bytes (default 64 MiB)
+	RowLines      int    // the most lines a text message wraps to in the list (default 4)
 	Mouse         bool   // mouse capture is on at start
 	Insecure      bool   // TLS without verification: warned about all the time
 
@@ -132,7 +133,7 @@ func New(conn Conn, opts Options) Model {
 		keys:           newScreenKeys(),
 		styles:         &styles,
 		help:           help.New(),
-		list:           newListPart(opts.MaxMessages, opts.MaxBytes),
+		list:           newListPart(opts.MaxMessages, opts.MaxBytes, opts.RowLines, &styles),
 		composer:       newComposer(startTopic(opts.Topic, opts.RecallTopics), opts.QoS),
 		history:        opts.History,
 		onSent:         opts.OnSent,

@@ -262,7 +262,7 @@ func TestWindowCapsAndCounters(t *testing.T) {
 		}
 	}
 	// Byte cap: big payloads are cut to the preview and evicted by size.
-	l := newMessageList(1000, 64<<10)
+	l := newMessageList(1000, 64<<10, 0, testStyles())
 	for range 100 {
 		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "big", Payload: make([]byte, 1<<20)}, analysis{}))
 	}
@@ -275,7 +275,7 @@ func TestWindowCapsAndCounters(t *testing.T) {
 }
 
 func TestReaderRowsAreNotEvicted(t *testing.T) {
-	l := newMessageList(20, 1<<30)
+	l := newMessageList(20, 1<<30, 0, testStyles())
 	l.setSize(80, 5)
 	for i := range 20 {
 		l.push(newEventEntry(t0, fmt.Sprint("row", i), false))
