@@ -35,7 +35,7 @@ func loadConfig(v *values, src sources, profile string, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, maxConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		if profile != "" {
 			return usagef("--profile: %q: there is no config file (%s)", profile, path)
@@ -43,7 +43,7 @@ func loadConfig(v *values, src sources, profile string, stderr io.Writer) error 
 		return nil
 	}
 	if err != nil {
-		return usagef("config file %s: %v", path, err)
+		return usagef("config file: %v", err)
 	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {

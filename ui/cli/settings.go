@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -276,7 +275,7 @@ func checkClientID(id string) error {
 
 // readPasswordFile reads a password: the file's first line.
 func readPasswordFile(path string) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, maxPasswordFile)
 	if err != nil {
 		return "", err
 	}

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"mqttchat/mqttconn/brokertest"
 )
@@ -32,6 +34,14 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 	empty := filepath.Join(dir, "empty")
 	os.WriteFile(empty, nil, 0o600)
 	missing := filepath.Join(dir, "missing.pem")
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	longPW := filepath.Join(dir, "long-pw")
+	os.WriteFile(longPW, []byte(strings.Repeat("p", 65538)), 0o600)
+	bigPEM := filepath.Join(dir, "big.pem")
+	os.WriteFile(bigPEM, make([]byte, 16<<20+1), 0o600)
 	cases := []struct {
 		args []string
 		want string
@@ -68,6 +78,16 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 		{[]string{"--profile", "prod"}, `--profile: "prod": there is no config file`},
 		{[]string{"-i", ""}, "--id: must not be empty"},
 		{[]string{"--history-size", "big"}, `--history-size: "big" is not a size (e.g. 500MiB, 1GiB)`},
+		// Files are read only when regular, and only as much as could be valid.
+		{[]string{"-u", "a", "--pw-file", "/dev/zero"}, "--pw-file: /dev/zero: not a regular file (it is a character device)"},
+		{[]string{"-u", "a", "--pw-file", fifo}, "--pw-file: " + fifo + ": not a regular file (it is a FIFO (named pipe))"},
+		{[]string{"-u", "a", "--pw-file", dir}, "--pw-file: " + dir + ": not a regular file (it is a folder)"},
+		{[]string{"-u", "a", "--pw-file", longPW}, "--pw-file: " + longPW + ": too large: more than 65,537 bytes"},
+		{[]string{"--cafile", "/dev/zero"}, "--cafile: /dev/zero: not a regular file (it is a character device)"},
+		{[]string{"--cafile", fifo}, "--cafile: " + fifo + ": not a regular file"},
+		{[]string{"--cafile", bigPEM}, "--cafile: " + bigPEM + ": too large: more than 16 MiB"},
+		{[]string{"--cafile", certs.CA, "--cert", "/dev/zero", "--key", certs.ClientKey}, "--cert /dev/zero / --key " + certs.ClientKey + ": /dev/zero: not a regular file"},
+		{[]string{"--cafile", certs.CA, "--cert", certs.ClientCert, "--key", fifo}, "--cert " + certs.ClientCert + " / --key " + fifo + ": " + fifo + ": not a regular file"},
 	}
 	for _, tc := range cases {
 		code, out, errOut := runCLI(t, tc.args...)
@@ -99,6 +119,42 @@ func TestBadConfigFiles(t *testing.T) {
 	writeConfig(t, "[profile.a]\n[profile.b]\n", 0o600)
 	if _, _, errOut := runCLI(t, "--profile", "c"); !strings.Contains(errOut, `--profile: no profile "c" in`) || !strings.Contains(errOut, "(it has: a, b)") {
 		t.Errorf("missing profile: %q", errOut)
+	}
+}
+
+// TestConfigFileMustBeARegularFileOfSaneSize: a FIFO as config.toml does not
+// hang, a device or a huge file is not read whole.
+func TestConfigFileMustBeARegularFileOfSaneSize(t *testing.T) {
+	cases := []struct {
+		name string
+		make func(path string) error
+		want string
+	}{
+		{"fifo", func(p string) error { return syscall.Mkfifo(p, 0o600) }, ": not a regular file (it is a FIFO (named pipe))"},
+		{"device", func(p string) error { return os.Symlink("/dev/zero", p) }, ": not a regular file (it is a character device)"},
+		{"folder", func(p string) error { return os.Mkdir(p, 0o700) }, ": not a regular file (it is a folder)"},
+		{"huge", func(p string) error { return os.WriteFile(p, make([]byte, 1<<20+1), 0o600) }, ": too large: more than 1 MiB"},
+	}
+	for _, tc := range cases {
+		dir := t.TempDir()
+		t.Setenv("XDG_CONFIG_HOME", dir)
+		path := filepath.Join(dir, "mqttchat", "config.toml")
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		if err := tc.make(path); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		var code int
+		var errOut string
+		go func() { code, _, errOut = runCLI(t, "--print-config"); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: hangs", tc.name)
+		}
+		if want := "mqttchat: config file: " + path + tc.want + "\n"; code != 2 || errOut != want {
+			t.Errorf("%s: status %d, stderr %q; want 2 and %q", tc.name, code, errOut, want)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"mqttchat/mqttconn/brokertest"
@@ -33,5 +34,32 @@ func TestPersistentSessionWithUnwritableStateExitsTwo(t *testing.T) {
 	line := lastLine(s.rawOutput())
 	if !strings.HasPrefix(line, "mqttchat: --disable-clean-session: ") || !strings.Contains(line, "not a directory") {
 		t.Fatalf("last line %q", line)
+	}
+}
+
+// TestFileRefusesDevicesAndFIFOs: /file on /dev/zero or a FIFO says why in
+// the composer, and the chat goes on (it used to run out of memory with the
+// terminal left raw, or hang).
+func TestFileRefusesDevicesAndFIFOs(t *testing.T) {
+	env, _, _ := builtinEnv(t)
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, 200, 20, env, "-t", "room")
+	s.waitFor("connected", "subscribed to room")
+	cases := []struct{ path, want string }{
+		{"/dev/zero", "/file: /dev/zero: not a regular file (it is a character device)"},
+		{fifo, "/file: " + fifo + ": not a regular file (it is a FIFO (named pipe))"},
+	}
+	for _, tc := range cases {
+		s.typeKeys("/file " + tc.path + "\r")
+		s.waitFor(tc.want)
+	}
+	s.typeKeys("still here\r")
+	s.waitFor("still here ✓ sent")
+	s.typeKeys("\x03")
+	if code := s.waitExit(); code != 0 {
+		t.Fatalf("exit status %d", code)
 	}
 }
