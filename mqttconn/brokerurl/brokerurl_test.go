@@ -89,11 +89,67 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		u, err := Parse(s)
+		r := Redact(s)
 		if err != nil {
 			return
+		}
+		if u.HasPassword && !strings.HasPrefix(strings.ToLower(r), u.Scheme+"://"+strings.ToLower(u.Username)+":****@") {
+			t.Fatalf("Redact(%q) = %q", s, r)
 		}
 		if u.Host == "" || u.Port < 1 || u.Port > 65535 {
 			t.Fatalf("Parse(%q) = %+v without error", s, u)
 		}
 	})
+}
+
+func TestRedact(t *testing.T) {
+	tests := map[string]string{
+		"mqtt://broker":                    "mqtt://broker",
+		"mqtt://u@broker/t":                "mqtt://u@broker/t",
+		"mqtt://u:hunter2@broker:1884/t":   "mqtt://u:****@broker:1884/t",
+		"mqtt://u:p@ss:w@broker/a@b":       "mqtt://u:****@broker/a@b",
+		"mqtt://u:pa/ss@broker/t":          "mqtt://u:****@broker/t",
+		"wss://u:p@h/custom/path":          "wss://u:****@h/custom/path",
+		"mqtt://broker:1883/mail@home":     "mqtt://broker:1883/mail@home",
+		"MQTT://u:x@h":                     "MQTT://u:****@h",
+		"mqtt://u:hunter2@":                "mqtt://u:****@",       // does not parse: masked all the same
+		"u:hunter2@broker":                 "u:****@broker",        // no scheme
+		"mqtt://u:hunter2@broker:99999/x@": "mqtt://u:****@",       // does not parse: masked, and more
+		"mqtt://u:@broker":                 "mqtt://u:****@broker", // an empty password is still shown as masked
+	}
+	for in, want := range tests {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestParseErrorsNeverHoldThePassword: whatever is wrong with a URL, its
+// error does not show the password, nor any quoted piece of it.
+func TestParseErrorsNeverHoldThePassword(t *testing.T) {
+	const pw = "s3cr:et/pw"
+	bad := []string{
+		"u:" + pw + "@broker",             // no scheme
+		"ftp://u:" + pw + "@broker",       // unknown scheme
+		"mqtt://u:" + pw + "@",            // no host
+		"mqtt://u:" + pw + "@broker:0",    // port out of range
+		"mqtt://u:" + pw + "@broker:x",    // port not a number
+		"mqtt://u:" + pw + "@[::1",        // unclosed
+		"mqtt://:" + pw + "@broker",       // empty user
+		"mqtt://u:" + pw + "@bro ker/t",   // bad host
+		"mqtt://u:" + pw + "@a@b:c/d",     // no host after the user part
+		"mqtt://u:" + pw + "\x1b@broker:", // empty port
+	}
+	for _, in := range bad {
+		_, err := Parse(in)
+		if err == nil {
+			t.Errorf("Parse(%q) accepted", in)
+			continue
+		}
+		for _, piece := range []string{"s3cr", "et/pw", "cr:et"} {
+			if strings.Contains(err.Error(), piece) {
+				t.Errorf("Parse(%q): error %q shows %q of the password", in, err, piece)
+			}
+		}
+	}
 }

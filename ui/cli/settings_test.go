@@ -249,3 +249,40 @@ func TestTLSDefaultsFollowMosquitto(t *testing.T) {
 		t.Fatalf("session settings: %+v", s)
 	}
 }
+
+// TestURLPasswordsAreMasked: a password in a URL — from -L, MQTTCHAT_URL or
+// the config file — is never shown: not by --print-config, not in errors.
+func TestURLPasswordsAreMasked(t *testing.T) {
+	const pw = "hunter2:x/y"
+	cases := []struct {
+		name      string
+		env, conf string
+		args      []string
+		code      int
+		want      string
+	}{
+		{"flag", "", "", []string{"-L", "mqtt://u:" + pw + "@broker:1884/t", "--print-config"}, 0, `url                    = "mqtt://u:****@broker:1884/t"`},
+		{"env", "mqtt://u:" + pw + "@broker", "", []string{"--print-config"}, 0, `url                    = "mqtt://u:****@broker"`},
+		{"config", "", "url = 'mqtt://u:" + pw + "@broker'\n", []string{"--print-config"}, 0, `url                    = "mqtt://u:****@broker"`},
+		{"flag, bad port", "", "", []string{"-L", "mqtt://u:" + pw + "@broker:x"}, 2, `--url: port "x" is not a number`},
+		{"flag, no scheme", "", "", []string{"-L", "u:" + pw + "@broker"}, 2, `--url: "u:****@broker" is not a URL`},
+		{"env, no host", "mqtt://u:" + pw + "@", "", nil, 2, "MQTTCHAT_URL: no host"},
+		{"env, empty user", "mqtt://:" + pw + "@h", "", nil, 2, `MQTTCHAT_URL: empty user name before '@' in "mqtt://:****@h"`},
+		{"config, bad host", "", "url = 'mqtt://u:" + pw + "@a b'\n", nil, 2, `url: invalid host "a b"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			writeConfig(t, tc.conf, 0o600)
+			t.Setenv("MQTTCHAT_URL", tc.env)
+			code, out, errOut := runCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Fatalf("status %d, stdout %q, stderr %q; want %d and %q", code, out, errOut, tc.code, tc.want)
+			}
+			for _, piece := range []string{"hunter2", "x/y"} {
+				if strings.Contains(out+errOut, piece) {
+					t.Fatalf("shows %q of the password: %s%s", piece, out, errOut)
+				}
+			}
+		})
+	}
+}
