@@ -11,6 +11,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // URL is a parsed broker URL.
@@ -238,6 +240,9 @@ func splitHostPort(s string) (string, int, error) {
 	if host == "" {
 		return "", 0, fmt.Errorf("no host in %q", s)
 	}
+	if err := CheckHost(host); err != nil {
+		return "", 0, err
+	}
 	if strings.ContainsAny(host, " @[]") {
 		return "", 0, fmt.Errorf("invalid host %q", host)
 	}
@@ -252,6 +257,19 @@ func splitHostPort(s string) (string, int, error) {
 		return "", 0, err
 	}
 	return host, port, nil
+}
+
+// CheckHost refuses a host name that no resolver takes and a terminal would
+// act on: invalid UTF-8, or a control character (C0, DEL, C1).
+func CheckHost(host string) error {
+	if !utf8.ValidString(host) {
+		return fmt.Errorf("host %q is not valid UTF-8", host)
+	}
+	if i := strings.IndexFunc(host, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(host[i:])
+		return fmt.Errorf("host %q holds a control character (%U)", host, r)
+	}
+	return nil
 }
 
 // ParsePort checks a port number: 1 to 65535.

@@ -53,6 +53,11 @@ func TestParseErrors(t *testing.T) {
 		"mqtt://broker:":      "empty port",
 		"mqtt://@broker":      "empty user",
 		"mqtt://[::1":         "unclosed",
+		"mqtt://h\x1b]2;x\a":  "control character (U+001B)",
+		"mqtt://h\nx:1/t":     "control character (U+000A)",
+		"mqtt://h\u009bx":     "control character (U+009B)",
+		"mqtt://h\xff/t":      "not valid UTF-8",
+		"ws://[::1\x00]/mqtt": "control character (U+0000)",
 	}
 	for in, want := range tests {
 		_, err := Parse(in)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"mqttchat/ui/sanitize"
 )
 
 // Run executes the command line and returns the exit status: 0 on success,
@@ -81,7 +83,8 @@ func (a app) run(args []string) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "mqttchat: %v\n", err)
+	// One line, whatever a path, id or host in it holds (a newline, an ESC).
+	fmt.Fprintf(stderr, "mqttchat: %s\n", sanitize.String(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2
@@ -114,7 +117,7 @@ func (a app) interactive(s settings, src sources) error {
 
 // promptPassword asks for a password without echoing it.
 func promptPassword(stdin *os.File, stderr io.Writer, user, broker string) (string, error) {
-	fmt.Fprintf(stderr, "Password for %s at %s: ", user, broker)
+	fmt.Fprintf(stderr, "Password for %s at %s: ", sanitize.String(user), sanitize.String(broker))
 	pw, err := term.ReadPassword(int(stdin.Fd()))
 	fmt.Fprintln(stderr)
 	if err != nil {

@@ -3,10 +3,13 @@ package cli
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/brokerurl"
@@ -148,6 +151,9 @@ func chooseBroker(v values, src sources) (brokerAddr, error) {
 	if a.host == "" || strings.ContainsAny(a.host, " /@") {
 		return brokerAddr{}, usagef("%s: %q is not a host name or address", w("host"), a.host)
 	}
+	if err := brokerurl.CheckHost(a.host); err != nil {
+		return brokerAddr{}, usagef("%s: %v", w("host"), err)
+	}
 	if wantTLS {
 		a.scheme = "ssl"
 		if !src.set("port") {
@@ -269,6 +275,12 @@ func checkClientID(id string) error {
 		return errors.New("longer than 65535 bytes")
 	case topic.ValidateName(strings.NewReplacer("+", "_", "#", "_", "/", "_").Replace(id)) != nil:
 		return errors.New("must be valid UTF-8 without U+0000")
+	}
+	// Legal in MQTT, but shown in the status bar and logs, and no broker
+	// operator wants them: refused.
+	if i := strings.IndexFunc(id, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(id[i:])
+		return fmt.Errorf("%q holds a control character (%U): use letters, digits and punctuation", id, r)
 	}
 	return nil
 }

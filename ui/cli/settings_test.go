@@ -78,6 +78,17 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 		{[]string{"--profile", "prod"}, `--profile: "prod": there is no config file`},
 		{[]string{"-i", ""}, "--id: must not be empty"},
 		{[]string{"--history-size", "big"}, `--history-size: "big" is not a size (e.g. 500MiB, 1GiB)`},
+		// Control characters: ids and hosts refused in words, paths shown on one line.
+		{[]string{"-i", "id\x1b]2;PWNED\a"}, `--id: "id\x1b]2;PWNED\a" holds a control character (U+001B): use letters, digits and punctuation`},
+		{[]string{"-i", "a\nb"}, `--id: "a\nb" holds a control character (U+000A)`},
+		{[]string{"-i", "a\u0085b"}, `--id: "a\u0085b" holds a control character (U+0085)`},
+		{[]string{"-h", "a\nb"}, `--host: host "a\nb" holds a control character (U+000A)`},
+		{[]string{"-h", "bro\x1b[5mker"}, `--host: host "bro\x1b[5mker" holds a control character (U+001B)`},
+		{[]string{"-h", "h\xffst"}, `--host: host "h\xffst" is not valid UTF-8`},
+		{[]string{"-L", "mqtt://bro\x07ker"}, `--url: host "bro\aker" holds a control character (U+0007)`},
+		{[]string{"-L", "mqtt://h\xff:1883/t"}, `--url: host "h\xff" is not valid UTF-8`},
+		{[]string{"--cafile", dir + "/a\nb\x1b[2J"}, "--cafile: open " + dir + "/a␊b␛[2J: no such file or directory"},
+		{[]string{"-u", "a", "--pw-file", dir + "/x\ry"}, "--pw-file: open " + dir + "/x␍y: no such file or directory"},
 		// Files are read only when regular, and only as much as could be valid.
 		{[]string{"-u", "a", "--pw-file", "/dev/zero"}, "--pw-file: /dev/zero: not a regular file (it is a character device)"},
 		{[]string{"-u", "a", "--pw-file", fifo}, "--pw-file: " + fifo + ": not a regular file (it is a FIFO (named pipe))"},
@@ -284,5 +295,33 @@ func TestURLPasswordsAreMasked(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestControlCharactersFromEveryLayer: a client id or host with a control
+// character is refused whether it comes from a flag, a variable or the
+// config file, on one line.
+func TestControlCharactersFromEveryLayer(t *testing.T) {
+	cases := []struct {
+		env, val, conf string
+		want           string
+	}{
+		{"MQTTCHAT_CLIENT_ID", "id\x1b]2;PWNED\a", "", `MQTTCHAT_CLIENT_ID: "id\x1b]2;PWNED\a" holds a control character (U+001B)`},
+		{"MQTTCHAT_URL", "mqtt://h\x1b[5m:1883/t", "", `MQTTCHAT_URL: host "h\x1b[5m" holds a control character (U+001B)`},
+		{"", "", "id = \"a\\u0007b\"\n", `: id: "a\ab" holds a control character (U+0007)`},
+		{"", "", "host = \"h\\nx\"\n", `: host: host "h\nx" holds a control character (U+000A)`},
+	}
+	for _, tc := range cases {
+		writeConfig(t, tc.conf, 0o600)
+		if tc.env != "" {
+			t.Setenv(tc.env, tc.val)
+		}
+		code, _, errOut := runCLI(t, "--print-config")
+		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Count(errOut, "\n") != 1 || strings.Contains(errOut, "\x1b") {
+			t.Errorf("%s%s: status %d, stderr %q; want 2 and one line with %q", tc.env, tc.conf, code, errOut, tc.want)
+		}
+		if tc.env != "" {
+			t.Setenv(tc.env, "")
+		}
 	}
 }

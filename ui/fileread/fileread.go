@@ -99,4 +99,3 @@ func groupDigits(n int64) string {
 	}
 	return s
 }
-
