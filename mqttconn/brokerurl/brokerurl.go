@@ -272,10 +272,11 @@ func CheckHost(host string) error {
 	return nil
 }
 
-// ParsePort checks a port number: 1 to 65535.
+// ParsePort checks a port number: decimal digits (leading zeros are not
+// octal), 1 to 65535.
 func ParsePort(s string) (int, error) {
 	p, err := strconv.Atoi(s)
-	if err != nil {
+	if err != nil || strings.TrimLeft(s, "0123456789") != "" {
 		return 0, fmt.Errorf("port %q is not a number", s)
 	}
 	if p < 1 || p > 65535 {

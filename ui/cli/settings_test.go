@@ -48,6 +48,12 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 	}{
 		{[]string{"-p", "0"}, "--port: 0 is out of range (1-65535)"},
 		{[]string{"-p", "70000"}, "--port: 70000 is out of range (1-65535)"},
+		{[]string{"-p", "0x5dbf"}, `invalid argument "0x5dbf" for "-p, --port" flag: not a whole number (decimal digits only)`},
+		{[]string{"-p", "0o777"}, `invalid argument "0o777" for "-p, --port" flag: not a whole number (decimal digits only)`},
+		{[]string{"-p", "1_883"}, `invalid argument "1_883" for "-p, --port" flag: not a whole number (decimal digits only)`},
+		{[]string{"-p", "99999999999999999999"}, `invalid argument "99999999999999999999" for "-p, --port" flag: out of range`},
+		{[]string{"-k", "0x10"}, `invalid argument "0x10" for "-k, --keepalive" flag: not a whole number (decimal digits only)`},
+		{[]string{"history", "-p", "0x5dbf"}, `invalid argument "0x5dbf" for "-p, --port" flag: not a whole number (decimal digits only)`},
 		{[]string{"-q", "3"}, "--qos: 3 is not a QoS (use 0, 1 or 2)"},
 		{[]string{"-t", "a/#/b"}, `--topic: "a/#/b": '#' must be the last level in "a/#/b"`},
 		{[]string{"-t", "a+"}, `--topic: "a+": '+' must occupy a whole level in "a+"`},
@@ -135,6 +141,27 @@ func TestBadConfigFiles(t *testing.T) {
 
 // TestConfigFileMustBeARegularFileOfSaneSize: a FIFO as config.toml does not
 // hang, a device or a huge file is not read whole.
+// TestNumbersAreDecimal: a leading zero does not make a number octal.
+func TestNumbersAreDecimal(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-h", "h", "-p", "0443"}, "tcp://h:443"},
+		{[]string{"-h", "h", "-p", "01883"}, "tcp://h:1883"},
+		{[]string{"-h", "h", "-p", "+8883"}, "tcp://h:8883"},
+	}
+	for _, tc := range cases {
+		s, code, errOut := settingsFor(t, tc.args...)
+		if code != 0 || s.server != tc.want {
+			t.Errorf("%q: status %d %q, server %q; want %q", tc.args, code, errOut, s.server, tc.want)
+		}
+	}
+	if s, _, _ := settingsFor(t, "-k", "010", "-q", "01"); s.keepalive.Seconds() != 10 || s.qos != 1 {
+		t.Errorf("-k 010 -q 01: keepalive %v, qos %d", s.keepalive, s.qos)
+	}
+}
+
 func TestConfigFileMustBeARegularFileOfSaneSize(t *testing.T) {
 	cases := []struct {
 		name string
