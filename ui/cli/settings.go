@@ -42,8 +42,8 @@ type settings struct {
 // historySettings are the checked history settings.
 type historySettings struct {
 	off     bool
-	maxSize int64
-	maxAge  time.Duration
+	maxSize int64         // noLimit, or bytes
+	maxAge  time.Duration // noLimit, or an age
 	replay  int
 }
 
@@ -254,10 +254,10 @@ func resolveWill(v values, src sources) (*mqttconn.Will, error) {
 func resolveHistory(v values, src sources) (historySettings, error) {
 	h := historySettings{off: v.noHistory, replay: v.historyReplay}
 	var err error
-	if h.maxSize, err = parseSize(v.historySize); err != nil {
+	if h.maxSize, err = historySize(v.historySize); err != nil {
 		return h, usagef("%s: %v", src.where("history_size"), err)
 	}
-	if h.maxAge, err = parseAge(v.historyAge); err != nil {
+	if h.maxAge, err = historyAge(v.historyAge); err != nil {
 		return h, usagef("%s: %v", src.where("history_age"), err)
 	}
 	if v.historyReplay < 0 {

@@ -83,7 +83,7 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 		{[]string{"-u", "a", "--pw-file", empty}, "--pw-file: " + empty + ": the file is empty"},
 		{[]string{"--profile", "prod"}, `--profile: "prod": there is no config file`},
 		{[]string{"-i", ""}, "--id: must not be empty"},
-		{[]string{"--history-size", "big"}, `--history-size: "big" is not a size (e.g. 500MiB, 1GiB)`},
+		{[]string{"--history-size", "big"}, `--history-size: "big" is not a size (e.g. 500MiB, 1GiB, 0 for no limit)`},
 		// Control characters: ids and hosts refused in words, paths shown on one line.
 		{[]string{"-i", "id\x1b]2;PWNED\a"}, `--id: "id\x1b]2;PWNED\a" holds a control character (U+001B): use letters, digits and punctuation`},
 		{[]string{"-i", "a\nb"}, `--id: "a\nb" holds a control character (U+000A)`},
@@ -95,6 +95,20 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 		{[]string{"-L", "mqtt://h\xff:1883/t"}, `--url: host "h\xff" is not valid UTF-8`},
 		{[]string{"--cafile", dir + "/a\nb\x1b[2J"}, "--cafile: open " + dir + "/a␊b␛[2J: no such file or directory"},
 		{[]string{"-u", "a", "--pw-file", dir + "/x\ry"}, "--pw-file: open " + dir + "/x␍y: no such file or directory"},
+		// History limits: plain decimal numbers that fit.
+		{[]string{"--history-size", "NaN"}, `--history-size: "NaN" is not a size`},
+		{[]string{"--history-size", "NaNGiB"}, `--history-size: "NaNGiB" is not a size`},
+		{[]string{"--history-size", "Inf"}, `--history-size: "Inf" is not a size`},
+		{[]string{"--history-size", "+Inf"}, `--history-size: "+Inf" is not a size`},
+		{[]string{"--history-size", "1e3"}, `--history-size: "1e3" is not a size`},
+		{[]string{"--history-size", "0x1p4"}, `--history-size: "0x1p4" is not a size`},
+		{[]string{"--history-size", "9999999999TiB"}, `--history-size: "9999999999TiB" is too large (at most 8 EiB)`},
+		{[]string{"--history-size", "99999999999999999999"}, `--history-size: "99999999999999999999" is too large`},
+		{[]string{"--history-age", "NaNd"}, `--history-age: "NaNd" is not a duration`},
+		{[]string{"--history-age", "Infd"}, `--history-age: "Infd" is not a duration`},
+		{[]string{"--history-age", "1e9d"}, `--history-age: "1e9d" is too long (at most about 292 years)`},
+		{[]string{"--history-age", "999999999d"}, `--history-age: "999999999d" is too long`},
+		{[]string{"--history-age", "-1h"}, `--history-age: "-1h" is not a duration`},
 		// Files are read only when regular, and only as much as could be valid.
 		{[]string{"-u", "a", "--pw-file", "/dev/zero"}, "--pw-file: /dev/zero: not a regular file (it is a character device)"},
 		{[]string{"-u", "a", "--pw-file", fifo}, "--pw-file: " + fifo + ": not a regular file (it is a FIFO (named pipe))"},
@@ -159,6 +173,27 @@ func TestNumbersAreDecimal(t *testing.T) {
 	}
 	if s, _, _ := settingsFor(t, "-k", "010", "-q", "01"); s.keepalive.Seconds() != 10 || s.qos != 1 {
 		t.Errorf("-k 010 -q 01: keepalive %v, qos %d", s.keepalive, s.qos)
+	}
+}
+
+// TestHistoryLimitZeroMeansNoLimit: the help says 0 is no limit; the
+// history writer's zero is its default, so noLimit is passed.
+func TestHistoryLimitZeroMeansNoLimit(t *testing.T) {
+	cases := []struct {
+		args []string
+		size int64
+		age  time.Duration
+	}{
+		{nil, 1 << 30, 30 * 24 * time.Hour},
+		{[]string{"--history-size", "0", "--history-age", "0"}, noLimit, noLimit},
+		{[]string{"--history-size", "0GiB", "--history-age", "0d"}, noLimit, noLimit},
+		{[]string{"--history-size", "0.5KiB", "--history-age", "1h30m"}, 512, 90 * time.Minute},
+	}
+	for _, tc := range cases {
+		s, code, errOut := settingsFor(t, tc.args...)
+		if code != 0 || s.history.maxSize != tc.size || s.history.maxAge != tc.age {
+			t.Errorf("%q: status %d %q, size %d age %v; want %d %v", tc.args, code, errOut, s.history.maxSize, s.history.maxAge, tc.size, tc.age)
+		}
 	}
 }
 
