@@ -120,9 +120,11 @@ type brokerAddr struct {
 // server is the address in paho's form.
 func (a brokerAddr) server() string { return brokerurl.Server(a.scheme, a.host, a.port) + a.path }
 
-// chooseBroker picks -L or -h/-p, whichever layer is higher; the same layer
-// giving both is an error. TLS files switch -h/-p to TLS, on 8883 unless a
-// port was given, as in mosquitto.
+// chooseBroker picks the broker the layers name. A URL from one layer and
+// -h/-p from the same layer is an error. -h/-p from a higher layer than the
+// URL replace just its host or port (its scheme, credentials and topic or
+// path stay); a URL from a higher layer than -h/-p replaces them. TLS files
+// switch -h/-p to TLS, on 8883 unless a port was given, as in mosquitto.
 func chooseBroker(v values, src sources) (brokerAddr, error) {
 	w := src.where
 	urlRank := src["url"].rank
@@ -134,33 +136,54 @@ func chooseBroker(v values, src sources) (brokerAddr, error) {
 		return brokerAddr{}, usagef("%s: url cannot be combined with host or port", src["url"].name)
 	}
 	wantTLS := v.cafile != "" || v.capath != "" || v.cert != ""
-	if urlRank > hostRank {
-		u, err := brokerurl.Parse(v.url)
-		if err != nil {
-			return brokerAddr{}, usagef("%s: %v", w("url"), err)
+	if urlRank == rankDefault {
+		a := brokerAddr{scheme: "tcp", host: v.host, port: v.port, rank: hostRank}
+		if err := checkHostPort(v, src); err != nil {
+			return brokerAddr{}, err
 		}
-		if wantTLS && !u.IsTLS() {
-			return brokerAddr{}, usagef("%s: %s:// is not encrypted, but TLS files were given: use mqtts:// (or wss://)", w("url"), u.Scheme)
+		if wantTLS {
+			a.scheme = "ssl"
+			if !src.set("port") {
+				a.port = 8883
+			}
 		}
-		return brokerAddr{scheme: u.Scheme, host: u.Host, port: u.Port, path: u.Path, url: &u, rank: urlRank}, nil
+		return a, nil
 	}
-	a := brokerAddr{scheme: "tcp", host: v.host, port: v.port, rank: hostRank}
-	if a.port < 1 || a.port > 65535 {
-		return brokerAddr{}, usagef("%s: %d is out of range (1-65535)", w("port"), a.port)
+	u, err := brokerurl.Parse(v.url)
+	if err != nil {
+		return brokerAddr{}, usagef("%s: %v", w("url"), err)
 	}
-	if a.host == "" || strings.ContainsAny(a.host, " /@") {
-		return brokerAddr{}, usagef("%s: %q is not a host name or address", w("host"), a.host)
+	if wantTLS && !u.IsTLS() {
+		return brokerAddr{}, usagef("%s: %s:// is not encrypted, but TLS files were given: use mqtts:// (or wss://)", w("url"), u.Scheme)
 	}
-	if err := brokerurl.CheckHost(a.host); err != nil {
-		return brokerAddr{}, usagef("%s: %v", w("host"), err)
-	}
-	if wantTLS {
-		a.scheme = "ssl"
-		if !src.set("port") {
-			a.port = 8883
+	a := brokerAddr{scheme: u.Scheme, host: u.Host, port: u.Port, path: u.Path, url: &u, rank: urlRank}
+	if hostRank > urlRank {
+		if err := checkHostPort(v, src); err != nil {
+			return brokerAddr{}, err
+		}
+		if src["host"].rank > urlRank {
+			a.host = v.host
+		}
+		if src["port"].rank > urlRank {
+			a.port = v.port
 		}
 	}
 	return a, nil
+}
+
+// checkHostPort checks -h and -p.
+func checkHostPort(v values, src sources) error {
+	w := src.where
+	if v.port < 1 || v.port > 65535 {
+		return usagef("%s: %d is out of range (1-65535)", w("port"), v.port)
+	}
+	if v.host == "" || strings.ContainsAny(v.host, " /@") {
+		return usagef("%s: %q is not a host name or address", w("host"), v.host)
+	}
+	if err := brokerurl.CheckHost(v.host); err != nil {
+		return usagef("%s: %v", w("host"), err)
+	}
+	return nil
 }
 
 // resolveBroker works out the server, the credentials a URL gives, and TLS,
@@ -183,7 +206,9 @@ func (s *settings) resolveBroker(v values, src sources) ([]string, error) {
 				s.pwFromFlag = a.rank == rankFlag && u.HasPassword
 			}
 		}
-		if u.Topic != "" {
+		// The URL's topic comes first, unless topics from a higher layer
+		// replace it (as they replace a lower layer's topics).
+		if u.Topic != "" && src["topics"].rank <= a.rank {
 			topics = append([]string{u.Topic}, topics...)
 		}
 	}

@@ -197,6 +197,47 @@ func TestHistoryLimitZeroMeansNoLimit(t *testing.T) {
 	}
 }
 
+// TestHostAndPortOverALowerURL: -h/-p from a higher layer replace the host
+// or port of a lower layer's URL; the rest of the URL stays.
+func TestHostAndPortOverALowerURL(t *testing.T) {
+	cases := []struct {
+		name, env, conf string
+		args            []string
+		server          string
+		topics          string
+		user            string
+	}{
+		{"the issue's case: -p over MQTTCHAT_URL", "mqtt://broker.example.com:1883/room", "", []string{"-p", "8884"}, "tcp://broker.example.com:8884", "room", ""},
+		{"-h over MQTTCHAT_URL keeps its port", "mqtt://broker.example.com:1999/room", "", []string{"-h", "other"}, "tcp://other:1999", "room", ""},
+		{"-h -p over MQTTCHAT_URL keep its user", "mqtts://me:pw@broker.example.com/room", "", []string{"-h", "other", "-p", "9999"}, "ssl://other:9999", "room", "me"},
+		{"-p over a WebSocket URL keeps its path", "wss://h/custom", "", []string{"-p", "8443"}, "wss://h:8443/custom", "#", ""},
+		{"-t over MQTTCHAT_URL replaces its topic", "mqtt://h/room", "", []string{"-t", "mine"}, "tcp://h:1883", "mine", ""},
+		{"MQTTCHAT_URL -p over a profile's url", "", "[profile.p]\nurl = 'mqtt://prof:1000/t'\n", []string{"--profile", "p", "-p", "2000"}, "tcp://prof:2000", "t", ""},
+		{"config port under MQTTCHAT_URL: the URL wins", "mqtt://envhost:1999", "port = 1234\n", nil, "tcp://envhost:1999", "#", ""},
+		{"-L over config host", "", "host = 'confhost'\n", []string{"-L", "mqtt://flaghost"}, "tcp://flaghost:1883", "#", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			writeConfig(t, tc.conf, 0o600)
+			t.Setenv("MQTTCHAT_URL", tc.env)
+			s, code, errOut := settingsFor(t, tc.args...)
+			var topics []string
+			for _, sub := range s.subscriptions {
+				topics = append(topics, sub.Filter)
+			}
+			if code != 0 || s.server != tc.server || strings.Join(topics, " ") != tc.topics || s.username != tc.user || !s.named {
+				t.Fatalf("status %d %q: server %q, topics %q, user %q; want %q, %q, %q", code, errOut, s.server, topics, s.username, tc.server, tc.topics, tc.user)
+			}
+		})
+	}
+	// The same layer giving both is still refused in words.
+	t.Setenv("MQTTCHAT_URL", "")
+	writeConfig(t, "[profile.p]\nurl = 'mqtt://x'\nport = 1\n", 0o600)
+	if code, _, errOut := runCLI(t, "--profile", "p"); code != 2 || !strings.Contains(errOut, "[profile.p]: url cannot be combined with host or port") {
+		t.Fatalf("same layer: %d %q", code, errOut)
+	}
+}
+
 func TestConfigFileMustBeARegularFileOfSaneSize(t *testing.T) {
 	cases := []struct {
 		name string
@@ -268,12 +309,13 @@ keepalive = 30
 	if strings.Contains(out, "hunter2") {
 		t.Fatal("print-config shows the password")
 	}
-	// A -t on the command line replaces the profile's topics; -h beats the profile's URL.
+	// A -t on the command line replaces the profile's topics (its URL's topic
+	// too); -h replaces the host of the profile's URL, which keeps its port.
 	s, code, errOut := settingsFor(t, "--profile", "prod", "-t", "mine", "-h", "127.0.0.1")
 	if code != 0 {
 		t.Fatal(errOut)
 	}
-	if len(s.subscriptions) != 1 || s.subscriptions[0].Filter != "mine" || s.server != "tcp://127.0.0.1:1883" || !s.named {
+	if len(s.subscriptions) != 1 || s.subscriptions[0].Filter != "mine" || s.server != "tcp://127.0.0.1:1884" || !s.named {
 		t.Fatalf("flags over profile: %+v", s)
 	}
 	// MQTTCHAT_URL names a broker: no built-in broker.
