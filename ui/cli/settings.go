@@ -177,6 +177,9 @@ func checkHostPort(v values, src sources) error {
 	if v.port < 1 || v.port > 65535 {
 		return usagef("%s: %d is out of range (1-65535)", w("port"), v.port)
 	}
+	if strings.HasPrefix(v.host, "-") { // "-h -t x": a flag taken as the host
+		return usagef("%s: %q is not a host name; %s", w("host"), v.host, hostNotHelp)
+	}
 	if v.host == "" || strings.ContainsAny(v.host, " /@") {
 		return usagef("%s: %q is not a host name or address", w("host"), v.host)
 	}

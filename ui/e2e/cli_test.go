@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -61,5 +64,43 @@ func TestFileRefusesDevicesAndFIFOs(t *testing.T) {
 	s.typeKeys("\x03")
 	if code := s.waitExit(); code != 0 {
 		t.Fatalf("exit status %d", code)
+	}
+}
+
+// TestCommandLineRefusalsThroughTheBinary: what a person types that must be
+// refused, as main prints it: one line, status 2, no ESC, no password.
+func TestCommandLineRefusalsThroughTheBinary(t *testing.T) {
+	bin := binary(t)
+	cases := []struct {
+		env  []string
+		args []string
+		want string
+	}{
+		{nil, []string{"-h"}, "mqttchat: -h is the broker's host and needs one (as in mosquitto): for help, use --help"},
+		{nil, []string{"-p", "0x5dbf"}, `invalid argument "0x5dbf" for "-p, --port" flag: not a whole number (decimal digits only)`},
+		{nil, []string{"-i", "id\x1b]2;PWNED\a"}, `--id: "id\x1b]2;PWNED\a" holds a control character (U+001B)`},
+		{[]string{"MQTTCHAT_CLIENT_ID=a\nb"}, nil, `MQTTCHAT_CLIENT_ID: "a\nb" holds a control character (U+000A)`},
+		{nil, []string{"-u", "me", "--pw-file", "/dev/zero"}, "--pw-file: /dev/zero: not a regular file (it is a character device)"},
+		{nil, []string{"--cafile", "/dev/zero"}, "--cafile: /dev/zero: not a regular file (it is a character device)"},
+		{[]string{"MQTTCHAT_URL=mqtt://u:hunter2@broker:x"}, nil, `MQTTCHAT_URL: port "x" is not a number`},
+		{nil, []string{"--history-size", "NaN"}, `--history-size: "NaN" is not a size`},
+	}
+	for _, tc := range cases {
+		cmd := exec.Command(bin, tc.args...)
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "XDG_STATE_HOME="+t.TempDir(),
+			"MQTTCHAT_URL=", "MQTTCHAT_USERNAME=", "MQTTCHAT_PASSWORD=", "MQTTCHAT_CLIENT_ID=")
+		cmd.Env = append(cmd.Env, tc.env...)
+		var stderr, stdout bytes.Buffer
+		cmd.Stderr, cmd.Stdout = &stderr, &stdout
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("%q %q: %v, want exit status 2", tc.env, tc.args, err)
+		}
+		out := stderr.String()
+		if strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "mqttchat: ") || !strings.Contains(out, tc.want) ||
+			strings.ContainsAny(out, "\x1b\a") || strings.Contains(out, "hunter2") || stdout.Len() != 0 {
+			t.Errorf("%q %q: stderr %q, stdout %q; want one line with %q", tc.env, tc.args, out, stdout.String(), tc.want)
+		}
 	}
 }
