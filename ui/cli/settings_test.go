@@ -360,6 +360,18 @@ func TestTLSDefaultsFollowMosquitto(t *testing.T) {
 	if s.server != "ssl://broker:9999" {
 		t.Fatalf("--cafile -p: %q", s.server)
 	}
+	// A FIFO or device in --capath is skipped, not read (it would hang).
+	capath := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(capath, "fifo.pem"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink("/dev/zero", filepath.Join(capath, "zero.pem"))
+	ca, _ := os.ReadFile(certs.CA)
+	os.WriteFile(filepath.Join(capath, "ca.pem"), ca, 0o600)
+	s, code, errOut := settingsFor(t, "-h", "broker", "--capath", capath)
+	if code != 0 || s.tls == nil || s.tls.RootCAs == nil {
+		t.Fatalf("--capath with a FIFO in it: %d %q", code, errOut)
+	}
 	s, _, _ = settingsFor(t, "-L", "ws://h")
 	if s.server != "ws://h:80/mqtt" || s.tls != nil {
 		t.Fatalf("ws: %q", s.server)
