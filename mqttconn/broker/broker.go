@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
@@ -22,6 +23,22 @@ const WebSocketPath = "/mqtt"
 // wsPortTries is how many ports after the wanted one are tried for WebSocket.
 const wsPortTries = 20
 
+// DefaultConnectTimeout is how long a new connection may take to send its
+// CONNECT (over WebSocket: its HTTP upgrade, then its CONNECT) before the
+// broker closes it, so sockets that never speak MQTT cannot pile up.
+const DefaultConnectTimeout = 10 * time.Second
+
+// Config says where the built-in broker listens.
+type Config struct {
+	TCPAddr       string // must be free
+	WebSocketAddr string // or the next free port after it
+	Log           *slog.Logger
+	// ConnectTimeout closes a connection that has not sent CONNECT this long
+	// after it opened; 0 means DefaultConnectTimeout. Once CONNECT arrives,
+	// the client's keep-alive rules instead (1.5 times it, as MQTT says).
+	ConnectTimeout time.Duration
+}
+
 // Broker is a running built-in broker.
 type Broker struct {
 	srv     *mqtt.Server
@@ -29,15 +46,19 @@ type Broker struct {
 	wsAddr  string
 }
 
-// Start listens on tcpAddr (which must be free) and on wsAddr or, when that
-// port is taken, the next free port after it. Logs go to log.
-func Start(tcpAddr, wsAddr string, log *slog.Logger) (*Broker, error) {
+// Start listens on cfg.TCPAddr and on cfg.WebSocketAddr or, when that port is
+// taken, the next free port after it. Logs go to cfg.Log.
+func Start(cfg Config) (*Broker, error) {
+	tcpAddr, wsAddr, log, timeout := cfg.TCPAddr, cfg.WebSocketAddr, cfg.Log, cfg.ConnectTimeout
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
 	srv := mqtt.New(&mqtt.Options{Logger: log, InlineClient: false})
 	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
 		return nil, fmt.Errorf("built-in broker: %w", err)
 	}
 	tcp := listeners.NewTCP(listeners.Config{ID: "tcp", Address: tcpAddr})
-	if err := srv.AddListener(tcp); err != nil {
+	if err := srv.AddListener(connectDeadline{tcp, timeout}); err != nil {
 		return nil, fmt.Errorf("built-in broker: listen on %s: %w", tcpAddr, err)
 	}
 	wsLn, err := listenNextFree(wsAddr, wsPortTries)
@@ -45,8 +66,8 @@ func Start(tcpAddr, wsAddr string, log *slog.Logger) (*Broker, error) {
 		_ = srv.Close()
 		return nil, fmt.Errorf("built-in broker: WebSocket: %w", err)
 	}
-	ws := newWebSocketListener("ws", wsLn)
-	if err := srv.AddListener(ws); err != nil {
+	ws := newWebSocketListener("ws", wsLn, timeout)
+	if err := srv.AddListener(connectDeadline{ws, timeout}); err != nil {
 		_ = wsLn.Close()
 		_ = srv.Close()
 		return nil, fmt.Errorf("built-in broker: %w", err)

@@ -15,7 +15,7 @@ import (
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func TestBuiltInBrokerBridgesTCPAndWebSocket(t *testing.T) {
-	b, err := broker.Start(brokertest.FreeAddr(t), brokertest.FreeAddr(t), quietLog())
+	b, err := broker.Start(broker.Config{TCPAddr: brokertest.FreeAddr(t), WebSocketAddr: brokertest.FreeAddr(t), Log: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestWebSocketMovesToTheNextFreePort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	b, err := broker.Start(brokertest.FreeAddr(t), taken.Addr().String(), quietLog())
+	b, err := broker.Start(broker.Config{TCPAddr: brokertest.FreeAddr(t), WebSocketAddr: taken.Addr().String(), Log: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestTakenTCPPortIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	if b, err := broker.Start(taken.Addr().String(), brokertest.FreeAddr(t), quietLog()); err == nil {
+	if b, err := broker.Start(broker.Config{TCPAddr: taken.Addr().String(), WebSocketAddr: brokertest.FreeAddr(t), Log: quietLog()}); err == nil {
 		b.Close()
 		t.Fatal("started on a taken TCP port")
 	}

@@ -23,14 +23,16 @@ type webSocketListener struct {
 	srv      *http.Server
 	upgrader websocket.Upgrader
 	once     sync.Once
+	timeout  time.Duration // for the HTTP upgrade
 }
 
 var _ listeners.Listener = (*webSocketListener)(nil)
 
-func newWebSocketListener(id string, ln net.Listener) *webSocketListener {
+func newWebSocketListener(id string, ln net.Listener, timeout time.Duration) *webSocketListener {
 	return &webSocketListener{
-		id: id,
-		ln: ln,
+		id:      id,
+		ln:      ln,
+		timeout: timeout,
 		upgrader: websocket.Upgrader{
 			Subprotocols: []string{"mqtt", "mqttv3.1"},
 			CheckOrigin:  func(*http.Request) bool { return true },
@@ -43,7 +45,7 @@ func (l *webSocketListener) Address() string  { return l.ln.Addr().String() }
 func (l *webSocketListener) Protocol() string { return "ws" }
 
 func (l *webSocketListener) Init(log *slog.Logger) error {
-	l.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	l.srv = &http.Server{ReadHeaderTimeout: l.timeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	return nil
 }
 

@@ -6,10 +6,13 @@
 package brokerurl
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // URL is a parsed broker URL.
@@ -58,10 +61,20 @@ func (u URL) Server() string {
 // follows the first ':' in it and may hold ':', '@' and '/'. The host ends at
 // the first '/' after it, and everything after that '/' is the topic, which
 // may hold '@', '#', '+', '%' and ':'.
+//
+// Errors never hold the password: see Redact.
 func Parse(s string) (URL, error) {
+	u, err := parse(s)
+	if err != nil {
+		return URL{}, errors.New(scrub(err.Error(), s))
+	}
+	return u, nil
+}
+
+func parse(s string) (URL, error) {
 	scheme, rest, ok := strings.Cut(s, "://")
 	if !ok {
-		return URL{}, fmt.Errorf("%q is not a URL: expected mqtt://[user[:password]@]host[:port][/topic]", s)
+		return URL{}, fmt.Errorf("%q is not a URL: expected mqtt://[user[:password]@]host[:port][/topic]", guessRedact(s))
 	}
 	scheme = strings.ToLower(scheme)
 	port, known := defaultPorts[scheme]
@@ -69,7 +82,17 @@ func Parse(s string) (URL, error) {
 		return URL{}, fmt.Errorf("unknown scheme %q: use mqtt://, tcp://, mqtts://, ssl://, tls://, ws:// or wss://", scheme+"://")
 	}
 	u := URL{Scheme: scheme, Port: port}
-	if user, afterUser, found := splitUserInfo(rest); found {
+	user, afterUser, found := splitUserInfo(rest)
+	if !found && strings.Contains(rest, "@") && !isHost(strings.Split(rest, "/")[0]) {
+		// No '@' is followed by a host: say what is wrong with the part
+		// after the last one (never the user part: it holds the password).
+		tail, _, _ := strings.Cut(rest[strings.LastIndex(rest, "@")+1:], "/")
+		if _, _, err := splitHostPort(tail); err != nil {
+			return URL{}, err
+		}
+		return URL{}, fmt.Errorf("no host after the user part in %q", guessRedact(s))
+	}
+	if found {
 		u.HasUser = true
 		u.Username, u.Password, u.HasPassword = strings.Cut(user, ":")
 		rest = afterUser
@@ -92,9 +115,72 @@ func Parse(s string) (URL, error) {
 		u.Port = p
 	}
 	if u.HasUser && u.Username == "" {
-		return URL{}, fmt.Errorf("empty user name before '@' in %q", s)
+		return URL{}, fmt.Errorf("empty user name before '@' in %q", guessRedact(s))
 	}
 	return u, nil
+}
+
+// Redact returns s with the password of its user part, if any, as ****,
+// for showing a URL (--print-config, errors). When s does not parse, what
+// lies between the first ':' of the user part and the last '@' is masked:
+// possibly more than the password, never less.
+func Redact(s string) string {
+	if u, err := parse(s); err == nil {
+		if !u.HasPassword {
+			return s
+		}
+		scheme, rest, _ := strings.Cut(s, "://")
+		return scheme + "://" + u.Username + ":****" + rest[len(u.Username)+1+len(u.Password):]
+	}
+	return guessRedact(s)
+}
+
+// guessRedact masks what guessPassword finds.
+func guessRedact(s string) string {
+	prefix, _, suffix, ok := guessPassword(s)
+	if !ok {
+		return s
+	}
+	return prefix + "****" + suffix
+}
+
+// guessPassword splits s around what could be a password: from the first
+// ':' after the scheme's "://" (or the start) to the last '@'.
+func guessPassword(s string) (prefix, pw, suffix string, ok bool) {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	at := strings.LastIndex(s, "@")
+	if at < start {
+		return "", "", "", false
+	}
+	colon := strings.Index(s[start:at], ":")
+	if colon < 0 || start+colon+1 == at {
+		return "", "", "", false
+	}
+	colon += start
+	return s[:colon+1], s[colon+1 : at], s[at:], true
+}
+
+// scrub removes from an error text every piece of what could be the
+// password in s (whole, or quoted as %q would): parse errors quote parts.
+func scrub(msg, s string) string {
+	_, pw, _, ok := guessPassword(s)
+	if !ok {
+		return msg
+	}
+	quoted := strconv.Quote(pw)
+	for _, secret := range []string{pw, quoted[1 : len(quoted)-1]} {
+		msg = strings.ReplaceAll(msg, secret, "****")
+	}
+	return msg
+}
+
+// isHost reports whether s is a host with an optional port.
+func isHost(s string) bool {
+	_, _, err := splitHostPort(s)
+	return err == nil && !strings.Contains(s, "@")
 }
 
 // splitUserInfo finds the '@' that ends the user part of rest, if any. An '@'
@@ -154,6 +240,9 @@ func splitHostPort(s string) (string, int, error) {
 	if host == "" {
 		return "", 0, fmt.Errorf("no host in %q", s)
 	}
+	if err := CheckHost(host); err != nil {
+		return "", 0, err
+	}
 	if strings.ContainsAny(host, " @[]") {
 		return "", 0, fmt.Errorf("invalid host %q", host)
 	}
@@ -170,10 +259,24 @@ func splitHostPort(s string) (string, int, error) {
 	return host, port, nil
 }
 
-// ParsePort checks a port number: 1 to 65535.
+// CheckHost refuses a host name that no resolver takes and a terminal would
+// act on: invalid UTF-8, or a control character (C0, DEL, C1).
+func CheckHost(host string) error {
+	if !utf8.ValidString(host) {
+		return fmt.Errorf("host %q is not valid UTF-8", host)
+	}
+	if i := strings.IndexFunc(host, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(host[i:])
+		return fmt.Errorf("host %q holds a control character (%U)", host, r)
+	}
+	return nil
+}
+
+// ParsePort checks a port number: decimal digits (leading zeros are not
+// octal), 1 to 65535.
 func ParsePort(s string) (int, error) {
 	p, err := strconv.Atoi(s)
-	if err != nil {
+	if err != nil || strings.TrimLeft(s, "0123456789") != "" {
 		return 0, fmt.Errorf("port %q is not a number", s)
 	}
 	if p < 1 || p > 65535 {

@@ -23,6 +23,7 @@ func TestParse(t *testing.T) {
 		{"mqtt://broker/mail@home", URL{Scheme: "mqtt", Host: "broker", Port: 1883, Topic: "mail@home"}},
 		{"mqtt://[::1]:1884/t", URL{Scheme: "mqtt", Host: "::1", Port: 1884, Topic: "t"}},
 		{"mqtt://[::1]", URL{Scheme: "mqtt", Host: "::1", Port: 1883}},
+		{"mqtt://h:0443", URL{Scheme: "mqtt", Host: "h", Port: 443}},
 		{"mqtts://h", URL{Scheme: "mqtts", Host: "h", Port: 8883}},
 		{"ssl://h/t", URL{Scheme: "ssl", Host: "h", Port: 8883, Topic: "t"}},
 		{"tls://h:9883", URL{Scheme: "tls", Host: "h", Port: 9883}},
@@ -50,9 +51,16 @@ func TestParseErrors(t *testing.T) {
 		"mqtt://broker:0":     "out of range",
 		"mqtt://broker:70000": "out of range",
 		"mqtt://broker:abc":   "not a number",
+		"mqtt://broker:+1883": "not a number",
+		"mqtt://broker:0x10":  "not a number",
 		"mqtt://broker:":      "empty port",
 		"mqtt://@broker":      "empty user",
 		"mqtt://[::1":         "unclosed",
+		"mqtt://h\x1b]2;x\a":  "control character (U+001B)",
+		"mqtt://h\nx:1/t":     "control character (U+000A)",
+		"mqtt://h\u009bx":     "control character (U+009B)",
+		"mqtt://h\xff/t":      "not valid UTF-8",
+		"ws://[::1\x00]/mqtt": "control character (U+0000)",
 	}
 	for in, want := range tests {
 		_, err := Parse(in)
@@ -89,11 +97,67 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		u, err := Parse(s)
+		r := Redact(s)
 		if err != nil {
 			return
+		}
+		if u.HasPassword && !strings.HasPrefix(strings.ToLower(r), u.Scheme+"://"+strings.ToLower(u.Username)+":****@") {
+			t.Fatalf("Redact(%q) = %q", s, r)
 		}
 		if u.Host == "" || u.Port < 1 || u.Port > 65535 {
 			t.Fatalf("Parse(%q) = %+v without error", s, u)
 		}
 	})
+}
+
+func TestRedact(t *testing.T) {
+	tests := map[string]string{
+		"mqtt://broker":                    "mqtt://broker",
+		"mqtt://u@broker/t":                "mqtt://u@broker/t",
+		"mqtt://u:hunter2@broker:1884/t":   "mqtt://u:****@broker:1884/t",
+		"mqtt://u:p@ss:w@broker/a@b":       "mqtt://u:****@broker/a@b",
+		"mqtt://u:pa/ss@broker/t":          "mqtt://u:****@broker/t",
+		"wss://u:p@h/custom/path":          "wss://u:****@h/custom/path",
+		"mqtt://broker:1883/mail@home":     "mqtt://broker:1883/mail@home",
+		"MQTT://u:x@h":                     "MQTT://u:****@h",
+		"mqtt://u:hunter2@":                "mqtt://u:****@",       // does not parse: masked all the same
+		"u:hunter2@broker":                 "u:****@broker",        // no scheme
+		"mqtt://u:hunter2@broker:99999/x@": "mqtt://u:****@",       // does not parse: masked, and more
+		"mqtt://u:@broker":                 "mqtt://u:****@broker", // an empty password is still shown as masked
+	}
+	for in, want := range tests {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestParseErrorsNeverHoldThePassword: whatever is wrong with a URL, its
+// error does not show the password, nor any quoted piece of it.
+func TestParseErrorsNeverHoldThePassword(t *testing.T) {
+	const pw = "s3cr:et/pw"
+	bad := []string{
+		"u:" + pw + "@broker",             // no scheme
+		"ftp://u:" + pw + "@broker",       // unknown scheme
+		"mqtt://u:" + pw + "@",            // no host
+		"mqtt://u:" + pw + "@broker:0",    // port out of range
+		"mqtt://u:" + pw + "@broker:x",    // port not a number
+		"mqtt://u:" + pw + "@[::1",        // unclosed
+		"mqtt://:" + pw + "@broker",       // empty user
+		"mqtt://u:" + pw + "@bro ker/t",   // bad host
+		"mqtt://u:" + pw + "@a@b:c/d",     // no host after the user part
+		"mqtt://u:" + pw + "\x1b@broker:", // empty port
+	}
+	for _, in := range bad {
+		_, err := Parse(in)
+		if err == nil {
+			t.Errorf("Parse(%q) accepted", in)
+			continue
+		}
+		for _, piece := range []string{"s3cr", "et/pw", "cr:et"} {
+			if strings.Contains(err.Error(), piece) {
+				t.Errorf("Parse(%q): error %q shows %q of the password", in, err, piece)
+			}
+		}
+	}
 }

@@ -25,9 +25,7 @@ import (
 func settingsFor(t *testing.T, args ...string) (settings, int, string) {
 	t.Helper()
 	var got settings
-	startChat = func(s settings, _ sources, _ *os.File, _, _ io.Writer) error { got = s; return nil }
-	t.Cleanup(func() { startChat = interactive })
-	code, _, errOut := runCLI(t, args...)
+	code, _, errOut := runApp(t, func(s settings, _ sources) error { got = s; return nil }, args...)
 	return got, code, errOut
 }
 

@@ -28,7 +28,7 @@ func builtinBroker(log *slog.Logger) (*broker.Broker, string, error) {
 		_ = c.Close()
 		return nil, probe, nil
 	}
-	b, err := broker.Start(addr, envOr(envBuiltinWSAddr, "127.0.0.1:8083"), log)
+	b, err := broker.Start(broker.Config{TCPAddr: addr, WebSocketAddr: envOr(envBuiltinWSAddr, "127.0.0.1:8083"), Log: log})
 	if err != nil {
 		// Another copy may have started its broker a moment ago: use it.
 		if c, dialErr := net.DialTimeout("tcp", addr, 500*time.Millisecond); dialErr == nil {

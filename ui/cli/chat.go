@@ -23,80 +23,190 @@ import (
 	"github.com/charmbracelet/lipgloss"
 )
 
+// chatRun is one chat, opened step by step; every step pushes what it opened
+// on stack, and chat closes them in reverse order.
+type chatRun struct {
+	s              settings
+	stdin          *os.File
+	stdout, stderr io.Writer
+	stack          closers
+
+	logger  *log.Logger
+	logOut  io.Writer // the log file, or io.Discard
+	logPath string
+	warning string // shown in the status bar at start
+	guard   *crashGuard
+
+	extra        string     // the built-in broker's line in the status bar
+	otherClients func() int // the built-in broker's other clients; nil otherwise
+	rec          *recorder
+	cfg          mqttconn.Config
+	conn         *mqttconn.Client
+}
+
 // chat connects and runs the screen until the user quits.
 func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
-	// Without a log file the chat goes on, and says so.
-	var logOut io.Writer = io.Discard
-	var startWarning string
+	r := &chatRun{s: s, stdin: stdin, stdout: stdout, stderr: stderr}
+	defer r.stack.closeAll()
+	for _, step := range []func() error{r.openLog, r.startProfile, r.startBroker, r.openHistory, r.configure, r.openOutbox, r.connect, r.runScreen} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	r.reportUndelivered()
+	return nil
+}
+
+// openLog opens the log file and points paho's loggers at it. Without a log
+// file the chat goes on, and says so.
+func (r *chatRun) openLog() error {
+	r.logOut = io.Discard
 	logFile, logPath, err := history.OpenLog()
 	if err != nil {
-		startWarning = fmt.Sprintf("no log file (%v)", err)
+		r.warning = fmt.Sprintf("no log file (%v)", err)
 	} else {
-		defer logFile.Close()
-		logOut = logFile
+		r.stack.push(func() { _ = logFile.Close() })
+		r.logOut, r.logPath = logFile, logPath
 	}
-	guard := newCrashGuard(logFile, logPath)
-	logger := log.New(logOut, "", log.LstdFlags|log.Lmicroseconds)
-	paho.ERROR = log.New(logOut, "[paho error] ", log.LstdFlags)
-	paho.CRITICAL = log.New(logOut, "[paho critical] ", log.LstdFlags)
-	paho.WARN = log.New(logOut, "[paho warn] ", log.LstdFlags)
-	logger.Printf("mqttchat %s starting", version())
-	if path := os.Getenv("MQTTCHAT_CPUPROFILE"); path != "" { // for finding where time goes
-		stop, err := startCPUProfile(path)
-		if err != nil {
-			return err
-		}
-		defer stop()
-	}
+	r.guard = newCrashGuard(logFile, logPath)
+	r.logger = log.New(r.logOut, "", log.LstdFlags|log.Lmicroseconds)
+	paho.ERROR = log.New(r.logOut, "[paho error] ", log.LstdFlags)
+	paho.CRITICAL = log.New(r.logOut, "[paho critical] ", log.LstdFlags)
+	paho.WARN = log.New(r.logOut, "[paho warn] ", log.LstdFlags)
+	r.logger.Printf("mqttchat %s starting", version())
+	return nil
+}
 
-	var extra string
-	var otherClients func() int
-	if !s.named {
-		b, addr, err := builtinBroker(slog.New(slog.NewTextHandler(logOut, nil)))
-		if err != nil {
-			return err
-		}
-		s.server, s.display = "tcp://"+addr, addr
-		if b != nil {
-			defer b.Close()
-			extra = "built-in broker · mqtt://" + b.TCPAddr() + " · " + b.WebSocketURL()
-			otherClients = func() int { return max(b.Clients()-1, 0) } // all but ourselves
-			logger.Printf("built-in broker on %s and %s", b.TCPAddr(), b.WebSocketURL())
-		}
+// startProfile writes a CPU profile when MQTTCHAT_CPUPROFILE names a file
+// (for finding where time goes).
+func (r *chatRun) startProfile() error {
+	path := os.Getenv("MQTTCHAT_CPUPROFILE")
+	if path == "" {
+		return nil
 	}
-
-	rec := openHistory(s, logger, guard.panicked)
-	logger.Printf("history open, %d messages to replay", len(rec.earlier))
-	defer func() {
-		if err := rec.close(); err != nil {
-			logger.Printf("history close: %v", err)
-		}
-	}()
-
-	cfg := connConfig(s)
-	cfg.Sink = rec.sink()
-	cfg.OnPanic = guard.panicked
-	if s.persistent {
-		outbox, err := openOutbox(s, &cfg)
-		if err != nil {
-			return err
-		}
-		defer outbox.Close()
+	stop, err := startCPUProfile(path)
+	if err != nil {
+		return err
 	}
-	conn, err := mqttconn.New(cfg)
+	r.stack.push(stop)
+	return nil
+}
+
+// startBroker starts the built-in broker when no broker was named and none
+// listens on the default port.
+func (r *chatRun) startBroker() error {
+	if r.s.named {
+		return nil
+	}
+	b, addr, err := builtinBroker(slog.New(slog.NewTextHandler(r.logOut, nil)))
+	if err != nil {
+		return err
+	}
+	r.s.server, r.s.display = "tcp://"+addr, addr
+	if b == nil {
+		return nil
+	}
+	r.stack.push(func() { _ = b.Close() })
+	r.extra = "built-in broker · mqtt://" + b.TCPAddr() + " · " + b.WebSocketURL()
+	r.otherClients = func() int { return max(b.Clients()-1, 0) } // all but ourselves
+	r.logger.Printf("built-in broker on %s and %s", b.TCPAddr(), b.WebSocketURL())
+	return nil
+}
+
+// openHistory opens the broker's history; trouble there is not fatal.
+func (r *chatRun) openHistory() error {
+	r.rec = openHistory(r.s, r.logger, r.guard.panicked)
+	r.logger.Printf("history open, %d messages to replay", len(r.rec.earlier))
+	r.stack.push(func() {
+		if err := r.rec.close(); err != nil {
+			r.logger.Printf("history close: %v", err)
+		}
+	})
+	return nil
+}
+
+// configure makes the connection's configuration: recorded before shown.
+func (r *chatRun) configure() error {
+	r.cfg = connConfig(r.s)
+	r.cfg.Sink = r.rec.sink()
+	r.cfg.OnPanic = r.guard.panicked
+	return nil
+}
+
+// openOutbox opens a persistent session's outbox on disk; mqttchat does not
+// start with -c when it cannot keep what it could not send.
+func (r *chatRun) openOutbox() error {
+	if !r.s.persistent {
+		return nil
+	}
+	outbox, err := openOutbox(r.s, &r.cfg)
+	if err != nil {
+		// A usage error: the user asked for -c, and it cannot be honoured here.
+		return usagef("--disable-clean-session: %v (the state folder must be writable: it keeps what is not yet sent)", err)
+	}
+	r.stack.push(func() { _ = outbox.Close() })
+	return nil
+}
+
+// connect starts the connection.
+func (r *chatRun) connect() error {
+	conn, err := mqttconn.New(r.cfg)
 	if err != nil {
 		return err
 	}
 	conn.Start()
-	defer conn.Close()
+	r.stack.push(conn.Close)
+	r.conn = conn
+	return nil
+}
 
+// runScreen runs the screen until the user quits (or a signal or a crash
+// ends it).
+func (r *chatRun) runScreen() error {
 	// Ask the terminal for its background once, before the program reads input.
 	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
-	logger.Printf("terminal background asked")
-	model := screen.New(conn, screen.Options{
+	r.logger.Printf("terminal background asked")
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(r.stdin), tea.WithOutput(r.stdout)}
+	if r.s.mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(screen.New(r.conn, r.screenOptions()), opts...)
+	r.guard.attach(p)
+	if os.Getenv("MQTTCHAT_TEST_PANIC") != "" { // proves the crash path end to end
+		r.guard.guard(func() {
+			time.Sleep(time.Second)
+			panic("test panic (MQTTCHAT_TEST_PANIC)")
+		})
+	}
+	// A dropped SSH session (SIGHUP) or a kill (SIGTERM) ends the program
+	// through its normal path, so the history is flushed and synced.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM)
+	r.stack.push(func() { signal.Stop(sigs) })
+	r.guard.guard(func() {
+		if sig, ok := <-sigs; ok {
+			r.logger.Printf("%v: quitting", sig)
+			p.Quit()
+		}
+	})
+	_, runErr := p.Run()
+	if err := r.guard.err(); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return fmt.Errorf("screen: %w (log: %s)", runErr, r.logPath)
+	}
+	r.logger.Printf("quit")
+	return nil
+}
+
+// screenOptions is what the screen is started with.
+func (r *chatRun) screenOptions() screen.Options {
+	s, rec := r.s, r.rec
+	return screen.Options{
 		Broker:        s.display,
-		Extra:         extra,
-		ClientID:      conn.ClientID(),
+		Extra:         r.extra,
+		ClientID:      r.conn.ClientID(),
 		Subscriptions: s.subscriptions,
 		Topic:         firstTopicName(s.subscriptions),
 		QoS:           s.qos,
@@ -109,48 +219,21 @@ func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
 		RecallTexts:   rec.recall.Texts,
 		OnSent:        rec.keep,
 		LoadPayload:   rec.loader(),
-		Clipboard:     stdout,
+		Clipboard:     r.stdout,
 		OutboxKept:    s.persistent,
-		OtherClients:  otherClients,
-		OnPanic:       guard.screenPanicked,
-		Warning:       startWarning,
-	})
-	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(stdin), tea.WithOutput(stdout)}
-	if s.mouse {
-		opts = append(opts, tea.WithMouseCellMotion())
+		OtherClients:  r.otherClients,
+		OnPanic:       r.guard.screenPanicked,
+		Warning:       r.warning,
 	}
-	p := tea.NewProgram(model, opts...)
-	guard.attach(p)
-	if os.Getenv("MQTTCHAT_TEST_PANIC") != "" { // proves the crash path end to end
-		guard.guard(func() {
-			time.Sleep(time.Second)
-			panic("test panic (MQTTCHAT_TEST_PANIC)")
-		})
+}
+
+// reportUndelivered says, once the screen is gone, what became of the
+// messages the broker had not acknowledged.
+func (r *chatRun) reportUndelivered() {
+	if n := r.conn.Pending(); n > 0 {
+		recorded := r.rec.w != nil && r.rec.Err() == nil
+		fmt.Fprintln(r.stderr, "mqttchat: "+undeliveredNote(n, r.s.persistent, recorded, r.conn.ClientID()))
 	}
-	// A dropped SSH session (SIGHUP) or a kill (SIGTERM) ends the program
-	// through its normal path, so the history is flushed and synced.
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	guard.guard(func() {
-		if sig, ok := <-sigs; ok {
-			logger.Printf("%v: quitting", sig)
-			p.Quit()
-		}
-	})
-	_, runErr := p.Run()
-	if err := guard.err(); err != nil {
-		return err
-	}
-	if runErr != nil {
-		return fmt.Errorf("screen: %w (log: %s)", runErr, logPath)
-	}
-	logger.Printf("quit")
-	if n := conn.Pending(); n > 0 {
-		recorded := rec.w != nil && rec.Err() == nil
-		fmt.Fprintln(stderr, "mqttchat: "+undeliveredNote(n, s.persistent, recorded, conn.ClientID()))
-	}
-	return nil
 }
 
 // undeliveredNote says, once the screen is gone, what became of the messages

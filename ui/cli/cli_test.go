@@ -86,7 +86,16 @@ func seedHistory(t *testing.T) time.Time {
 	return base
 }
 
+// runCLI runs the command line as main does (the chat itself refuses to
+// start without a terminal).
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return runApp(t, nil, args...)
+}
+
+// runApp runs the command line with start in place of the chat (nil: the
+// real one), in a clean environment.
+func runApp(t *testing.T, start func(settings, sources) error, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	// Nothing of this machine's config or environment leaks in, unless the test set it.
 	if !strings.HasPrefix(os.Getenv("XDG_CONFIG_HOME"), os.TempDir()) {
@@ -98,7 +107,11 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	code = Run(args, os.Stdin, &out, &errOut)
+	a := app{stdin: os.Stdin, stdout: &out, stderr: &errOut, start: start}
+	if start == nil {
+		a.start = a.interactive
+	}
+	code = a.run(args)
 	return code, out.String(), errOut.String()
 }
 

@@ -12,11 +12,29 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"mqttchat/ui/sanitize"
 )
 
 // Run executes the command line and returns the exit status: 0 on success,
 // 2 for a bad command line (or no terminal), 1 for any other failure.
 func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	a := app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a.start = a.interactive
+	return a.run(args)
+}
+
+// app is one run of the command line: its streams, and what it does with
+// good settings (start: the chat; tests give their own).
+type app struct {
+	stdin          *os.File
+	stdout, stderr io.Writer
+	start          func(settings, sources) error
+}
+
+// run parses args and returns the exit status.
+func (a app) run(args []string) int {
+	stdout, stderr := a.stdout, a.stderr
 	var (
 		cli                         values
 		profile                     string
@@ -44,7 +62,7 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 			if printConfig {
 				return printSettings(stdout, v, src, s)
 			}
-			return startChat(s, src, stdin, stdout, stderr)
+			return a.start(s, src)
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{tidyFlagError(err)} })
@@ -58,6 +76,7 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	fl.BoolVar(&printConfig, "print-config", false, "print the resolved settings (password masked) and exit")
 	cmd.SetVersionTemplate("mqttchat {{.Version}}\n")
 	cmd.AddCommand(newHistoryCommand(stderr))
+	decimalInts(cmd)
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
@@ -65,7 +84,8 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "mqttchat: %v\n", err)
+	// One line, whatever a path, id or host in it holds (a newline, an ESC).
+	fmt.Fprintf(stderr, "mqttchat: %s\n", sanitize.String(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2
@@ -73,12 +93,10 @@ func Run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	return 1
 }
 
-// startChat is what Run does with good settings; tests replace it.
-var startChat = interactive
-
 // interactive checks the terminal, warns about a password on the command
 // line, asks for a missing one, and runs the chat.
-func interactive(s settings, src sources, stdin *os.File, stdout, stderr io.Writer) error {
+func (a app) interactive(s settings, src sources) error {
+	stdin, stdout, stderr := a.stdin, a.stdout, a.stderr
 	if !term.IsTerminal(int(stdin.Fd())) {
 		return usagef("stdin is not a terminal: mqttchat is interactive (run it in a terminal)")
 	}
@@ -100,7 +118,7 @@ func interactive(s settings, src sources, stdin *os.File, stdout, stderr io.Writ
 
 // promptPassword asks for a password without echoing it.
 func promptPassword(stdin *os.File, stderr io.Writer, user, broker string) (string, error) {
-	fmt.Fprintf(stderr, "Password for %s at %s: ", user, broker)
+	fmt.Fprintf(stderr, "Password for %s at %s: ", sanitize.String(user), sanitize.String(broker))
 	pw, err := term.ReadPassword(int(stdin.Fd()))
 	fmt.Fprintln(stderr)
 	if err != nil {

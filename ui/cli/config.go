@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"mqttchat/ui/sanitize"
 )
 
 // configPath is $XDG_CONFIG_HOME/mqttchat/config.toml, or the platform's
@@ -35,7 +37,7 @@ func loadConfig(v *values, src sources, profile string, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, maxConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		if profile != "" {
 			return usagef("--profile: %q: there is no config file (%s)", profile, path)
@@ -43,7 +45,7 @@ func loadConfig(v *values, src sources, profile string, stderr io.Writer) error 
 		return nil
 	}
 	if err != nil {
-		return usagef("config file %s: %v", path, err)
+		return usagef("config file: %v", err)
 	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
@@ -79,7 +81,8 @@ func loadConfig(v *values, src sources, profile string, stderr io.Writer) error 
 		}
 	}
 	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 && strings.Contains(string(data), "password") {
-		fmt.Fprintf(stderr, "mqttchat: warning: %s holds a password and other users can read it (chmod 600 %s)\n", path, path)
+		shown := sanitize.String(path)
+		fmt.Fprintf(stderr, "mqttchat: warning: %s holds a password and other users can read it (chmod 600 %s)\n", shown, shown)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"mqttchat/mqttconn/brokerurl"
 )
 
 // printSettings shows every setting as a config-file line with where it
@@ -16,8 +18,11 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 		switch p := o.ptr(&v).(type) {
 		case *string:
 			val = strconv.Quote(*p)
-			if o.key == "password" && *p != "" {
+			switch {
+			case o.key == "password" && *p != "":
 				val = `"********"`
+			case o.key == "url":
+				val = strconv.Quote(brokerurl.Redact(*p))
 			}
 		case *int:
 			val = strconv.Itoa(*p)

@@ -3,11 +3,13 @@ package cli
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/brokerurl"
@@ -40,8 +42,8 @@ type settings struct {
 // historySettings are the checked history settings.
 type historySettings struct {
 	off     bool
-	maxSize int64
-	maxAge  time.Duration
+	maxSize int64         // noLimit, or bytes
+	maxAge  time.Duration // noLimit, or an age
 	replay  int
 }
 
@@ -118,9 +120,11 @@ type brokerAddr struct {
 // server is the address in paho's form.
 func (a brokerAddr) server() string { return brokerurl.Server(a.scheme, a.host, a.port) + a.path }
 
-// chooseBroker picks -L or -h/-p, whichever layer is higher; the same layer
-// giving both is an error. TLS files switch -h/-p to TLS, on 8883 unless a
-// port was given, as in mosquitto.
+// chooseBroker picks the broker the layers name. A URL from one layer and
+// -h/-p from the same layer is an error. -h/-p from a higher layer than the
+// URL replace just its host or port (its scheme, credentials and topic or
+// path stay); a URL from a higher layer than -h/-p replaces them. TLS files
+// switch -h/-p to TLS, on 8883 unless a port was given, as in mosquitto.
 func chooseBroker(v values, src sources) (brokerAddr, error) {
 	w := src.where
 	urlRank := src["url"].rank
@@ -132,30 +136,57 @@ func chooseBroker(v values, src sources) (brokerAddr, error) {
 		return brokerAddr{}, usagef("%s: url cannot be combined with host or port", src["url"].name)
 	}
 	wantTLS := v.cafile != "" || v.capath != "" || v.cert != ""
-	if urlRank > hostRank {
-		u, err := brokerurl.Parse(v.url)
-		if err != nil {
-			return brokerAddr{}, usagef("%s: %v", w("url"), err)
+	if urlRank == rankDefault {
+		a := brokerAddr{scheme: "tcp", host: v.host, port: v.port, rank: hostRank}
+		if err := checkHostPort(v, src); err != nil {
+			return brokerAddr{}, err
 		}
-		if wantTLS && !u.IsTLS() {
-			return brokerAddr{}, usagef("%s: %s:// is not encrypted, but TLS files were given: use mqtts:// (or wss://)", w("url"), u.Scheme)
+		if wantTLS {
+			a.scheme = "ssl"
+			if !src.set("port") {
+				a.port = 8883
+			}
 		}
-		return brokerAddr{scheme: u.Scheme, host: u.Host, port: u.Port, path: u.Path, url: &u, rank: urlRank}, nil
+		return a, nil
 	}
-	a := brokerAddr{scheme: "tcp", host: v.host, port: v.port, rank: hostRank}
-	if a.port < 1 || a.port > 65535 {
-		return brokerAddr{}, usagef("%s: %d is out of range (1-65535)", w("port"), a.port)
+	u, err := brokerurl.Parse(v.url)
+	if err != nil {
+		return brokerAddr{}, usagef("%s: %v", w("url"), err)
 	}
-	if a.host == "" || strings.ContainsAny(a.host, " /@") {
-		return brokerAddr{}, usagef("%s: %q is not a host name or address", w("host"), a.host)
+	if wantTLS && !u.IsTLS() {
+		return brokerAddr{}, usagef("%s: %s:// is not encrypted, but TLS files were given: use mqtts:// (or wss://)", w("url"), u.Scheme)
 	}
-	if wantTLS {
-		a.scheme = "ssl"
-		if !src.set("port") {
-			a.port = 8883
+	a := brokerAddr{scheme: u.Scheme, host: u.Host, port: u.Port, path: u.Path, url: &u, rank: urlRank}
+	if hostRank > urlRank {
+		if err := checkHostPort(v, src); err != nil {
+			return brokerAddr{}, err
+		}
+		if src["host"].rank > urlRank {
+			a.host = v.host
+		}
+		if src["port"].rank > urlRank {
+			a.port = v.port
 		}
 	}
 	return a, nil
+}
+
+// checkHostPort checks -h and -p.
+func checkHostPort(v values, src sources) error {
+	w := src.where
+	if v.port < 1 || v.port > 65535 {
+		return usagef("%s: %d is out of range (1-65535)", w("port"), v.port)
+	}
+	if strings.HasPrefix(v.host, "-") { // "-h -t x": a flag taken as the host
+		return usagef("%s: %q is not a host name; %s", w("host"), v.host, hostNotHelp)
+	}
+	if v.host == "" || strings.ContainsAny(v.host, " /@") {
+		return usagef("%s: %q is not a host name or address", w("host"), v.host)
+	}
+	if err := brokerurl.CheckHost(v.host); err != nil {
+		return usagef("%s: %v", w("host"), err)
+	}
+	return nil
 }
 
 // resolveBroker works out the server, the credentials a URL gives, and TLS,
@@ -178,7 +209,9 @@ func (s *settings) resolveBroker(v values, src sources) ([]string, error) {
 				s.pwFromFlag = a.rank == rankFlag && u.HasPassword
 			}
 		}
-		if u.Topic != "" {
+		// The URL's topic comes first, unless topics from a higher layer
+		// replace it (as they replace a lower layer's topics).
+		if u.Topic != "" && src["topics"].rank <= a.rank {
 			topics = append([]string{u.Topic}, topics...)
 		}
 	}
@@ -249,10 +282,10 @@ func resolveWill(v values, src sources) (*mqttconn.Will, error) {
 func resolveHistory(v values, src sources) (historySettings, error) {
 	h := historySettings{off: v.noHistory, replay: v.historyReplay}
 	var err error
-	if h.maxSize, err = parseSize(v.historySize); err != nil {
+	if h.maxSize, err = historySize(v.historySize); err != nil {
 		return h, usagef("%s: %v", src.where("history_size"), err)
 	}
-	if h.maxAge, err = parseAge(v.historyAge); err != nil {
+	if h.maxAge, err = historyAge(v.historyAge); err != nil {
 		return h, usagef("%s: %v", src.where("history_age"), err)
 	}
 	if v.historyReplay < 0 {
@@ -271,12 +304,18 @@ func checkClientID(id string) error {
 	case topic.ValidateName(strings.NewReplacer("+", "_", "#", "_", "/", "_").Replace(id)) != nil:
 		return errors.New("must be valid UTF-8 without U+0000")
 	}
+	// Legal in MQTT, but shown in the status bar and logs, and no broker
+	// operator wants them: refused.
+	if i := strings.IndexFunc(id, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(id[i:])
+		return fmt.Errorf("%q holds a control character (%U): use letters, digits and punctuation", id, r)
+	}
 	return nil
 }
 
 // readPasswordFile reads a password: the file's first line.
 func readPasswordFile(path string) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, maxPasswordFile)
 	if err != nil {
 		return "", err
 	}

@@ -52,7 +52,7 @@ func buildTLS(v values, src sources, host string) (*tls.Config, error) {
 	case v.key != "" && v.cert == "":
 		return nil, usagef("%s: needs --cert", src.where("key"))
 	case v.cert != "":
-		pair, err := tls.LoadX509KeyPair(v.cert, v.key)
+		pair, err := loadKeyPair(v.cert, v.key)
 		if err != nil {
 			return nil, usagef("--cert %s / --key %s: %v", v.cert, v.key, err)
 		}
@@ -61,9 +61,23 @@ func buildTLS(v values, src sources, host string) (*tls.Config, error) {
 	return cfg, nil
 }
 
+// loadKeyPair reads a client certificate and its key, as
+// tls.LoadX509KeyPair does, within maxPEMFile each.
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	cert, err := readFile(certFile, maxPEMFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := readFile(keyFile, maxPEMFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(cert, key)
+}
+
 // addPEMFile adds the certificates of one PEM file.
 func addPEMFile(pool *x509.CertPool, path string) error {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, maxPEMFile)
 	if err != nil {
 		return err
 	}
@@ -84,7 +98,7 @@ func addPEMDir(pool *x509.CertPool, dir string) error {
 		if e.IsDir() {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		data, err := readFile(filepath.Join(dir, e.Name()), maxPEMFile) // a FIFO or device here is skipped
 		if err == nil && pool.AppendCertsFromPEM(data) {
 			n++
 		}

@@ -3,7 +3,7 @@ package screen
 import (
 	"errors"
 	"fmt"
-	"os"
+	"mqttchat/ui/fileread"
 	"sort"
 	"strconv"
 	"strings"
@@ -203,7 +203,9 @@ func (m *Model) cmdFile(args string) (tea.Cmd, error) {
 	}
 	qos, retain := m.composer.qos, m.composer.retain
 	return func() tea.Msg {
-		data, err := os.ReadFile(args)
+		// A regular file of at most what one MQTT packet can carry after
+		// the topic (/dev/zero or a FIFO must not hang or exhaust memory).
+		data, err := fileread.Read(args, 268435455-4-int64(len(t)))
 		return fileReadMsg{path: args, err: err, msg: mqttconn.Message{Topic: t, Payload: data, QoS: qos, Retained: retain}}
 	}, nil
 }
