@@ -40,8 +40,8 @@ type messageList struct {
 	maxLines      int     // the most lines a row wraps to
 	styles        *Styles // for rendering rows, whose heights depend on it
 	lastDay       int     // dayKey of the newest entry with a time, 0 before the first
-	offset        int // visible entries hidden below the view; 0 follows new messages
-	newBelow      int // visible entries that arrived while scrolled up
+	offset        int     // visible entries hidden below the view; 0 follows new messages
+	newBelow      int     // visible entries that arrived while scrolled up
 	evicted       uint64
 }
 
