@@ -124,7 +124,9 @@ func TestTypedDuringOutage(t *testing.T) {
 	s.typeKeys("q0 while down\r")
 	s.waitFor("✗ not connected: QoS 0 messages are not queued")
 	s.typeKeys("\x15")     // Ctrl+U clears the line
-	s.typeKeys("\x11\x11") // Ctrl+Q twice: QoS 2
+	s.typeKeys("\x1bq") // Alt+Q twice: QoS 2
+	s.waitFor("QoS 1")
+	s.typeKeys("\x1bq")
 	s.waitFor("QoS 2")
 	s.typeKeys("q2 while down\r")
 	s.waitFor("q2 while down … queued")
@@ -255,7 +257,7 @@ func TestQuitWithUndeliveredMessages(t *testing.T) {
 	s.typeKeys("waiting for a broker\r")
 	s.waitFor("waiting for a broker … queued")
 	s.typeKeys("\x03")
-	s.waitFor("1 message not delivered yet: Ctrl+C again quits and drops them")
+	s.waitFor("Quit mqttchat?", "1 message is not delivered yet: quitting drops it")
 	s.typeKeys("\x03")
 	if code := s.waitExit(); code != 0 {
 		t.Fatalf("exit status %d", code)
