@@ -2,10 +2,12 @@ package screen
 
 import (
 	"fmt"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/topic"
 	"mqttchat/ui/sanitize"
 )
 
@@ -82,12 +84,25 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 	return m.composer.focus(f)
 }
 
-// showRoom narrows the list to the selected room ("all": everything).
+// replyTo sets where the composer publishes and gives it the keys.
+func (m *Model) replyTo(topicName string) tea.Cmd {
+	m.composer.topic.SetValue(topicName)
+	m.composer.topic.CursorEnd()
+	return m.setFocus(focusText)
+}
+
+// showRoom narrows the list to the selected room ("all": everything). A
+// room that is one topic (no wildcard) is also where the composer writes:
+// the room you see is the room you write to.
 func (m *Model) showRoom() {
 	m.list.filterIn.SetValue("")
 	m.list.filterErr = ""
 	if r := m.rooms.current(); r != nil {
 		m.list.setFilter(&listFilter{topicFilter: r.filter})
+		if !topic.HasWildcard(r.filter) && !strings.HasPrefix(r.filter, "$") {
+			m.composer.topic.SetValue(r.filter)
+			m.composer.topic.CursorEnd()
+		}
 	} else {
 		m.list.setFilter(nil)
 	}

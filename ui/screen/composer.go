@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
@@ -320,9 +321,11 @@ func (c *composer) recallStep(dir int) bool {
 	return false
 }
 
-// View draws the header (topic, QoS, retain), the text and a line for an
-// error or a command's hint.
-func (c *composer) View(s *Styles) string {
+// View draws the header (where Enter publishes, QoS, retain), the text and
+// a line for an error or a command's hint. The topic is drawn in its room's
+// colour, and underlined: a cue that stays without colour.
+func (c *composer) View(s *Styles, topicStyle lipgloss.Style) string {
+	c.topic.TextStyle = topicStyle.Underline(true)
 	label := func(name string, focused bool) string {
 		if focused {
 			return s.LabelFocused.Render("▶ " + name)
@@ -333,7 +336,7 @@ func (c *composer) View(s *Styles) string {
 	if c.retain {
 		retain = "on"
 	}
-	header := label("topic", c.topic.Focused()) + " " + c.topic.View() +
+	header := label("to", c.topic.Focused()) + " " + c.topic.View() +
 		s.Label.Render(fmt.Sprintf("  QoS %d (%s)  retain %s (%s)", c.qos,
 			firstKey(c.keys.CycleQoS), retain, firstKey(c.keys.Retain)))
 	header = ansi.Truncate(header, c.width, "…")

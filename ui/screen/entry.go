@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/echo"
 	"mqttchat/ui/payload"
 	"mqttchat/ui/sanitize"
 )
@@ -52,8 +53,8 @@ type entry struct {
 	preview     string   // the one-line payload, sanitized (computed off the UI goroutine)
 	textLines   []string // a text payload's first lines, sanitized, for rows that wrap
 	moreLines   int      // the text's lines after textLines
+	hash        uint64   // the whole payload's echo.Hash
 	echoes      int      // outgoing: copies the broker routed back to us
-	sentAt      time.Time
 
 	cacheWidth int
 	cacheMax   int
@@ -70,6 +71,7 @@ type analysis struct {
 	preview   string
 	lines     []string
 	moreLines int
+	hash      uint64
 }
 
 // maxTextLines is how many of a text payload's lines are kept ready for a
@@ -80,7 +82,7 @@ const maxTextLines = 16
 // for text its first lines, sanitized.
 func analyze(p []byte) analysis {
 	k := payload.Detect(p)
-	a := analysis{done: true, kind: k, preview: payload.Preview(p, k)}
+	a := analysis{done: true, kind: k, preview: payload.Preview(p, k), hash: echo.Hash(p)}
 	if k == payload.Text {
 		a.lines, a.moreLines = payload.Lines(p, maxTextLines)
 	}
@@ -97,7 +99,7 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 	}
 	return &entry{kind: kind, time: m.Time, topic: m.Topic, payload: p, size: len(m.Payload),
 		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview,
-		textLines: a.lines, moreLines: a.moreLines, colour: -1}
+		textLines: a.lines, moreLines: a.moreLines, hash: a.hash, colour: -1}
 }
 
 func newEventEntry(t time.Time, text string, warn bool) *entry {
@@ -262,11 +264,13 @@ const moreLinesMark = "… "
 // the last piece says how many of its lines are not shown.
 func wrapLines(lines []string, moreLines, firstWidth, restWidth, maxLines int) []string {
 	var out []string
+	var from []int // the text line each piece comes from
 	w := firstWidth
 	for i, l := range lines {
 		for {
 			if len(out) == maxLines {
-				hidden := len(lines) - i + moreLines
+				// The last piece gives way to the count of lines not (wholly) shown.
+				hidden := len(lines) - from[maxLines-1] + moreLines
 				out[maxLines-1] = fmt.Sprintf("%s%d more %s", moreLinesMark, hidden, plural(hidden, "line", "lines"))
 				return out
 			}
@@ -276,6 +280,7 @@ func wrapLines(lines []string, moreLines, firstWidth, restWidth, maxLines int) [
 				head, hw = l, lw
 			}
 			out = append(out, head)
+			from = append(from, i)
 			w = restWidth
 			if hw >= lw {
 				break
@@ -284,10 +289,12 @@ func wrapLines(lines []string, moreLines, firstWidth, restWidth, maxLines int) [
 		}
 	}
 	if moreLines > 0 {
+		hidden := moreLines
 		if len(out) == maxLines {
+			hidden += len(lines) - from[maxLines-1]
 			out = out[:maxLines-1]
 		}
-		out = append(out, fmt.Sprintf("%s%d more %s", moreLinesMark, moreLines, plural(moreLines, "line", "lines")))
+		out = append(out, fmt.Sprintf("%s%d more %s", moreLinesMark, hidden, plural(hidden, "line", "lines")))
 	}
 	return out
 }
@@ -326,11 +333,18 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 	if e.kind != entryOut {
 		return "", "", nil
 	}
+	echoed := ""
+	switch {
+	case e.echoes == 1:
+		echoed = " · echoed"
+	case e.echoes > 1:
+		echoed = fmt.Sprintf(" · echoed ×%d", e.echoes)
+	}
 	switch e.state {
 	case mqttconn.StateAcked:
-		return "✓ acknowledged", "✓", s.Good.Render
+		return "✓ acknowledged" + echoed, "✓", s.Good.Render
 	case mqttconn.StateSent:
-		return "✓ sent", "✓", s.Good.Render
+		return "✓ sent" + echoed, "✓", s.Good.Render
 	case mqttconn.StateFailed:
 		return "✗ failed: " + e.note, "✗", s.Warn.Render
 	case mqttconn.StateQueued:
@@ -338,5 +352,10 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 	case mqttconn.StateResent:
 		return "↻ resent", "↻", s.Pending.Render
 	}
-	return "… " + e.state.String(), "…", s.Pending.Render
+	return "… " + e.state.String() + echoed, "…", s.Pending.Render
+}
+
+// echoKey is what the echo matcher compares of the entry.
+func (e *entry) echoKey() echo.Message {
+	return echo.Message{Topic: e.topic, Hash: e.hash, Size: e.size, QoS: e.qos}
 }

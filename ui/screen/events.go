@@ -96,7 +96,12 @@ func (m *Model) applyEvents(msg eventsMsg) {
 		switch ev.Kind {
 		case mqttconn.KindMessage:
 			e := newMessageEntry(entryIn, ev.Message, a)
-			e.colour = m.rooms.count(ev.Message.Topic, ev.Message.Time)
+			if m.matchEcho(e) {
+				m.rooms.count(e.topic, e.time, true)
+				continue
+			}
+			seen := m.rooms.selected == 0 && m.list.atBottom() && !m.list.paused
+			e.colour = m.rooms.count(ev.Message.Topic, ev.Message.Time, seen)
 			m.list.push(e)
 		case mqttconn.KindPublish:
 			m.applyPublish(ev, a)
@@ -143,9 +148,12 @@ func (m *Model) addEarlier(evs []mqttconn.Event) {
 	for _, ev := range evs {
 		switch ev.Kind {
 		case mqttconn.KindMessage:
-			m.list.push(newMessageEntry(entryIn, ev.Message, analysis{}))
+			if e := newMessageEntry(entryIn, ev.Message, analysis{}); !m.matchEcho(e) {
+				m.list.push(e)
+			}
 		case mqttconn.KindPublish:
 			e := newMessageEntry(entryOut, ev.Message, analysis{})
+			m.echo.Sent(e, e.echoKey(), ev.Message.Time)
 			e.state = ev.State
 			if ev.Err != nil && ev.State == mqttconn.StateFailed {
 				e.note = errText(ev.Err)
@@ -171,10 +179,29 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 	}
 	e.state = ev.State
 	e.note = ""
-	if ev.Err != nil && ev.State == mqttconn.StateFailed {
-		e.note = errText(ev.Err)
+	switch ev.State {
+	case mqttconn.StateSending, mqttconn.StateSent, mqttconn.StateResent:
+		m.echo.Sent(e, e.echoKey(), ev.Time) // handed to the broker: its echo may come
+	case mqttconn.StateFailed:
+		m.echo.Forget(e)
+		if ev.Err != nil {
+			e.note = errText(ev.Err)
+		}
 	}
 	e.invalidate()
+}
+
+// matchEcho marks the sent message that e echoes (the broker routed our
+// own message back through our subscription) and reports whether it did:
+// then e gets no row of its own.
+func (m *Model) matchEcho(e *entry) bool {
+	sent, ok := m.echo.Received(e.echoKey(), e.time, m.rooms.matching(e.topic))
+	if !ok {
+		return false
+	}
+	sent.echoes++
+	sent.invalidate()
+	return true
 }
 
 // timelineText is the list row for a connection event, if it gets one.

@@ -114,6 +114,10 @@ func (m *Model) listRequest(r request) tea.Cmd {
 	switch r {
 	case requestOpen:
 		return m.openSelected()
+	case requestReply:
+		if e, ok := m.list.selected(); ok && e.kind != entryEvent {
+			return m.replyTo(e.topic)
+		}
 	case requestHelp:
 		m.openHelp()
 	case requestFilterStart:
@@ -214,9 +218,15 @@ func (m Model) click(x, y int) (Model, tea.Cmd) {
 		return m, nil
 	}
 	before, had := m.list.sel, m.list.hasSel
-	if !m.list.selectRow(row) {
+	i, line, ok := m.list.entryAtRow(row)
+	if !ok {
 		return m, nil
 	}
+	if e := m.list.visibleAt(i); line == 0 && e.kind != entryEvent && x >= e.topicCells[0] && x < e.topicCells[1] {
+		m.list.selectIndex(i)
+		return m, m.replyTo(e.topic) // a click on a topic writes to it
+	}
+	m.list.selectIndex(i)
 	cmd := m.setFocus(focusList)
 	if had && before == m.list.sel {
 		return m, tea.Batch(cmd, m.openSelected())

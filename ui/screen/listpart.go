@@ -20,6 +20,7 @@ const (
 	requestFilterEnd           // the filter input gives the keys back
 	requestRoomChanged         // another room was selected
 	requestClose               // close the open view
+	requestReply               // write to the selected message's topic
 )
 
 // requester holds a part's request until the root takes it.
@@ -43,6 +44,7 @@ type listKeys struct {
 	ClearFilter key.Binding
 	Pause       key.Binding
 	Help        key.Binding
+	Reply       key.Binding
 	// While the filter input has the keys:
 	ApplyFilter  key.Binding
 	CancelFilter key.Binding
@@ -59,6 +61,7 @@ func newListKeys() listKeys {
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear the filter")),
 		Pause:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Reply:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply: write to its topic")),
 		ApplyFilter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the filter")),
 		CancelFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "drop the filter")),
 	}
@@ -66,12 +69,12 @@ func newListKeys() listKeys {
 
 // ShortHelp is the help line while the list has the focus (or its filter).
 func (k listKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.ApplyFilter, k.CancelFilter, k.Up, k.Down, k.Open, k.Filter, k.ClearFilter, k.Pause, k.Bottom}
+	return []key.Binding{k.ApplyFilter, k.CancelFilter, k.Up, k.Down, k.Open, k.Reply, k.Filter, k.ClearFilter, k.Pause, k.Bottom}
 }
 
 // FullHelp lists every list key.
 func (k listKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Filter, k.ClearFilter, k.Pause, k.Help}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Reply, k.Filter, k.ClearFilter, k.Pause, k.Help}}
 }
 
 // listPart is the message list with its live filter: it owns the list's
@@ -99,7 +102,7 @@ func newListPart(maxCount, maxBytes, maxLines int, s *Styles) listPart {
 // while it is typed, "clear" only when there is a filter.
 func (p *listPart) updateKeys() {
 	typing := p.filterIn.Focused()
-	for _, b := range []*key.Binding{&p.keys.Up, &p.keys.Down, &p.keys.Top, &p.keys.Bottom, &p.keys.Open, &p.keys.Filter, &p.keys.Pause, &p.keys.Help} {
+	for _, b := range []*key.Binding{&p.keys.Up, &p.keys.Down, &p.keys.Top, &p.keys.Bottom, &p.keys.Open, &p.keys.Reply, &p.keys.Filter, &p.keys.Pause, &p.keys.Help} {
 		b.SetEnabled(!typing)
 	}
 	p.keys.ClearFilter.SetEnabled(!typing && p.filterIn.Value() != "")
@@ -126,6 +129,8 @@ func (p listPart) handle(msg tea.KeyMsg) (listPart, tea.Cmd) {
 		p.applyFilter("")
 	case key.Matches(msg, k.Open):
 		p.req = requestOpen
+	case key.Matches(msg, k.Reply):
+		p.req = requestReply
 	case key.Matches(msg, k.Help):
 		p.req = requestHelp
 	case key.Matches(msg, k.Pause):

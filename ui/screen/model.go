@@ -16,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/echo"
 )
 
 // Conn is what the screen needs of the connection.
@@ -100,6 +101,7 @@ type Model struct {
 	load      PayloadLoader
 	clipboard io.Writer
 
+	echo           *echo.Matcher[*entry] // our sent messages awaiting their echo
 	rate           rateMeter
 	now            time.Time // the clock, from the one-second tick
 	otherClientsFn func() int
@@ -140,6 +142,7 @@ func New(conn Conn, opts Options) Model {
 		load:           opts.LoadPayload,
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
+		echo:           echo.New[*entry](),
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
 		onPanic:        opts.OnPanic,
@@ -174,9 +177,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		return m.handleKey(msg)
+		m, cmd := m.handleKey(msg)
+		return m.noteSeen(), cmd
 	case tea.MouseMsg:
-		return m.handleMouse(msg)
+		m, cmd := m.handleMouse(msg)
+		return m.noteSeen(), cmd
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
 		return m, nil
@@ -197,6 +202,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case tickMsg:
 		m.now, m.otherClients = msg.at, msg.otherClients
 		m.rooms.tick()
+		m.echo.Prune(msg.at)
 		m.rate.sample(m.status.received)
 		m.status.rate = m.rate.label()
 		return m, tick(m.otherClientsFn)
@@ -232,6 +238,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.composer, cmd = m.composer.update(msg)
 	return m, cmd
+}
+
+// noteSeen clears the unread counts once "all" shows the newest messages
+// again: what arrived below while scrolled up or paused is on screen now.
+func (m Model) noteSeen() Model {
+	if m.rooms.selected == 0 && m.list.atBottom() && !m.list.paused && m.mode != modeDetail {
+		m.rooms.allSeen()
+	}
+	return m
 }
 
 // reportPanic hands a panic to OnPanic and lets it go on to Bubble Tea.

@@ -172,7 +172,7 @@ func (r *room) grantText() string {
 // count adds a message to every room whose filter matches its topic (a
 // message matching several filters counts in each) and returns the colour
 // of the first, or -1.
-func (p *roomsPane) count(topicName string, at time.Time) int {
+func (p *roomsPane) count(topicName string, at time.Time, seen bool) int {
 	p.total++
 	colour := -1
 	for i, r := range p.rooms {
@@ -181,7 +181,7 @@ func (p *roomsPane) count(topicName string, at time.Time) int {
 		}
 		r.received++
 		r.last = at
-		if p.selected != i+1 {
+		if !seen && p.selected != i+1 {
 			r.unread++
 		}
 		if colour < 0 {
@@ -189,6 +189,35 @@ func (p *roomsPane) count(topicName string, at time.Time) int {
 		}
 	}
 	return colour
+}
+
+// colourOf is the colour of the first room a topic falls in, -1 for none.
+func (p *roomsPane) colourOf(topicName string) int {
+	for _, r := range p.rooms {
+		if topic.Match(r.filter, topicName) {
+			return r.colour
+		}
+	}
+	return -1
+}
+
+// matching is how many subscriptions match a topic: how many copies of one
+// message an overlapping set of subscriptions may bring.
+func (p *roomsPane) matching(topicName string) int {
+	n := 0
+	for _, r := range p.rooms {
+		if topic.Match(r.filter, topicName) {
+			n++
+		}
+	}
+	return n
+}
+
+// allSeen clears every unread count: "all" showed the newest messages.
+func (p *roomsPane) allSeen() {
+	for _, r := range p.rooms {
+		r.unread = 0
+	}
 }
 
 // tick records the last second's counts for the rates.

@@ -140,7 +140,8 @@ func (m Model) View() string {
 	case modeHelp:
 		body = m.helpView.View()
 	default:
-		body = m.middle() + "\n" + m.composer.View(m.styles)
+		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
+		body = m.middle() + "\n" + m.composer.View(m.styles, topicStyle)
 	}
 	screen := strings.Join([]string{m.status.View(m.styles, m.rooms.subscriptionSummary()), body, m.helpLine()}, "\n")
 	if m.mode == modeQuestion {
