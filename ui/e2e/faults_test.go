@@ -123,7 +123,7 @@ func TestTypedDuringOutage(t *testing.T) {
 	s.waitFor("connection lost")
 	s.typeKeys("q0 while down\r")
 	s.waitFor("✗ not connected: QoS 0 messages are not queued")
-	s.typeKeys("\x15")     // Ctrl+U clears the line
+	s.typeKeys("\x15")  // Ctrl+U clears the line
 	s.typeKeys("\x1bq") // Alt+Q twice: QoS 2
 	s.waitFor("QoS 1")
 	s.typeKeys("\x1bq")
