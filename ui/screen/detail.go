@@ -33,7 +33,11 @@ type detailKeys struct {
 	ViewBase64  key.Binding
 	CopyPayload key.Binding
 	CopyTopic   key.Binding
+	Wrap        key.Binding
+	Top         key.Binding
+	Bottom      key.Binding
 	Scroll      key.Binding // help only: the viewport's own keys
+	Sideways    key.Binding // help only: ←/→ while lines are not wrapped
 }
 
 func newDetailKeys() detailKeys {
@@ -45,18 +49,22 @@ func newDetailKeys() detailKeys {
 		ViewBase64:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "base64")),
 		CopyPayload: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the payload")),
 		CopyTopic:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the topic")),
+		Wrap:        key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap lines on/off")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "first line")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last line")),
 		Scroll:      key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown", " "), key.WithHelp("↑/↓/pgup/pgdn", "scroll")),
+		Sideways:    key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "scroll sideways"), key.WithDisabled()),
 	}
 }
 
 // ShortHelp is the help line of the detail view.
 func (k detailKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Back, k.ViewText, k.ViewJSON, k.ViewHex, k.ViewBase64, k.CopyPayload, k.CopyTopic, k.Scroll}
+	return []key.Binding{k.Back, k.ViewText, k.ViewJSON, k.ViewHex, k.ViewBase64, k.Wrap, k.Sideways, k.CopyPayload, k.CopyTopic, k.Top, k.Bottom, k.Scroll}
 }
 
 // FullHelp lists every detail key.
 func (k detailKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Back, k.Scroll}, {k.ViewText, k.ViewJSON, k.ViewHex, k.ViewBase64}, {k.CopyPayload, k.CopyTopic}}
+	return [][]key.Binding{{k.Back, k.Scroll, k.Top, k.Bottom, k.Wrap, k.Sideways}, {k.ViewText, k.ViewJSON, k.ViewHex, k.ViewBase64}, {k.CopyPayload, k.CopyTopic}}
 }
 
 // detailView shows one message in full.
@@ -70,6 +78,7 @@ type detailView struct {
 	loading bool
 	loadErr string
 	mode    payload.Mode
+	wrap    bool // long lines wrap (the default); off, ←/→ scroll
 	vp      viewport.Model
 	notice  string // what the last copy did
 	width   int
@@ -87,11 +96,13 @@ type payloadLoadedMsg struct {
 // held only its start.
 func newDetail(e *entry, load PayloadLoader, s *Styles, clipboard io.Writer) (detailView, tea.Cmd) {
 	d := detailView{e: e, full: e.payload, mode: payload.DefaultMode(e.payloadKind), vp: viewport.New(0, 0),
-		keys: newDetailKeys(), styles: s, clipboard: clipboard}
+		keys: newDetailKeys(), styles: s, clipboard: clipboard, wrap: true}
 	d.vp.KeyMap.Up = key.NewBinding(key.WithKeys("up"))
 	d.vp.KeyMap.Down = key.NewBinding(key.WithKeys("down"))
 	d.vp.KeyMap.PageUp = key.NewBinding(key.WithKeys("pgup"))
 	d.vp.KeyMap.PageDown = key.NewBinding(key.WithKeys("pgdown", " "))
+	d.vp.KeyMap.Left = key.NewBinding(key.WithKeys("left"))
+	d.vp.KeyMap.Right = key.NewBinding(key.WithKeys("right"))
 	if e.size <= len(e.payload) {
 		return d, nil
 	}
@@ -136,6 +147,15 @@ func (d detailView) update(msg tea.Msg) (detailView, tea.Cmd) {
 		return d, copyToClipboard(d.clipboard, "payload", d.copyText())
 	case key.Matches(k, d.keys.CopyTopic):
 		return d, copyToClipboard(d.clipboard, "topic", d.e.topic)
+	case key.Matches(k, d.keys.Wrap):
+		d.wrap = !d.wrap
+		top := d.vp.YOffset
+		d.render()
+		d.vp.SetYOffset(top)
+	case key.Matches(k, d.keys.Top):
+		d.vp.GotoTop()
+	case key.Matches(k, d.keys.Bottom):
+		d.vp.GotoBottom()
 	default:
 		var cmd tea.Cmd
 		d.vp, cmd = d.vp.Update(msg)
@@ -185,7 +205,15 @@ func (d *detailView) render() {
 		notes = append(notes, fmt.Sprintf("(showing the first %s of %s)", humanSize(len(d.shown())), humanSize(d.e.size)))
 	}
 	if len(notes) > 0 {
-		content += "\n\n" + strings.Join(notes, "\n")
+		content = strings.Join(notes, "\n") + "\n\n" + content // seen first, not after a megabyte
+	}
+	d.keys.Sideways.SetEnabled(!d.wrap)
+	if d.wrap {
+		content = ansi.Wrap(content, max(d.width, 1), "")
+		d.vp.SetHorizontalStep(0)
+		d.vp.SetXOffset(0)
+	} else {
+		d.vp.SetHorizontalStep(max(d.width/4, 1))
 	}
 	d.vp.SetContent(content)
 }
@@ -226,11 +254,17 @@ func (d *detailView) View() string {
 		}
 		modes = append(modes, label)
 	}
-	line2 := "view:" + strings.Join(modes, "") + s.Hint.Render("  t j x b switch · c copy payload · y copy topic · esc back")
+	line2 := "view:" + strings.Join(modes, "") + s.Hint.Render("  t j x b switch · w wrap · c copy payload · y copy topic · esc back")
 	if d.notice != "" {
 		line2 = s.Good.Render(d.notice)
 	}
-	scroll := fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
+	scroll := fmt.Sprintf(" line %s of %s", thousands(d.vp.YOffset+1), thousands(d.vp.TotalLineCount()))
+	if !d.wrap {
+		scroll = " not wrapped ·" + scroll
+		if d.vp.HorizontalScrollPercent() > 0 {
+			scroll = fmt.Sprintf(" → %.0f%% across ·", d.vp.HorizontalScrollPercent()*100) + scroll
+		}
+	}
 	rule := s.Hint.Render(strings.Repeat("─", max(d.width-len(scroll), 0)) + scroll)
 	return s.DetailHeader.Render(header) + "\n" + ansi.Truncate(line2, d.width, "…") + "\n" + rule + "\n" + d.vp.View()
 }

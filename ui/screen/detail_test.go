@@ -296,3 +296,41 @@ func TestAltEnterAddsALine(t *testing.T) {
 		t.Fatalf("sent %q", c.published[0].Payload)
 	}
 }
+
+// TestDetailWrapSidewaysAndEnds: long lines wrap by default; w turns
+// wrapping off, then ←/→ scroll; Home/End and g/G go to the ends; the rule
+// says which line is at the top. Goldens at 40, 80 and 120 columns.
+func TestDetailWrapSidewaysAndEnds(t *testing.T) {
+	var text strings.Builder
+	text.WriteString("first: " + strings.Repeat("long line of words ", 12) + "END\n")
+	for i := range 40 {
+		fmt.Fprintf(&text, "line %d\n", i+2)
+	}
+	text.WriteString("last line")
+	for _, w := range []int{40, 80, 120} {
+		m, _ := newTestModel(w, 16)
+		m = step(m, batch(msgEvent("notes/long", text.String(), 0)))
+		m, _ = openLast(t, m)
+		golden(t, fmt.Sprintf("detail_wrapped_%d", w), plain(m))
+		if !strings.Contains(plain(m), "line 1 of") {
+			t.Fatalf("%d: no line indicator", w)
+		}
+		m = step(m, runes("w"))
+		golden(t, fmt.Sprintf("detail_unwrapped_%d", w), plain(m))
+		m = step(m, keyMsg(tea.KeyRight))
+		right := plain(m)
+		if !strings.Contains(right, "across") || strings.Contains(right, "first: long") {
+			t.Fatalf("%d: → did not scroll sideways:\n%s", w, right)
+		}
+		m = step(m, keyMsg(tea.KeyLeft))
+		m = step(m, runes("G"))
+		golden(t, fmt.Sprintf("detail_end_%d", w), plain(m))
+		if !strings.Contains(plain(m), "last line") {
+			t.Fatalf("%d: G did not go to the last line", w)
+		}
+		m = step(m, keyMsg(tea.KeyHome))
+		if !strings.Contains(plain(m), "first: long") || !strings.Contains(plain(m), "line 1 of 42") {
+			t.Fatalf("%d: home:\n%s", w, plain(m))
+		}
+	}
+}

@@ -54,3 +54,12 @@ func ago(d time.Duration) string {
 
 // firstKey is the first key of a binding, for inline hints.
 func firstKey(b key.Binding) string { return b.Help().Key }
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
