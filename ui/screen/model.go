@@ -201,6 +201,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.keepForRecall(msg.topic, msg.text)
 	case tickMsg:
 		m.now, m.otherClients = msg.at, msg.otherClients
+		m.status.now = msg.at
 		m.rooms.tick()
 		m.echo.Prune(msg.at)
 		m.rate.sample(m.status.received)

@@ -3,6 +3,7 @@ package screen
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -329,8 +330,10 @@ func TestStatusStates(t *testing.T) {
 		{mqttconn.Event{Kind: mqttconn.KindConnectFailed, Attempt: 1, Err: errors.New("dial tcp: connection refused"), RetryIn: time.Second}, "dial tcp: connection refused"},
 		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 2}, "reconnecting (attempt 2)"},
 		{mqttconn.Event{Kind: mqttconn.KindConnected, Attempt: 2}, "● connected"},
-		{mqttconn.Event{Kind: mqttconn.KindLost, Err: errors.New("EOF")}, "connection lost: EOF"},
-		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 1}, "connection lost: EOF · reconnecting (attempt 1)"},
+		{mqttconn.Event{Kind: mqttconn.KindLost, Err: errors.New("EOF")}, "connection lost: the broker closed the connection"},
+		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 1}, "connection lost: the broker closed the connection · reconnecting (attempt 1)"},
+		{mqttconn.Event{Kind: mqttconn.KindConnectFailed, Attempt: 1, Err: io.EOF, RetryIn: 12 * time.Second}, "the broker closed the connection · reconnecting in 12 s (attempt 2) · F5 now"},
+		{mqttconn.Event{Kind: mqttconn.KindConnecting, Attempt: 2}, "reconnecting (attempt 2)"},
 		{mqttconn.Event{Kind: mqttconn.KindConnected, Attempt: 1, Downtime: 3 * time.Second}, "● connected"},
 		{mqttconn.Event{Kind: mqttconn.KindConnectFailed, Err: &mqttconn.RefusedError{Code: 4}, Fatal: true}, "bad user name or password — not retrying: fix it, or press F5"},
 	}
@@ -523,5 +526,16 @@ func TestRepeatedConnectFailuresFoldIntoOneRow(t *testing.T) {
 	m.list.forEach(func(e *entry) { want += e.cost() })
 	if m.list.bytes != want {
 		t.Fatalf("list counts %d bytes, its rows cost %d", m.list.bytes, want)
+	}
+}
+
+// TestReconnectCountdown: during a back-off the status bar counts down to
+// the next attempt, with the key that tries at once.
+func TestReconnectCountdown(t *testing.T) {
+	m, _ := newTestModel(120, 24)
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindConnectFailed, Attempt: 5, Err: io.EOF, RetryIn: 12 * time.Second, Time: t0}))
+	m = step(m, tickMsg{at: t0.Add(5 * time.Second)})
+	if s := strings.SplitN(plain(m), "\n", 2)[0]; !strings.Contains(s, "reconnecting in 7 s (attempt 6) · F5 now") {
+		t.Fatalf("countdown: %q", s)
 	}
 }

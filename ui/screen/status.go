@@ -34,7 +34,8 @@ type status struct {
 	state    connState
 	attempt  int
 	lastErr  string // why the last connection was lost or refused
-	retryIn  time.Duration
+	retryAt  time.Time // when the next attempt starts, during a back-off
+	now      time.Time // the clock: the one-second tick, or the latest event
 	fatal    bool
 	everUp   bool
 	received uint64
@@ -51,17 +52,25 @@ type status struct {
 
 // apply updates the bar from one connection event.
 func (s *status) apply(ev mqttconn.Event) {
+	if ev.Time.After(s.now) {
+		s.now = ev.Time
+	}
 	switch ev.Kind {
 	case mqttconn.KindConnecting:
 		s.attempt = ev.Attempt
+		s.retryAt = time.Time{}
 		s.state = stateConnecting
 		if s.everUp || ev.Attempt > 1 {
 			s.state = stateReconnecting
 		}
 	case mqttconn.KindConnected:
-		s.state, s.everUp, s.lastErr, s.retryIn = stateConnected, true, "", 0
+		s.state, s.everUp, s.lastErr, s.retryAt = stateConnected, true, "", time.Time{}
 	case mqttconn.KindConnectFailed:
-		s.lastErr, s.retryIn, s.fatal = errText(ev.Err), ev.RetryIn, ev.Fatal
+		s.lastErr, s.fatal = errText(ev.Err), ev.Fatal
+		s.retryAt = time.Time{}
+		if ev.RetryIn > 0 && !ev.Fatal {
+			s.retryAt = ev.Time.Add(ev.RetryIn)
+		}
 		if ev.Fatal {
 			s.state = stateFailed
 		}
@@ -91,7 +100,11 @@ func (s *status) stateText() (string, level) {
 		return s.lastErr, levelBad
 	}
 	text := "connecting"
-	if s.state == stateReconnecting {
+	switch left := s.retryAt.Sub(s.now); {
+	case !s.retryAt.IsZero() && left > 0:
+		secs := int((left + time.Second - 1) / time.Second)
+		text = fmt.Sprintf("reconnecting in %d s (attempt %d) · F5 now", secs, s.attempt+1)
+	case s.state == stateReconnecting:
 		text = fmt.Sprintf("reconnecting (attempt %d)", s.attempt)
 	}
 	if s.lastErr != "" {

@@ -1,7 +1,11 @@
 package screen
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"syscall"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -30,11 +34,21 @@ func humanSize(n int) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// errText is an error as a short line, sanitized: broker and network errors
-// can carry text from the network.
+// errText is an error as a short line in words, sanitized: broker and
+// network errors can carry text from the network. Go's terse words for
+// the common ends of a connection become sentences.
 func errText(err error) string {
-	if err == nil {
+	switch {
+	case err == nil:
 		return "unknown reason"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), err.Error() == "EOF":
+		return "the broker closed the connection"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "the connection was reset (by the broker or the network)"
+	case errors.Is(err, syscall.EPIPE):
+		return "the connection broke while sending"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return "no answer from the broker in time"
 	}
 	return sanitize.String(err.Error())
 }
