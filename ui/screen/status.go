@@ -67,6 +67,7 @@ func (s *status) apply(ev mqttconn.Event) {
 		s.state, s.everUp, s.lastErr, s.retryAt = stateConnected, true, "", time.Time{}
 	case mqttconn.KindConnectFailed:
 		s.lastErr, s.fatal = errText(ev.Err), ev.Fatal
+		s.attempt = max(s.attempt, ev.Attempt)
 		s.retryAt = time.Time{}
 		if ev.RetryIn > 0 && !ev.Fatal {
 			s.retryAt = ev.Time.Add(ev.RetryIn)
