@@ -71,6 +71,30 @@ func TestSecondCopyJoinsTheFirst(t *testing.T) {
 	b.waitFor("◀ room from a")
 }
 
+// TestTwoFreshCopiesChat: two copies started with no flags at all (each
+// on the built-in broker of the first) talk by typing text and Enter only:
+// each shows the other's message once and its own once, marked echoed.
+func TestTwoFreshCopiesChat(t *testing.T) {
+	env, _, _ := builtinEnv(t)
+	a := start(t, 100, 24, env)
+	a.waitFor("connected", "built-in broker", "to chat/lobby")
+	b := start(t, 100, 24, env)
+	b.waitFor("connected", "subscribed to #", "to chat/lobby")
+	b.typeKeys("hello from b\r")
+	b.waitFor("▶ you → chat/lobby hello from b ✓ sent · echoed")
+	a.waitFor("◀ chat/lobby hello from b")
+	a.typeKeys("hi b, a here\r")
+	a.waitFor("▶ you → chat/lobby hi b, a here ✓ sent · echoed")
+	b.waitFor("◀ chat/lobby hi b, a here")
+	time.Sleep(300 * time.Millisecond) // a late duplicate row would show by now
+	for name, s := range map[string]*screen{"a": a, "b": b} {
+		txt := s.text()
+		if strings.Count(txt, "hello from b") != 1 || strings.Count(txt, "hi b, a here") != 1 {
+			t.Fatalf("%s shows a message more or less than once:\n%s", name, txt)
+		}
+	}
+}
+
 // TestAgainstMosquittoWithLossAndReturn: a real mosquitto, named with -h/-p;
 // it stops and comes back: the screen shows the loss, the return and the
 // re-subscription, a QoS 1 message typed during the outage is queued and then

@@ -16,7 +16,15 @@ func benchView(b *testing.B, n int) {
 	m = step(m, tea.WindowSizeMsg{Width: 200, Height: 60})
 	evs := make([]mqttconn.Event, 0, n)
 	for i := range n {
-		evs = append(evs, msgEvent(fmt.Sprintf("sensors/%d/temp", i%100), fmt.Sprintf(`{"seq":%d,"t":21.5,"pad":"0123456789abcdef0123456789abcdef"}`, i), time.Duration(i)*time.Millisecond))
+		// Mixed heights: JSON on one line, text over two and six lines (cut to four).
+		payload := fmt.Sprintf(`{"seq":%d,"t":21.5,"pad":"0123456789abcdef0123456789abcdef"}`, i)
+		switch i % 3 {
+		case 1:
+			payload = fmt.Sprintf("message %d\nsecond line", i)
+		case 2:
+			payload = fmt.Sprintf("message %d\n2\n3\n4\n5\n6", i)
+		}
+		evs = append(evs, msgEvent(fmt.Sprintf("sensors/%d/temp", i%100), payload, time.Duration(i)*time.Millisecond))
 	}
 	m = step(m, eventsMsg{events: evs, received: uint64(n)})
 	b.ReportAllocs()
