@@ -8,6 +8,7 @@ import (
 	"mqttchat/history"
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/sanitize"
 	"mqttchat/ui/screen"
 	"os"
 	"os/signal"
@@ -90,6 +91,10 @@ func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
 	conn.Start()
 	defer conn.Close()
 
+	// How wide text is drawn was decided before the screen (width_mode or the
+	// probe); every sanitize.String from here on follows it.
+	sanitize.SetMode(s.textMode)
+	logger.Printf("text: %v mode (%s)", s.textMode, s.textModeWhy)
 	// Ask the terminal for its background once, before the program reads input.
 	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
 	logger.Printf("terminal background asked")
