@@ -292,3 +292,33 @@ func TestClusteringTerminalKeepsTheFrame(t *testing.T) {
 		})
 	}
 }
+
+// TestCopyInsideTmux: `y` in the detail view, inside tmux with its default
+// options, puts the topic in tmux's paste buffer.
+func TestCopyInsideTmux(t *testing.T) {
+	env, tcpAddr, _ := builtinEnv(t)
+	p := startTmux(t, 100, 30, env, "-t", "copy/#")
+	p.waitFor("connected", "subscribed to copy/#")
+	topic := "copy/tmux/温度"
+	brokertest.Connect(t, "tcp://"+tcpAddr, "peer").Publish(t, topic, 0, false, "hello")
+	p.waitFor("◀ copy/tmux/温度 hello")
+	for _, keys := range [][]string{{"Tab", "Tab", "Enter"}, {"y"}} {
+		if out, err := exec.Command("tmux", append([]string{"-S", p.sock, "send-keys", "-t", "term-e2e"}, keys...)...).CombinedOutput(); err != nil {
+			t.Fatalf("send-keys: %v %s", err, out)
+		}
+		if keys[0] == "Tab" {
+			p.waitFor("◀ received · copy/tmux/温度")
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, _ := exec.Command("tmux", "-S", p.sock, "show-buffer").Output()
+		if string(got) == topic {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tmux's paste buffer holds %q, want %q; the pane shows:\n%s", got, topic, strings.Join(p.lines(), "\n"))
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
