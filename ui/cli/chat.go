@@ -8,6 +8,7 @@ import (
 	"mqttchat/history"
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/sanitize"
 	"mqttchat/ui/screen"
 	"os"
 	"os/signal"
@@ -163,6 +164,10 @@ func (r *chatRun) connect() error {
 // runScreen runs the screen until the user quits (or a signal or a crash
 // ends it).
 func (r *chatRun) runScreen() error {
+	// How wide text is drawn was decided before the screen (width_mode or the
+	// probe); every sanitize.String from here on follows it.
+	sanitize.SetMode(r.s.textMode)
+	r.logger.Printf("text: %v mode (%s)", r.s.textMode, r.s.textModeWhy)
 	// Ask the terminal for its background once, before the program reads input.
 	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
 	r.logger.Printf("terminal background asked")

@@ -100,8 +100,12 @@ func (a app) interactive(s settings, src sources) error {
 	if !term.IsTerminal(int(stdin.Fd())) {
 		return usagef("stdin is not a terminal: mqttchat is interactive (run it in a terminal)")
 	}
-	if out, ok := stdout.(*os.File); !ok || !term.IsTerminal(int(out.Fd())) {
+	out, ok := stdout.(*os.File)
+	if !ok || !term.IsTerminal(int(out.Fd())) {
 		return usagef("stdout is not a terminal: mqttchat is interactive (run it in a terminal)")
+	}
+	if err := checkCursor(os.Getenv("TERM")); err != nil {
+		return err
 	}
 	if s.pwFromFlag {
 		fmt.Fprintln(stderr, "mqttchat: warning: a password on the command line can be seen by other users in the process list; prefer MQTTCHAT_PASSWORD, --pw-file or the prompt")
@@ -113,6 +117,7 @@ func (a app) interactive(s settings, src sources) error {
 		}
 		s.password = pw
 	}
+	s.textMode, s.textModeWhy = chooseTextMode(s.widthMode, stdin, out, os.Getenv)
 	return chat(s, stdin, stdout, stderr)
 }
 

@@ -23,6 +23,7 @@ type values struct {
 	disableCleanSession bool
 	protocolVersion     string
 	noMouse             bool
+	widthMode           string
 
 	noHistory               bool
 	historySize, historyAge string
@@ -65,6 +66,7 @@ var options = []option{
 	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, mqttv31 or mqttv311", ptr: func(v *values) any { return &v.protocolVersion }},
 	{key: "max_messages", flag: "max-messages", def: screen.DefaultMaxMessages, usage: "messages held on screen (older ones are let go)", ptr: func(v *values) any { return &v.maxMessages }},
 	{key: "no_mouse", flag: "no-mouse", def: false, usage: "do not capture the mouse (keeps the terminal's text selection)", ptr: func(v *values) any { return &v.noMouse }},
+	{key: "width_mode", flag: "width-mode", env: "MQTTCHAT_WIDTH_MODE", def: "auto", usage: "how the terminal counts wide text: auto (ask it at start), grapheme, codepoint or ascii (see README, Terminals)", ptr: func(v *values) any { return &v.widthMode }},
 	{key: "no_history", flag: "no-history", def: false, usage: "record nothing on disk", ptr: func(v *values) any { return &v.noHistory }},
 	{key: "history_size", flag: "history-size", def: "1GiB", usage: "history kept per broker, by total size (e.g. 500MiB, 2GiB)", ptr: func(v *values) any { return &v.historySize }},
 	{key: "history_age", flag: "history-age", def: "30d", usage: "history kept per broker, by age (e.g. 12h, 7d)", ptr: func(v *values) any { return &v.historyAge }},

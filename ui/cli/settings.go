@@ -14,6 +14,7 @@ import (
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/brokerurl"
 	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/sanitize"
 )
 
 // settings is what the layers mean, checked.
@@ -37,6 +38,9 @@ type settings struct {
 	persistent    bool
 	keepalive     time.Duration
 	protocol      uint
+	widthMode     string // "auto" or a sanitize mode's name
+	textMode      sanitize.Mode
+	textModeWhy   string // how textMode was chosen, for the log
 }
 
 // historySettings are the checked history settings.
@@ -66,6 +70,9 @@ func resolve(v values, src sources) (settings, error) {
 	}
 	s.keepalive = time.Duration(v.keepalive) * time.Second
 	var err error
+	if s.widthMode, err = checkWidthMode(v.widthMode); err != nil {
+		return s, usagef("%s: %v", w("width_mode"), err)
+	}
 	if s.protocol, err = protocolVersion(v.protocolVersion); err != nil {
 		return s, usagef("%s: %v", w("protocol_version"), err)
 	}

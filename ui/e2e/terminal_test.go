@@ -85,7 +85,8 @@ func startCmd(t testing.TB, w, h int, env []string, prog string, args ...string)
 	t.Helper()
 	cmd := exec.Command(prog, args...)
 	// Private state and config folders: nothing of this machine's leaks in.
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "NO_COLOR=", "XDG_STATE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(),
+	// A UTF-8 locale, whatever the machine's: under another the text is ASCII.
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=", "LC_CTYPE=", "NO_COLOR=", "XDG_STATE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(),
 		"MQTTCHAT_URL=", "MQTTCHAT_USERNAME=", "MQTTCHAT_PASSWORD=", "MQTTCHAT_CLIENT_ID=")
 	cmd.Env = append(cmd.Env, env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})

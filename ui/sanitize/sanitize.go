@@ -7,7 +7,11 @@
 // Controls are not dropped but shown: C0 controls and DEL as Unicode Control
 // Pictures (␛, ␊, ␉, ␡), C1, bidi and zero-width controls as \u escapes, and
 // each byte of invalid UTF-8 as \xNN. Printable text, including CJK, emoji
-// (with ZWJ sequences and skin tones) and combining marks, passes through.
+// (with ZWJ sequences and skin tones) and combining marks, passes through,
+// except the sequences whose width the measurers disagree on in the current
+// Mode (see width.go): there the base character stays and the rest becomes
+// \u escapes, so that the width lipgloss computes is the width the terminal
+// draws. In ASCII mode every non-ASCII character is an escape.
 package sanitize
 
 import (
@@ -17,20 +21,37 @@ import (
 	"unicode/utf8"
 )
 
-// Bytes returns b as display-safe text.
+// Bytes returns b as display-safe text in the current mode.
 func Bytes(b []byte) string {
 	if isPlainASCII(b) {
 		return string(b)
 	}
-	return sanitize(b)
+	return display(b, CurrentMode())
 }
 
-// String returns s as display-safe text.
+// String returns s as display-safe text in the current mode.
 func String(s string) string {
 	if isPlainASCII(s) {
 		return s
 	}
-	return sanitize(s)
+	return display(s, CurrentMode())
+}
+
+// Display returns s as display-safe text in mode m: what String gives when m
+// is the current mode. The composer shows what is typed through it.
+func Display(s string, m Mode) string {
+	if isPlainASCII(s) {
+		return s
+	}
+	return display(s, m)
+}
+
+// display is the gate for text that is not plain ASCII.
+func display[T ~string | ~[]byte](s T, m Mode) string {
+	if m == ASCII {
+		return asciiOnly(s)
+	}
+	return agree(sanitize(s), m)
 }
 
 // isPlainASCII reports whether s holds only printable ASCII, the common case.

@@ -7,7 +7,6 @@
 package screen
 
 import (
-	"fmt"
 	"io"
 	"runtime/debug"
 	"time"
@@ -225,7 +224,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case copiedMsg:
-		notice := fmt.Sprintf("copied %d bytes (%s) to the terminal's clipboard — OSC 52; the terminal does not confirm", msg.n, msg.what)
+		notice := msg.notice
 		if msg.err != nil {
 			notice = "not copied: " + msg.err.Error()
 		}

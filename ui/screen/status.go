@@ -33,7 +33,7 @@ type status struct {
 
 	state    connState
 	attempt  int
-	lastErr  string // why the last connection was lost or refused
+	lastErr  string    // why the last connection was lost or refused
 	retryAt  time.Time // when the next attempt starts, during a back-off
 	now      time.Time // the clock: the one-second tick, or the latest event
 	fatal    bool

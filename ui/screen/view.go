@@ -147,7 +147,7 @@ func (m Model) View() string {
 	if m.mode == modeQuestion {
 		screen = m.overlay(screen, m.question.View(m.styles, m.width))
 	}
-	return screen
+	return sanitize.Frame(screen) // our own glyphs in ASCII where the locale is not UTF-8
 }
 
 // middle is the list's title and rows, with the rooms pane beside them.
