@@ -22,6 +22,7 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // chatRun is one chat, opened step by step; every step pushes what it opened
@@ -164,10 +165,20 @@ func (r *chatRun) connect() error {
 // runScreen runs the screen until the user quits (or a signal or a crash
 // ends it).
 func (r *chatRun) runScreen() error {
-	// How wide text is drawn was decided before the screen (width_mode or the
-	// probe); every sanitize.String from here on follows it.
+	// How wide text is drawn: width_mode, or the probe, run last before the
+	// screen so that no error exit follows it. Every sanitize.String from
+	// here on follows it.
+	if out, ok := r.stdout.(*os.File); ok {
+		r.s.textMode, r.s.textModeWhy = chooseTextMode(r.s.widthMode, r.stdin, out, os.Getenv)
+	}
 	sanitize.SetMode(r.s.textMode)
 	r.logger.Printf("text: %v mode (%s)", r.s.textMode, r.s.textModeWhy)
+	// NO_COLOR removes colours only (no-color.org): termenv would drop every
+	// attribute with them, so the screen renders with the ANSI profile and
+	// styles that hold no colour.
+	if noColor() {
+		lipgloss.SetColorProfile(termenv.ANSI)
+	}
 	// Ask the terminal for its background once, before the program reads input.
 	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
 	r.logger.Printf("terminal background asked")
@@ -205,6 +216,9 @@ func (r *chatRun) runScreen() error {
 	return nil
 }
 
+// noColor reports whether NO_COLOR asks for no colour (set and not empty).
+func noColor() bool { return os.Getenv("NO_COLOR") != "" }
+
 // screenOptions is what the screen is started with.
 func (r *chatRun) screenOptions() screen.Options {
 	s, rec := r.s, r.rec
@@ -216,7 +230,9 @@ func (r *chatRun) screenOptions() screen.Options {
 		Topic:         firstTopicName(s.subscriptions),
 		QoS:           s.qos,
 		MaxMessages:   s.maxMessages,
+		RowLines:      s.rowLines,
 		Mouse:         s.mouse,
+		NoColor:       noColor(),
 		Insecure:      s.insecure,
 		History:       rec.status(),
 		Earlier:       rec.earlier,

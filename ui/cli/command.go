@@ -117,7 +117,6 @@ func (a app) interactive(s settings, src sources) error {
 		}
 		s.password = pw
 	}
-	s.textMode, s.textModeWhy = chooseTextMode(s.widthMode, stdin, out, os.Getenv)
 	return chat(s, stdin, stdout, stderr)
 }
 

@@ -30,6 +30,7 @@ type settings struct {
 	subscriptions []mqttconn.Subscription
 	qos           byte
 	maxMessages   int
+	rowLines      int
 	mouse         bool
 	history       historySettings
 	tls           *tls.Config
@@ -56,7 +57,7 @@ type historySettings struct {
 func resolve(v values, src sources) (settings, error) {
 	w := src.where
 	s := settings{clientID: v.id, idGiven: src.set("id"), username: v.username, password: v.password,
-		pwFromFlag: src["password"].rank == rankFlag, maxMessages: v.maxMessages, mouse: !v.noMouse,
+		pwFromFlag: src["password"].rank == rankFlag, maxMessages: v.maxMessages, rowLines: v.rowLines, mouse: !v.noMouse,
 		persistent: v.disableCleanSession, insecure: v.insecure}
 	if v.qos < 0 || v.qos > 2 {
 		return s, usagef("%s: %d is not a QoS (use 0, 1 or 2)", w("qos"), v.qos)
@@ -64,6 +65,9 @@ func resolve(v values, src sources) (settings, error) {
 	s.qos = byte(v.qos)
 	if v.maxMessages < 1 {
 		return s, usagef("%s: must be at least 1, got %d", w("max_messages"), v.maxMessages)
+	}
+	if v.rowLines < 1 || v.rowLines > 100 {
+		return s, usagef("%s: %d is out of range (1-100 lines)", w("row_lines"), v.rowLines)
 	}
 	if v.keepalive < 1 || v.keepalive > 65535 {
 		return s, usagef("%s: %d is out of range (1-65535 seconds)", w("keepalive"), v.keepalive)

@@ -154,19 +154,20 @@ func TestHostilePayloadCannotReachTheTerminal(t *testing.T) {
 func TestBadFlagsExitTwoBeforeAnyScreen(t *testing.T) {
 	bin := binary(t)
 	cases := map[string][]string{
-		"--port: 0 is out of range":             {"-p", "0"},
-		"--port: 70000 is out of range":         {"-p", "70000"},
-		"--qos: 3 is not a QoS":                 {"-q", "3"},
-		`--topic: "a/#/b"`:                      {"-t", "a/#/b"},
-		`--topic: "a+"`:                         {"-t", "a+"},
-		`--url: unknown scheme "ftp://"`:        {"-L", "ftp://x"},
-		"--url: cannot be combined":             {"-L", "mqtt://x", "-h", "y"},
-		"--pw: a password needs a user name":    {"-P", "secret"},
-		"stdin is not a terminal":               {},
-		`unexpected argument "oops"`:            {"oops"},
-		`invalid argument "x" for "-p, --port"`: {"-p", "x"},
-		"unknown shorthand flag: 'Z'":           {"-Z"},
-		"--max-messages: must be at least 1":    {"--max-messages", "0"},
+		"--port: 0 is out of range":                    {"-p", "0"},
+		"--port: 70000 is out of range":                {"-p", "70000"},
+		"--qos: 3 is not a QoS":                        {"-q", "3"},
+		`--topic: "a/#/b"`:                             {"-t", "a/#/b"},
+		`--topic: "a+"`:                                {"-t", "a+"},
+		`--url: unknown scheme "ftp://"`:               {"-L", "ftp://x"},
+		"--url: cannot be combined":                    {"-L", "mqtt://x", "-h", "y"},
+		"--pw: a password needs a user name":           {"-P", "secret"},
+		"stdin is not a terminal":                      {},
+		`unexpected argument "oops"`:                   {"oops"},
+		`invalid argument "x" for "-p, --port"`:        {"-p", "x"},
+		"unknown shorthand flag: 'Z'":                  {"-Z"},
+		"--max-messages: must be at least 1":           {"--max-messages", "0"},
+		"--row-lines: 0 is out of range (1-100 lines)": {"--row-lines", "0"},
 	}
 	for want, args := range cases {
 		cmd := exec.Command(bin, args...)

@@ -323,9 +323,9 @@ func (c *composer) recallStep(dir int) bool {
 
 // View draws the header (where Enter publishes, QoS, retain), the text and
 // a line for an error or a command's hint. The topic is drawn in its room's
-// colour, and underlined: a cue that stays without colour.
+// colour, and bold: a cue that stays without colour.
 func (c *composer) View(s *Styles, topicStyle lipgloss.Style) string {
-	c.topic.TextStyle = topicStyle.Underline(true)
+	c.topic.TextStyle = topicStyle.Bold(true)
 	label := func(name string, focused bool) string {
 		if focused {
 			return s.LabelFocused.Render("▶ " + name)

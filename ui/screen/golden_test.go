@@ -62,3 +62,29 @@ func TestGoldenScrolledUpAndTopicFocus(t *testing.T) {
 	m = step(m, keyMsg(tea.KeyTab))
 	golden(t, "scrolled_80x16", plain(m))
 }
+
+// TestGoldenConversation is the README's screen: a conversation in the
+// lobby, with your own messages once (echoed), a multi-line message read
+// without opening it, and a sensor beside the chat.
+func TestGoldenConversation(t *testing.T) {
+	m := New(newFakeConn(), Options{
+		Broker: "127.0.0.1:1883", Extra: "built-in broker · ws://127.0.0.1:8083/mqtt", ClientID: "mqttchat4Hx9Qm2",
+		Subscriptions: []mqttconn.Subscription{{Filter: "#"}},
+	})
+	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	evs := []mqttconn.Event{
+		{Kind: mqttconn.KindConnecting, Attempt: 1, Time: t0},
+		{Kind: mqttconn.KindConnected, Attempt: 1, Time: t0},
+		{Kind: mqttconn.KindSubscribed, Filter: "#", Time: t0},
+		msgEvent("chat/lobby", "anyone up? the gateway in hall 3 keeps dropping", 4*time.Second),
+	}
+	evs = append(evs, sentEvents(1, "chat/lobby", "here. which broker?", 0, 9*time.Second)...)
+	evs = append(evs, msgEvent("chat/lobby", "here. which broker?", 9*time.Second+5*time.Millisecond))
+	evs = append(evs, msgEvent("chat/lobby", "mosquitto on gw-hall3. log says:\nclient gw3 has exceeded timeout\nsocket error on client gw3\nnew connection from 10.0.3.7\nclient gw3 already connected", 14*time.Second))
+	evs = append(evs, msgEvent("plant/hall3/gw3/status", `{"online":true,"rssi":-71}`, 15*time.Second))
+	evs = append(evs, sentEvents(2, "chat/lobby", "two clients with the same id. check the -i", 0, 21*time.Second)...)
+	evs = append(evs, msgEvent("chat/lobby", "two clients with the same id. check the -i", 21*time.Second+4*time.Millisecond))
+	m = step(m, eventsMsg{events: evs, received: 6})
+	m = typeText(m, "and set a Will on it")
+	golden(t, "conversation_80x24", plain(m))
+}

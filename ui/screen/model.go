@@ -47,6 +47,7 @@ type Options struct {
 	MaxBytes      int    // cap of the in-memory window by bytes (default 64 MiB)
 	RowLines      int    // the most lines a text message wraps to in the list (default 4)
 	Mouse         bool   // mouse capture is on at start
+	NoColor       bool   // NO_COLOR: attributes only (the caller renders with an ANSI profile)
 	Insecure      bool   // TLS without verification: warned about all the time
 
 	History HistoryStatus    // the history writer, or nil when history is off
@@ -128,7 +129,7 @@ func startTopic(given string, recalled []string) string {
 
 // New returns the screen for a connection.
 func New(conn Conn, opts Options) Model {
-	styles := DefaultStyles()
+	styles := NewStyles(opts.NoColor)
 	m := Model{
 		conn:           conn,
 		keys:           newScreenKeys(),
@@ -152,6 +153,9 @@ func New(conn Conn, opts Options) Model {
 			mouse:    opts.Mouse,
 			insecure: opts.Insecure,
 		},
+	}
+	if opts.NoColor {
+		m.dropComponentColours()
 	}
 	m.status.addProblem(opts.Warning)
 	m.helpView = newHelpView(m.helpSections(), m.styles)

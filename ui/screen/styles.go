@@ -7,7 +7,9 @@ import (
 )
 
 // Styles are every style the screen uses, built once. Colours adapt to the
-// terminal's background; with NO_COLOR set, lipgloss renders none.
+// terminal's background. With NO_COLOR set (no-color.org) only the colours
+// go: bold, italic, underline and reverse video stay, so the selected row,
+// the current view and the status bar can still be seen.
 type Styles struct {
 	Time, Incoming, Mine, Topic, Flag, Payload lipgloss.Style
 	Event, Warn, Good, Pending                 lipgloss.Style
@@ -30,20 +32,32 @@ func (s *Styles) topicStyle(colour int) lipgloss.Style {
 	return s.Palette[colour%len(s.Palette)]
 }
 
-// DefaultStyles returns the styles for the terminal lipgloss detected.
-func DefaultStyles() Styles {
+// DefaultStyles returns the styles with colours.
+func DefaultStyles() Styles { return NewStyles(false) }
+
+// NewStyles returns the styles, without any colour when noColor.
+func NewStyles(noColor bool) Styles {
+	c := func(light, dark string) lipgloss.TerminalColor {
+		if noColor {
+			return lipgloss.NoColor{}
+		}
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
 	var (
-		subtle  = lipgloss.AdaptiveColor{Light: "#8a8a8a", Dark: "#6c6c6c"}
-		accent  = lipgloss.AdaptiveColor{Light: "#5a3fc0", Dark: "#a78bfa"}
-		mine    = lipgloss.AdaptiveColor{Light: "#0b6e99", Dark: "#67d4ff"}
-		topic   = lipgloss.AdaptiveColor{Light: "#7a4a00", Dark: "#f5c26b"}
-		good    = lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#4ade80"}
-		warn    = lipgloss.AdaptiveColor{Light: "#b42318", Dark: "#f87171"}
-		pending = lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#fbbf24"}
-		barBg   = lipgloss.AdaptiveColor{Light: "#e4e4e7", Dark: "#27272a"}
-		barFg   = lipgloss.AdaptiveColor{Light: "#18181b", Dark: "#e4e4e7"}
+		subtle  = c("#8a8a8a", "#6c6c6c")
+		accent  = c("#5a3fc0", "#a78bfa")
+		mine    = c("#0b6e99", "#67d4ff")
+		topic   = c("#7a4a00", "#f5c26b")
+		good    = c("#1a7f37", "#4ade80")
+		warn    = c("#b42318", "#f87171")
+		pending = c("#9a6700", "#fbbf24")
+		barBg   = c("#e4e4e7", "#27272a")
+		barFg   = c("#18181b", "#e4e4e7")
 	)
 	bar := lipgloss.NewStyle().Background(barBg).Foreground(barFg)
+	if noColor {
+		bar = bar.Reverse(true) // the bar stands out without a background colour
+	}
 	return Styles{
 		Time:          lipgloss.NewStyle().Foreground(subtle),
 		Incoming:      lipgloss.NewStyle().Foreground(subtle),
@@ -73,13 +87,13 @@ func DefaultStyles() Styles {
 		QuestionTitle: lipgloss.NewStyle().Foreground(warn).Bold(true),
 		Palette: []lipgloss.Style{
 			lipgloss.NewStyle().Foreground(topic),
-			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#0f766e", Dark: "#5eead4"}),
-			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#a21caf", Dark: "#f0abfc"}),
-			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#1d4ed8", Dark: "#93c5fd"}),
-			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#b45309", Dark: "#fdba74"}),
-			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#15803d", Dark: "#86efac"}),
-			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#be123c", Dark: "#fda4af"}),
-			lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#4338ca", Dark: "#c4b5fd"}),
+			lipgloss.NewStyle().Foreground(c("#0f766e", "#5eead4")),
+			lipgloss.NewStyle().Foreground(c("#a21caf", "#f0abfc")),
+			lipgloss.NewStyle().Foreground(c("#1d4ed8", "#93c5fd")),
+			lipgloss.NewStyle().Foreground(c("#b45309", "#fdba74")),
+			lipgloss.NewStyle().Foreground(c("#15803d", "#86efac")),
+			lipgloss.NewStyle().Foreground(c("#be123c", "#fda4af")),
+			lipgloss.NewStyle().Foreground(c("#4338ca", "#c4b5fd")),
 		},
 		JSON: payload.JSONStyles{
 			Key:     lipgloss.NewStyle().Foreground(mine),
