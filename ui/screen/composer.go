@@ -336,14 +336,18 @@ func (c *composer) View(s *Styles, topicStyle lipgloss.Style) string {
 	if c.retain {
 		retain = "on"
 	}
-	header := label("to", c.topic.Focused()) + " " + c.topic.View() +
+	header := label("to", c.topic.Focused()) + " " + displayStyled(c.topic.View(), c.width) +
 		s.Label.Render(fmt.Sprintf("  QoS %d (%s)  retain %s (%s)", c.qos,
 			firstKey(c.keys.CycleQoS), retain, firstKey(c.keys.Retain)))
 	header = ansi.Truncate(header, c.width, "…")
 	var b strings.Builder
 	b.WriteString(header)
 	b.WriteString("\n")
-	b.WriteString(c.text.View())
+	lines := strings.Split(c.text.View(), "\n")
+	for i, l := range lines {
+		lines[i] = displayStyled(l, c.width)
+	}
+	b.WriteString(strings.Join(lines, "\n"))
 	b.WriteString("\n")
 	switch {
 	case c.err != "":

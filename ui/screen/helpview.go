@@ -101,11 +101,15 @@ func (h *helpView) render(width int) string {
 	return strings.Join(rows, "\n\n")
 }
 
-// wrapBlock wraps each line of a block to w cells and pads it to w.
+// wrapBlock wraps each line of a block to w cells, continuing under the
+// description, and pads it to w.
 func wrapBlock(block string, w int) string {
 	var out []string
 	for _, l := range strings.Split(block, "\n") {
-		for _, part := range strings.Split(ansi.Wrap(l, w-1, ""), "\n") {
+		for i, part := range strings.Split(ansi.Wrap(l, w-1, ""), "\n") {
+			if i > 0 {
+				part = "      " + part
+			}
 			out = append(out, part+strings.Repeat(" ", max(w-ansi.StringWidth(part), 0)))
 		}
 	}

@@ -21,7 +21,7 @@ type screenKeys struct {
 
 func newScreenKeys() screenKeys {
 	return screenKeys{
-		Quit:        key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit (asks when it would cost something)")),
+		Quit:        key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit (asks if it costs)")),
 		Help:        key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
 		Mouse:       key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", "mouse capture on/off")),
 		ToggleRooms: key.NewBinding(key.WithKeys("f3"), key.WithHelp("f3", "rooms pane on/off")),

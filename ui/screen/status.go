@@ -124,16 +124,7 @@ func (s *status) stateText() (string, level) {
 func (s *status) View(st *Styles, subs []string) string {
 	text, level := s.stateText()
 	stateStyle := []lipgloss.Style{levelGood: st.StatusGood, levelPending: st.StatusPending, levelBad: st.StatusWarn}[level]
-	line1 := []string{
-		stateStyle.Render(" ● " + text),
-		st.StatusBar.Render(" · " + sanitize.String(s.broker)),
-	}
-	if s.insecure {
-		line1 = append(line1, st.StatusWarn.Render(" · ⚠ insecure: TLS not verified"))
-	}
-	if s.extra != "" {
-		line1 = append(line1, st.StatusBar.Render(" · "+sanitize.String(s.extra)))
-	}
+	line1 := s.firstLine(st, stateStyle.Render(" ● "+text))
 	// Counters and warnings first: they must survive a narrow terminal.
 	line2 := []string{st.StatusKey.Render(fmt.Sprintf(" received: %d", s.received))}
 	if s.rate != "" {
@@ -157,7 +148,57 @@ func (s *status) View(st *Styles, subs []string) string {
 	if !s.mouse {
 		line2 = append(line2, st.StatusBar.Render(" · mouse off"))
 	}
-	return s.fit(strings.Join(line1, ""), st) + "\n" + s.fit(strings.Join(line2, ""), st)
+	return s.fit(line1, st) + "\n" + s.fit(strings.Join(line2, ""), st)
+}
+
+// firstLine is the state, the broker, the TLS warning and the extra facts
+// (the built-in broker's addresses), made to fit. What gives way first, in
+// order: an extra address that repeats the broker's, the words "built-in
+// broker" (to "built-in"), the other extra facts but the last (the
+// WebSocket address others connect to), then that one too. The state, the
+// broker and the TLS warning stay, cut only at the very end.
+func (s *status) firstLine(st *Styles, state string) string {
+	broker := st.StatusBar.Render(" · " + sanitize.String(s.broker))
+	warn := ""
+	if s.insecure {
+		warn = st.StatusWarn.Render(" · ⚠ insecure: TLS not verified")
+	}
+	var extra []string
+	if s.extra != "" {
+		extra = strings.Split(sanitize.String(s.extra), " · ")
+	}
+	join := func(parts []string) string {
+		line := state + broker + warn
+		for _, p := range parts {
+			line += st.StatusBar.Render(" · " + p)
+		}
+		return line
+	}
+	fits := func(line string) bool { return ansi.StringWidth(line) <= s.width }
+	line := join(extra)
+	if fits(line) || len(extra) == 0 {
+		return line
+	}
+	extra = slices.DeleteFunc(extra, func(p string) bool { return s.broker != "" && strings.HasSuffix(p, s.broker) })
+	if line = join(extra); fits(line) {
+		return line
+	}
+	for i, p := range extra {
+		extra[i] = strings.Replace(p, "built-in broker", "built-in", 1)
+	}
+	if line = join(extra); fits(line) {
+		return line
+	}
+	for len(extra) > 1 {
+		extra = extra[1:]
+		if line = join(extra); fits(line) {
+			return line
+		}
+	}
+	if line = join(extra); fits(line) {
+		return line
+	}
+	return join(nil)
 }
 
 // fit cuts or pads a bar line to the width.

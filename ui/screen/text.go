@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/ui/sanitize"
 )
@@ -76,4 +79,41 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// sgr matches the styling sequences lipgloss and the bubbles fields emit.
+var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
+
+// displayStyled passes the text of an already styled line through the
+// sanitizer's display form, keeping its styling: what the user types is
+// shown, like everything else, in a form every width measurer agrees on
+// (an emoji with a skin tone in a terminal that does not cluster). The
+// line is then cut to width, since the field measured the original.
+func displayStyled(line string, width int) string {
+	if isASCII(line) {
+		return line
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range sgr.FindAllStringIndex(line, -1) {
+		b.WriteString(sanitize.Display(line[last:loc[0]], sanitize.CurrentMode()))
+		b.WriteString(line[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(sanitize.Display(line[last:], sanitize.CurrentMode()))
+	out := b.String()
+	if ansi.StringWidth(out) > width {
+		out = ansi.Truncate(out, width, "…")
+	}
+	return out
+}
+
+// isASCII reports whether s holds only ASCII bytes (escapes included).
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
