@@ -95,7 +95,9 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 	}
 	p := m.Payload
 	if len(p) > previewLimit {
-		p = p[:previewLimit:previewLimit]
+		// A copy: a slice of the payload would keep all of it alive while
+		// the window's byte cap counts only the preview.
+		p = append([]byte(nil), p[:previewLimit]...)
 	}
 	return &entry{kind: kind, time: m.Time, topic: m.Topic, payload: p, size: len(m.Payload),
 		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview,

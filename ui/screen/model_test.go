@@ -539,3 +539,14 @@ func TestReconnectCountdown(t *testing.T) {
 		t.Fatalf("countdown: %q", s)
 	}
 }
+
+// TestHeldPreviewDoesNotKeepTheWholePayload: the list keeps a copy of the
+// first 4 KiB, not a slice of the received payload, whose backing array
+// would otherwise stay alive (20 × 16 MiB messages once held 428 MB).
+func TestHeldPreviewDoesNotKeepTheWholePayload(t *testing.T) {
+	big := make([]byte, 1<<20)
+	e := newMessageEntry(entryIn, mqttconn.Message{Topic: "big", Payload: big}, analysis{})
+	if len(e.payload) != previewLimit || cap(e.payload) > 2*previewLimit || &e.payload[0] == &big[0] {
+		t.Fatalf("held %d bytes, capacity %d, shares the payload: %v", len(e.payload), cap(e.payload), &e.payload[0] == &big[0])
+	}
+}
