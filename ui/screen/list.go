@@ -450,13 +450,3 @@ func (l *messageList) entryAtRow(row int) (i, line int, ok bool) {
 	}
 	return 0, 0, false
 }
-
-// selectRow selects the entry on a screen row of the list; false when the
-// row is blank.
-func (l *messageList) selectRow(row int) bool {
-	i, _, ok := l.entryAtRow(row)
-	if ok {
-		l.selectIndex(i)
-	}
-	return ok
-}
