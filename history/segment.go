@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -132,6 +133,7 @@ func enforceRetention(dir, keep string, maxTotal int64, maxAge time.Duration, no
 		if err := os.Remove(s.path); err != nil {
 			return removed, err
 		}
+		_ = os.Remove(indexPath(s.path))
 		total -= s.size
 		removed++
 	}
@@ -150,4 +152,18 @@ func removable(path string) bool {
 		unlock(f)
 	}
 	return ok && err == nil
+}
+
+// segmentPID reads the process id from a segment's file name, 0 if none.
+func segmentPID(name string) int {
+	name = strings.TrimSuffix(filepath.Base(name), segExt)
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 || !strings.HasPrefix(name, "seg-") {
+		return 0
+	}
+	pid, err := strconv.Atoi(name[i+1:])
+	if err != nil {
+		return 0
+	}
+	return pid
 }

@@ -1,6 +1,3 @@
-// Package history keeps what mqttchat saw and what the user typed on disk,
-// privately and safely. For now it provides the state directory and the log
-// file that every other part writes to instead of the screen.
 package history
 
 import (

@@ -69,6 +69,7 @@ type Writer struct {
 
 	// owned by the writer goroutine
 	f        *os.File
+	idx      *indexWriter // nil when the index could not be written: readers then read more
 	bw       *bufio.Writer
 	size     int64
 	dirty    bool
@@ -216,6 +217,7 @@ func (w *Writer) run() {
 				break
 			}
 			w.flush(true)
+			w.closeIndex()
 			if w.f != nil {
 				unlock(w.f)
 				if err := w.f.Close(); err != nil {
@@ -252,6 +254,9 @@ func (w *Writer) write(it item) {
 		_, _ = enforceRetention(w.dir, w.f.Name(), w.opts.MaxTotal, w.opts.MaxAge, time.Now())
 	}
 	n, err := w.bw.Write(w.buf)
+	if w.idx != nil && n == len(w.buf) {
+		w.idx.add(rec.Time, w.size, int64(n))
+	}
 	w.size += int64(n)
 	w.dirty = true
 	w.buffered++
@@ -288,6 +293,7 @@ func (w *Writer) flush(sync bool) {
 	}
 	w.buffered = 0
 	w.settleAcks()
+	w.indexFlushed(false)
 	if sync {
 		if err := w.f.Sync(); err != nil {
 			w.fail(err)
@@ -302,6 +308,7 @@ func (w *Writer) flush(sync bool) {
 func (w *Writer) rotate() error {
 	if w.f != nil {
 		w.flush(true)
+		w.closeIndex()
 		unlock(w.f)
 		_ = w.f.Close()
 	}
@@ -315,12 +322,39 @@ func (w *Writer) rotate() error {
 		return fmt.Errorf("history: lock %s: %w", filepath.Base(path), err)
 	}
 	w.f, w.size = f, 0
+	if w.idx, err = openIndexWriter(path); err != nil {
+		w.idx = nil // the index only saves readers time: the log goes on without it
+	}
 	if w.bw == nil {
 		w.bw = bufio.NewWriterSize(f, 256<<10)
 	} else {
 		w.bw.Reset(f)
 	}
 	return nil
+}
+
+// indexFlushed tells the index that the segment's bytes are in the file.
+func (w *Writer) indexFlushed(final bool) {
+	if w.idx == nil {
+		return
+	}
+	if err := w.idx.flushed(final); err != nil {
+		_ = w.idx.f.Close()
+		w.idx = nil
+	}
+}
+
+// closeIndex writes the last chunk and closes the index.
+func (w *Writer) closeIndex() {
+	if w.idx == nil || w.failed != nil {
+		if w.idx != nil {
+			_ = w.idx.f.Close()
+			w.idx = nil
+		}
+		return
+	}
+	_ = w.idx.close()
+	w.idx = nil
 }
 
 func (w *Writer) fail(err error) {

@@ -1,0 +1,312 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"strconv"
+	"time"
+)
+
+// The segment index: a sidecar file beside each segment (seg-….jsonl.idx),
+// appended to by the segment's writer only, one JSON object a line:
+//
+//	{"from":0,"to":1048576,"n":5120,"min":"2026-11-26T09:00:00Z","max":"2026-11-26T09:14:00Z"}
+//	{"off":1048576,"len":16777300}
+//
+// A chunk line covers the segment's bytes [from, to): n whole records whose
+// times lie in [min, max] — the least and the greatest, not the first and
+// the last, which a clock stepped back makes differ. Chunks follow each other
+// from offset 0; the writer closes one after each MiB it writes, and when it
+// rotates or closes the segment. A long line (a record over longLine bytes)
+// gets an off/len line, so that readers can step over it without reading it.
+// Index lines are written after the segment bytes they describe are in the
+// file; a torn last index line is ignored.
+//
+// What the index does not cover — a segment of an older mqttchat (no index),
+// the tail written since the last chunk by a live or killed writer — readers
+// read from the segment itself. An index is only trusted as far as it agrees
+// with its segment (chunks end at a newline, within its size).
+const idxExt = ".idx"
+
+// Thresholds of the index.
+const (
+	chunkBytes = 1 << 20   // a chunk line after this much written
+	longLine   = 256 << 10 // lines longer than this are indexed, and read lazily
+)
+
+// chunk is a run of whole records with their time range.
+type chunk struct {
+	From, To int64
+	N        int
+	Min, Max time.Time
+}
+
+// contains reports whether the chunk may hold a record in [since, until]
+// (zero bounds are open).
+func (c chunk) overlaps(since, until time.Time) bool {
+	if c.N == 0 {
+		return false
+	}
+	return (since.IsZero() || !c.Max.Before(since)) && (until.IsZero() || !c.Min.After(until))
+}
+
+// segIndex is what a segment's index says, checked against the segment.
+type segIndex struct {
+	chunks []chunk
+	longs  map[int64]int64 // a long line's end (after its newline) → its start
+	upto   int64           // the index covers [0, upto)
+}
+
+// indexPath is the index of the segment at path.
+func indexPath(segPath string) string { return segPath + idxExt }
+
+type idxLine struct {
+	From *int64 `json:"from"`
+	To   int64  `json:"to"`
+	N    int    `json:"n"`
+	Min  string `json:"min"`
+	Max  string `json:"max"`
+	Off  *int64 `json:"off"`
+	Len  int64  `json:"len"`
+}
+
+// readIndex reads a segment's index; a missing or useless one covers nothing.
+func readIndex(f io.ReaderAt, segPath string, size int64) segIndex {
+	ix := segIndex{longs: map[int64]int64{}}
+	data, err := os.ReadFile(indexPath(segPath))
+	if err != nil {
+		return ix
+	}
+	nl := []byte{'\n'}
+	for len(data) > 0 {
+		line, rest, ok := bytes.Cut(data, nl)
+		if !ok {
+			break // torn last line
+		}
+		data = rest
+		var l idxLine
+		if json.Unmarshal(line, &l) != nil {
+			break
+		}
+		switch {
+		case l.From != nil:
+			c := chunk{From: *l.From, To: l.To, N: l.N}
+			if c.From != ix.upto || c.To < c.From || c.To > size || !endsLine(f, c.To) {
+				return ix
+			}
+			if c.N > 0 {
+				if c.Min, err = time.Parse(time.RFC3339Nano, l.Min); err != nil {
+					return ix
+				}
+				if c.Max, err = time.Parse(time.RFC3339Nano, l.Max); err != nil {
+					return ix
+				}
+			}
+			ix.chunks = append(ix.chunks, c)
+			ix.upto = c.To
+		case l.Off != nil:
+			if end := *l.Off + l.Len; *l.Off >= 0 && l.Len > 0 && end <= size && endsLine(f, end) {
+				ix.longs[end] = *l.Off
+			}
+		}
+	}
+	return ix
+}
+
+// endsLine reports whether the byte before off is a newline (or off is 0).
+func endsLine(f io.ReaderAt, off int64) bool {
+	if off == 0 {
+		return true
+	}
+	var b [1]byte
+	_, err := f.ReadAt(b[:], off-1)
+	return err == nil && b[0] == '\n'
+}
+
+// indexWriter is the writer's side of a segment's index.
+type indexWriter struct {
+	f       *os.File
+	pending []byte // lines waiting for their segment bytes to reach the file
+	cur     chunk  // the open chunk
+	n       int    // records in the open chunk
+}
+
+func openIndexWriter(segPath string) (*indexWriter, error) {
+	f, err := os.OpenFile(indexPath(segPath), os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return &indexWriter{f: f}, nil
+}
+
+// add notes a record of n bytes written at off.
+func (x *indexWriter) add(t time.Time, off, n int64) {
+	if x.cur.N == 0 || t.Before(x.cur.Min) {
+		x.cur.Min = t
+	}
+	if x.cur.N == 0 || t.After(x.cur.Max) {
+		x.cur.Max = t
+	}
+	x.cur.N++
+	x.cur.To = off + n
+	if n > longLine {
+		x.pending = append(x.pending, `{"off":`...)
+		x.pending = strconv.AppendInt(x.pending, off, 10)
+		x.pending = append(x.pending, `,"len":`...)
+		x.pending = strconv.AppendInt(x.pending, n, 10)
+		x.pending = append(x.pending, "}\n"...)
+	}
+	if x.cur.To-x.cur.From >= chunkBytes {
+		x.closeChunk()
+	}
+}
+
+// closeChunk ends the open chunk: its line waits for the next flush.
+func (x *indexWriter) closeChunk() {
+	if c := x.cur; c.N > 0 {
+		x.pending = append(x.pending, `{"from":`...)
+		x.pending = strconv.AppendInt(x.pending, c.From, 10)
+		x.pending = append(x.pending, `,"to":`...)
+		x.pending = strconv.AppendInt(x.pending, c.To, 10)
+		x.pending = append(x.pending, `,"n":`...)
+		x.pending = strconv.AppendInt(x.pending, int64(c.N), 10)
+		x.pending = append(x.pending, `,"min":"`...)
+		x.pending = c.Min.UTC().AppendFormat(x.pending, time.RFC3339Nano)
+		x.pending = append(x.pending, `","max":"`...)
+		x.pending = c.Max.UTC().AppendFormat(x.pending, time.RFC3339Nano)
+		x.pending = append(x.pending, "\"}\n"...)
+		x.cur = chunk{From: c.To, To: c.To}
+	}
+}
+
+// flushed is called once the segment's bytes described so far are in the
+// file: it writes the pending lines (closing the open chunk when final).
+func (x *indexWriter) flushed(final bool) error {
+	if final {
+		x.closeChunk()
+	}
+	if len(x.pending) == 0 {
+		return nil
+	}
+	_, err := x.f.Write(x.pending)
+	x.pending = x.pending[:0]
+	return err
+}
+
+func (x *indexWriter) close() error {
+	err := x.flushed(true)
+	if cerr := x.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// segRange is the least and greatest record time of a segment, with known
+// false when part of it has to be read to tell (no index, or an unindexed
+// tail that reading found unreadable).
+type segRange struct {
+	min, max time.Time
+	n        int
+}
+
+func (r *segRange) add(t time.Time) {
+	if r.n == 0 || t.Before(r.min) {
+		r.min = t
+	}
+	if r.n == 0 || t.After(r.max) {
+		r.max = t
+	}
+	r.n++
+}
+
+// overlaps reports whether the range may hold a record in [since, until].
+func (r segRange) overlaps(since, until time.Time) bool {
+	if r.n == 0 {
+		return false
+	}
+	return (since.IsZero() || !r.max.Before(since)) && (until.IsZero() || !r.min.After(until))
+}
+
+// tailChunk reads the segment's bytes [from, size) that its index does not
+// cover and returns them as a chunk with their time range (its To is the
+// end of the last whole line). Only each line's time is decoded.
+func tailChunk(f io.ReaderAt, from, size int64) (chunk, error) {
+	c := chunk{From: from, To: from}
+	if from >= size {
+		return c, nil
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(f, from, size-from), 256<<10)
+	off := from
+	var rg segRange
+	for {
+		line, err := r.ReadSlice('\n')
+		n := int64(len(line))
+		for errors.Is(err, bufio.ErrBufferFull) { // a long line: only its start matters
+			var more []byte
+			more, err = r.ReadSlice('\n')
+			n += int64(len(more))
+		}
+		if err != nil {
+			break // EOF: an unfinished line is not a record yet
+		}
+		off += n
+		if t, ok := lineTime(line); ok {
+			rg.add(t)
+		} else if len(bytes.TrimSpace(line)) > 0 {
+			// Not our form: decode it whole (rare).
+			if rec, err := parseRecord(bytes.TrimSuffix(line, []byte{'\n'})); err == nil {
+				rg.add(rec.Time)
+			}
+		}
+		c.To = off
+	}
+	c.N, c.Min, c.Max = rg.n, rg.min, rg.max
+	return c, nil
+}
+
+// lineTime reads the time at the start of a line in the writer's form.
+func lineTime(line []byte) (time.Time, bool) {
+	const pre = `{"tst":"`
+	if len(line) < len(pre)+20 || string(line[:len(pre)]) != pre {
+		return time.Time{}, false
+	}
+	end := bytes.IndexByte(line[len(pre):min(len(line), len(pre)+40)], '"')
+	if end < 0 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(line[len(pre):len(pre)+end]))
+	return t, err == nil
+}
+
+// segmentChunks is the whole of a segment as chunks with time ranges: its
+// index's, then its unindexed tail's, read now.
+func segmentChunks(f io.ReaderAt, path string, size int64) ([]chunk, error) {
+	ix := readIndex(f, path, size)
+	tc, err := tailChunk(f, ix.upto, size)
+	if err != nil {
+		return nil, err
+	}
+	chunks := ix.chunks
+	if tc.To > tc.From {
+		chunks = append(chunks, tc)
+	}
+	return chunks, nil
+}
+
+// rangeOf is the time range of chunks.
+func rangeOf(chunks []chunk) segRange {
+	var r segRange
+	for _, c := range chunks {
+		if c.N == 0 {
+			continue
+		}
+		r.add(c.Min)
+		r.add(c.Max)
+		r.n += c.N - 2
+	}
+	return r
+}
