@@ -204,3 +204,53 @@ func waitFlushed(t *testing.T, dir string, n int) {
 	}
 	t.Fatalf("%d records never reached the file", n)
 }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r    *bytes.Reader
+	read int64
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.read += int64(n)
+	return n, err
+}
+
+// Reading backwards over a long line costs what it reads, once or twice —
+// never a copy of the line per chunk — and with the index's offsets the line
+// is not read at all.
+func TestReverseLinesIsLinearOverLongLines(t *testing.T) {
+	long := bytes.Repeat([]byte("y"), 8<<20)
+	data := append(append([]byte("first\n"), long...), "\nlast\n"...)
+	longStart := int64(len("first\n"))
+	longEnd := longStart + int64(len(long)) + 1
+	for _, tc := range []struct {
+		name    string
+		longs   map[int64]int64
+		maxRead int64
+	}{
+		{"without index", nil, 2*int64(len(data)) + 2*revChunk},
+		{"with index", map[int64]int64{longEnd: longStart}, 3 * revChunk},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cr := &countingReader{r: bytes.NewReader(data)}
+			var got []string
+			err := reverseLines(cr, int64(len(data)), tc.longs, func(line []byte, off, n int64) bool {
+				if line == nil {
+					got = append(got, fmt.Sprintf("long@%d+%d", off, n))
+				} else {
+					got = append(got, string(line))
+				}
+				return true
+			})
+			want := fmt.Sprintf("last long@%d+%d first", longStart, len(long))
+			if err != nil || strings.Join(got, " ") != want {
+				t.Fatalf("lines %v, %v; want %s", got, err, want)
+			}
+			if cr.read > tc.maxRead {
+				t.Fatalf("read %d bytes for a %d-byte file, want at most %d", cr.read, len(data), tc.maxRead)
+			}
+		})
+	}
+}

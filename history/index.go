@@ -35,7 +35,7 @@ const idxExt = ".idx"
 // Thresholds of the index.
 const (
 	chunkBytes = 1 << 20   // a chunk line after this much written
-	longLine   = 256 << 10 // lines longer than this are indexed, and read lazily
+	longLine   = 64 << 10  // lines longer than this are indexed, and read lazily
 )
 
 // chunk is a run of whole records with their time range.
