@@ -32,11 +32,11 @@ import (
 // with its segment (chunks end at a newline, within its size).
 const idxExt = ".idx"
 
-// Thresholds of the index.
-const (
-	chunkBytes = 1 << 20   // a chunk line after this much written
-	longLine   = 64 << 10  // lines longer than this are indexed, and read lazily
-)
+// longLine: lines longer than this are indexed, and read lazily.
+const longLine = 64 << 10
+
+// chunkBytes: a chunk line after this much written (a variable for tests).
+var chunkBytes int64 = 1 << 20
 
 // chunk is a run of whole records with their time range.
 type chunk struct {

@@ -14,7 +14,21 @@ import (
 
 // Stats counts what reading passed over.
 type Stats struct {
-	Corrupt int // lines that were not records: skipped, never fatal
+	Corrupt         int   // lines that were not records: skipped, never fatal
+	Duplicates      int   // copies of a delivery recorded by several processes, shown once
+	Segments        int   // segments considered (Search)
+	SegmentsSkipped int   // of which none could match, by their time range (Search)
+	BytesRead       int64 // segment bytes read (Search)
+	Decoded         int   // lines decoded (Search): those that passed the check on their bytes
+}
+
+func (s *Stats) add(o Stats) {
+	s.Corrupt += o.Corrupt
+	s.Duplicates += o.Duplicates
+	s.Segments += o.Segments
+	s.SegmentsSkipped += o.SegmentsSkipped
+	s.BytesRead += o.BytesRead
+	s.Decoded += o.Decoded
 }
 
 // Tail returns the last n messages (received and sent, with the latest
@@ -24,7 +38,8 @@ type Stats struct {
 // as soon as older segments cannot hold newer messages, so its cost does not
 // grow with the size of the history. A long record is not read whole: its
 // payload is Partial (Find reads it). A sent message whose final state was
-// never recorded by a process that is gone gets StateUnknown.
+// never recorded by a process that is gone gets StateUnknown. A message
+// that several processes recorded is returned once (see Search).
 func Tail(dir string, n int) ([]Record, Stats, error) {
 	var st Stats
 	segs, err := listSegments(dir)
@@ -74,6 +89,14 @@ func Tail(dir string, n int) ([]Record, Stats, error) {
 		out = append(out, recs...)
 	}
 	sortByTime(out)
+	dd := newDeduper(false, &st) // each delivery once, across processes (see Search)
+	kept := out[:0]
+	for i := range out {
+		if dd.keep(&out[i]) {
+			kept = append(kept, out[i])
+		}
+	}
+	out = kept
 	if len(out) > n {
 		out = out[len(out)-n:]
 	}
