@@ -43,13 +43,14 @@ type chunk struct {
 	From, To int64
 	N        int
 	Min, Max time.Time
+	Bad      int // lines that are not records (only counted in an unindexed tail)
 }
 
 // contains reports whether the chunk may hold a record in [since, until]
 // (zero bounds are open).
 func (c chunk) overlaps(since, until time.Time) bool {
 	if c.N == 0 {
-		return false
+		return c.Bad > 0 && since.IsZero() && until.IsZero() // read to count them
 	}
 	return (since.IsZero() || !c.Max.Before(since)) && (until.IsZero() || !c.Min.After(until))
 }
@@ -260,6 +261,8 @@ func tailChunk(f io.ReaderAt, from, size int64) (chunk, error) {
 			// Not our form: decode it whole (rare).
 			if rec, err := parseRecord(bytes.TrimSuffix(line, []byte{'\n'})); err == nil {
 				rg.add(rec.Time)
+			} else {
+				c.Bad++
 			}
 		}
 		c.To = off

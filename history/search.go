@@ -36,11 +36,12 @@ import (
 // processes and never within one, so a device that sent the same payload
 // twice still shows twice. QoS, retain and dup flags are not compared: they
 // differ per subscriber.
-func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool) (Stats, error) {
+func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool) (st Stats, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := newMatcher(q)
-	jobs, st, err := plan(ctx, dirs, m)
+	var jobs []*job
+	jobs, st, err = plan(ctx, dirs, m)
 	if err != nil {
 		return st, err
 	}
@@ -192,8 +193,10 @@ func planSegment(sg segment, m *matcher) *job {
 		} else {
 			j.parts = append(j.parts, part{from: c.From, to: c.To, inside: inside})
 		}
-		j.rg.add(c.Min)
-		j.rg.add(c.Max)
+		if c.N > 0 {
+			j.rg.add(c.Min)
+			j.rg.add(c.Max)
+		}
 	}
 	if len(j.parts) == 0 {
 		f.Close()

@@ -259,3 +259,16 @@ func TestEachDeliveryOnceAcrossProcesses(t *testing.T) {
 		}
 	}
 }
+
+// Corrupt lines are skipped and counted in what Search returns.
+func TestSearchCountsCorruptLines(t *testing.T) {
+	dir := t.TempDir()
+	writeAll(t, dir, Options{}, inEvent("a", []byte("1"), 0), inEvent("a", []byte("2"), time.Second))
+	segs, _ := listSegments(dir)
+	data, _ := os.ReadFile(segs[0].path)
+	os.WriteFile(segs[0].path, append(data, "garbage\n{\"tst\":\"x\"}\n"...), 0o600)
+	recs, st := searchAll(t, []string{dir}, Query{})
+	if len(recs) != 2 || st.Corrupt != 2 {
+		t.Fatalf("%d records, %d corrupt", len(recs), st.Corrupt)
+	}
+}
