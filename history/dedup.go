@@ -57,13 +57,17 @@ func newDeduper(off bool, st *Stats) *deduper {
 	return &deduper{off: off, st: st, byKey: map[uint64][]*seen{}}
 }
 
-// keep reports whether r is shown: false for a copy.
-func (d *deduper) keep(r *Record) bool {
+// keep reports whether r, written by the process from, is shown: false
+// for a copy.
+func (d *deduper) keep(r *Record, from string) bool {
 	if d.off || r.Dir != DirIn {
 		return true
 	}
 	d.expire(r.Time.Add(-dupWindow))
-	key, from := deliveryKey(r), origin(r)
+	key := r.key
+	if key == 0 {
+		key = deliveryKey(r)
+	}
 	for _, s := range d.byKey[key] {
 		if s.origin == from || contains(s.matched, from) || r.Time.Sub(s.t) > dupWindow || s.t.Sub(r.Time) > dupWindow {
 			continue

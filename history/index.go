@@ -96,7 +96,7 @@ func readIndex(f io.ReaderAt, segPath string, size int64) segIndex {
 		switch {
 		case l.From != nil:
 			c := chunk{From: *l.From, To: l.To, N: l.N}
-			if c.From != ix.upto || c.To < c.From || c.To > size || !endsLine(f, c.To) {
+			if c.From != ix.upto || c.To < c.From || c.To > size {
 				return ix
 			}
 			if c.N > 0 {
@@ -114,6 +114,11 @@ func readIndex(f io.ReaderAt, segPath string, size int64) segIndex {
 				ix.longs[end] = *l.Off
 			}
 		}
+	}
+	// The last chunk must end a line: else the index is not this segment's
+	// (or the segment was cut), and none of it is trusted.
+	if ix.upto > 0 && !endsLine(f, ix.upto) {
+		return segIndex{longs: map[int64]int64{}}
 	}
 	return ix
 }

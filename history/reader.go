@@ -92,7 +92,7 @@ func Tail(dir string, n int) ([]Record, Stats, error) {
 	dd := newDeduper(false, &st) // each delivery once, across processes (see Search)
 	kept := out[:0]
 	for i := range out {
-		if dd.keep(&out[i]) {
+		if dd.keep(&out[i], origin(&out[i])) {
 			kept = append(kept, out[i])
 		}
 	}

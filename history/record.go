@@ -45,6 +45,8 @@ type Record struct {
 	// outgoing id is unique within its segment: Segment and ID together name
 	// a sent message across segments and processes.
 	Segment string
+
+	key uint64 // a received message's delivery key, when Search computed it
 }
 
 // PID is the id of the process that wrote the record (from its segment's

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 )
 
@@ -90,7 +91,7 @@ func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool)
 			j := (*h)[0]
 			r := j.batch[0]
 			j.batch = j.batch[1:]
-			if dd.keep(&r) && !emit(r) {
+			if dd.keep(&r, j.origin) && !emit(r) {
 				return st, nil
 			}
 			if len(j.batch) == 0 && !j.fill(ctx) {
@@ -115,8 +116,8 @@ func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool)
 // job is one segment to read for a query.
 type job struct {
 	f       *os.File
-	name    string
-	pid     int
+	name    string // the segment's file name
+	origin  string // the process that wrote it
 	parts   []part
 	rg      segRange
 	out     chan []Record
@@ -145,7 +146,7 @@ func plan(ctx context.Context, dirs []string, m *matcher) ([]*job, Stats, error)
 		}
 		segs = append(segs, s...)
 	}
-	jobs := make([]*job, len(segs))
+	jobs := make([][]*job, len(segs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, sg := range segs {
@@ -159,20 +160,23 @@ func plan(ctx context.Context, dirs []string, m *matcher) ([]*job, Stats, error)
 	}
 	wg.Wait()
 	var kept []*job
-	for _, j := range jobs {
+	for _, js := range jobs {
 		st.Segments++
-		if j == nil {
+		if len(js) == 0 {
 			st.SegmentsSkipped++
-			continue
 		}
-		kept = append(kept, j)
+		kept = append(kept, js...)
 	}
 	sort.SliceStable(kept, func(a, b int) bool { return kept[a].rg.min.Before(kept[b].rg.min) })
 	return kept, st, ctx.Err()
 }
 
-// planSegment is the job of one segment, or nil when none of it can match.
-func planSegment(sg segment, m *matcher) *job {
+// jobBytes: a segment's parts are cut into jobs of about this size, decoded in parallel.
+const jobBytes = 8 << 20
+
+// planSegment is the jobs of one segment: runs of its chunks that can
+// match, of about jobBytes each; none when nothing in it can match.
+func planSegment(sg segment, m *matcher) []*job {
 	f, err := os.Open(sg.path)
 	if err != nil {
 		return nil // removed meanwhile
@@ -182,10 +186,28 @@ func planSegment(sg segment, m *matcher) *job {
 		f.Close()
 		return nil
 	}
-	j := &job{f: f, name: filepath.Base(sg.path), pid: segmentPID(sg.path), out: make(chan []Record, 4)}
+	name := filepath.Base(sg.path)
+	from := name
+	if pid := segmentPID(name); pid > 0 {
+		from = strconv.Itoa(pid)
+	}
+	var jobs []*job
+	var j *job
+	var size int64
 	for _, c := range chunks {
 		if !c.overlaps(m.q.Since, m.q.Until) {
 			continue
+		}
+		if j == nil || size >= jobBytes {
+			jf := f
+			if j != nil {
+				if jf, err = os.Open(sg.path); err != nil {
+					break
+				}
+			}
+			j = &job{f: jf, name: name, origin: from, out: make(chan []Record, 4)}
+			jobs = append(jobs, j)
+			size = 0
 		}
 		inside := (m.q.Since.IsZero() || !c.Min.Before(m.q.Since)) && (m.q.Until.IsZero() || !c.Max.After(m.q.Until))
 		if n := len(j.parts); n > 0 && j.parts[n-1].to == c.From && j.parts[n-1].inside == inside {
@@ -193,16 +215,16 @@ func planSegment(sg segment, m *matcher) *job {
 		} else {
 			j.parts = append(j.parts, part{from: c.From, to: c.To, inside: inside})
 		}
+		size += c.To - c.From
 		if c.N > 0 {
 			j.rg.add(c.Min)
 			j.rg.add(c.Max)
 		}
 	}
-	if len(j.parts) == 0 {
+	if len(jobs) == 0 {
 		f.Close()
-		return nil
 	}
-	return j
+	return jobs
 }
 
 // fill takes the producer's next batch; false when there is none.
@@ -252,6 +274,9 @@ func (j *job) run(ctx context.Context, m *matcher) {
 				return true
 			}
 			r.Segment = j.name
+			if r.Dir == DirIn {
+				r.key = deliveryKey(&r)
+			}
 			if m.q.MaxPayload > 0 && len(r.Payload) > m.q.MaxPayload {
 				r.Payload, r.Partial = bytes.Clone(r.Payload[:m.q.MaxPayload]), true
 			}
