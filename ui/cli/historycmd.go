@@ -108,12 +108,8 @@ func resolveHistoryQuery(v values, src sources, filters []string, since, until, 
 		q.dirs, err = history.AllBrokerDirs()
 		return q, err
 	}
-	dir, err := history.BrokerDir(a.server())
-	if err != nil {
-		return q, err
-	}
-	q.dirs = []string{dir}
-	return q, nil
+	q.dirs, err = history.BrokerDirs(a.server())
+	return q, err
 }
 
 // printHistory writes the records that pass, merged by time, each
