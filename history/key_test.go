@@ -1,9 +1,11 @@
 package history
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -59,5 +61,70 @@ func TestLoopbackNamesShareOneHistory(t *testing.T) {
 		if _, err := os.Stat(indexPath(s.path)); err != nil {
 			t.Errorf("index of %s: %v", filepath.Base(s.path), err)
 		}
+	}
+}
+
+// Two copies of mqttchat each load the recall file, add, and save: neither
+// overwrites the other's additions; the most recently saved come first.
+func TestRecallMergesCopies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "recall.json")
+	start := Recall{}
+	start.Add("shared", "old")
+	if err := start.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := LoadRecall(path)
+	b, _ := LoadRecall(path)
+	a.Add("from/a", "text a")
+	if err := a.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	b.Add("from/b", "text b")
+	b.Add("shared", "old")
+	if err := b.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	a.Add("from/a", "again a")
+	if err := a.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := LoadRecall(path)
+	if fmt.Sprint(got.Topics) != "[from/a shared from/b]" || fmt.Sprint(got.Texts) != "[again a old text b text a]" {
+		t.Fatalf("merged recall: %q %q", got.Topics, got.Texts)
+	}
+	if fmt.Sprint(a.Topics) != fmt.Sprint(got.Topics) {
+		t.Fatalf("the saving copy holds %q, the file %q", a.Topics, got.Topics)
+	}
+}
+
+// A corrupt recall file is kept aside and reported in words, never
+// overwritten.
+func TestCorruptRecallIsKeptAside(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "recall.json")
+	os.WriteFile(path, []byte("{oops"), 0o600)
+	r, err := LoadRecall(path)
+	var ce *CorruptRecallError
+	if !errors.As(err, &ce) || len(r.Topics) != 0 || !strings.Contains(err.Error(), "was kept as recall.json.corrupt-") {
+		t.Fatalf("load: %v", err)
+	}
+	if data, err := os.ReadFile(ce.Aside); err != nil || string(data) != "{oops" {
+		t.Fatalf("kept aside: %q, %v", data, err)
+	}
+	r.Add("t", "x")
+	if err := r.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	// Corrupted again while running: Save keeps that one aside too, and says so.
+	os.WriteFile(path, []byte("not json"), 0o600)
+	r.Add("u", "y")
+	if err := r.Save(path); !errors.As(err, &ce) {
+		t.Fatalf("save over a corrupt file: %v", err)
+	}
+	if data, _ := os.ReadFile(ce.Aside); string(data) != "not json" {
+		t.Fatalf("second copy kept aside: %q", data)
+	}
+	if got, err := LoadRecall(path); err != nil || fmt.Sprint(got.Topics) != "[u t]" {
+		t.Fatalf("after save: %q, %v", got.Topics, err)
 	}
 }
