@@ -254,3 +254,40 @@ func TestReverseLinesIsLinearOverLongLines(t *testing.T) {
 		})
 	}
 }
+
+// Deleting the history folder while mqttchat runs is noticed: the writer
+// warns, makes the folder again and records what comes next there.
+func TestDeletedFolderIsMadeAgain(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mqtt_localhost_1883")
+	warned := make(chan error, 4)
+	w, err := OpenWriter(dir, Options{OnWarn: func(err error) { warned <- err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Record(inEvent("before", []byte("1"), 0))
+	waitFlushed(t, dir, 1)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 500 {
+		w.Record(inEvent("after", []byte(fmt.Sprint(i)), time.Second+time.Duration(i)*time.Millisecond))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-warned:
+		if !strings.Contains(err.Error(), "was deleted while mqttchat ran; it was made again") {
+			t.Fatalf("warning: %v", err)
+		}
+	default:
+		t.Fatal("no warning")
+	}
+	recs, _ := scanAll(t, dir)
+	if got := uint64(len(recs)) + w.NotWritten(); got != 500 || len(recs) == 0 {
+		t.Fatalf("%d records in the new folder + %d counted as not written, want 500", len(recs), w.NotWritten())
+	}
+	if w.Err() != nil {
+		t.Fatalf("writer failed: %v", w.Err())
+	}
+}

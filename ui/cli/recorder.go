@@ -59,6 +59,7 @@ func openHistory(s settings, logger *log.Logger, onPanic func(any, []byte)) *rec
 		MaxTotal: s.history.maxSize,
 		MaxAge:   s.history.maxAge,
 		OnError:  func(err error) { logger.Printf("%v", err) },
+		OnWarn:   func(err error) { logger.Printf("%v", err) },
 		OnPanic:  onPanic,
 	})
 	if err != nil {
