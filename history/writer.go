@@ -73,7 +73,7 @@ type Writer struct {
 
 	// owned by the writer goroutine
 	f        *os.File
-	idx      *indexWriter // nil when the index could not be written: readers then read more
+	idx      *indexWriter  // nil when the index could not be written: readers then read more
 	bw       *bufio.Writer // writes to out, so that a new segment can take over what it holds
 	out      fileWriter
 	inFile   uint64 // records (or their start) that reached the file since the last check that it is still in its folder
