@@ -163,6 +163,10 @@ func TestTailReadsLongRecordsLazily(t *testing.T) {
 			if got, err := Find(dir, t0.Add(time.Second), "big", false); err != nil || !bytes.Equal(got, big) {
 				t.Fatalf("Find: %d bytes, %v", len(got), err)
 			}
+			whole, _, err := TailWhole(dir, 10)
+			if err != nil || len(whole) != 4 || !bytes.Equal(whole[1].Payload, big) || !bytes.Equal(whole[2].Payload, bin) || whole[3].State != "acknowledged" || whole[1].Partial {
+				t.Fatalf("TailWhole: %d records, %v", len(whole), err)
+			}
 		})
 	}
 }

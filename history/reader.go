@@ -40,7 +40,14 @@ func (s *Stats) add(o Stats) {
 // payload is Partial (Find reads it). A sent message whose final state was
 // never recorded by a process that is gone gets StateUnknown. A message
 // that several processes recorded is returned once (see Search).
-func Tail(dir string, n int) ([]Record, Stats, error) {
+func Tail(dir string, n int) ([]Record, Stats, error) { return tail(dir, n, false) }
+
+// TailWhole is Tail with every payload read whole (none is Partial), for a
+// reader that cannot yet read a long payload when it is needed (Find). Its
+// cost grows with the size of the records it returns, linearly.
+func TailWhole(dir string, n int) ([]Record, Stats, error) { return tail(dir, n, true) }
+
+func tail(dir string, n int, whole bool) ([]Record, Stats, error) {
 	var st Stats
 	segs, err := listSegments(dir)
 	if err != nil || n <= 0 {
@@ -82,7 +89,7 @@ func Tail(dir string, n int) ([]Record, Stats, error) {
 				break // this segment, and every one after it, ended before what we keep
 			}
 		}
-		recs, err := tailSegment(t.f, t.sg, t.ix, n, &st)
+		recs, err := tailSegment(t.f, t.sg, t.ix, n, whole, &st)
 		if err != nil {
 			return nil, st, err
 		}
@@ -127,7 +134,7 @@ func lastRecordTime(f *os.File, sg segment) time.Time {
 }
 
 // tailSegment reads up to n messages from the end of one segment.
-func tailSegment(f *os.File, sg segment, ix segIndex, n int, st *Stats) ([]Record, error) {
+func tailSegment(f *os.File, sg segment, ix segIndex, n int, whole bool, st *Stats) ([]Record, error) {
 	var recs []Record
 	name := filepath.Base(sg.path)
 	var stale *bool               // whether the segment's writer is gone, asked once
@@ -135,9 +142,15 @@ func tailSegment(f *os.File, sg segment, ix segIndex, n int, st *Stats) ([]Recor
 	err := reverseLines(f, sg.size, ix.longs, func(line []byte, off, ln int64) bool {
 		var r Record
 		var err error
-		if line == nil {
+		switch {
+		case line == nil && whole:
+			buf := make([]byte, ln)
+			if _, err = f.ReadAt(buf, off); err == nil {
+				r, err = parseLine(buf)
+			}
+		case line == nil:
 			r, err = readLong(f, off, ln)
-		} else {
+		default:
 			r, err = parseLine(line)
 		}
 		if err != nil {
