@@ -24,4 +24,22 @@
 // live or killed writer — is read from the segment itself, so every older
 // segment reads as it is and nothing is ever skipped on a guess: a
 // segment's name (its start time) rules nothing out.
+//
+// # Reading
+//
+// Tail is the start-up replay (the last n messages, newest segments first,
+// long payloads Partial); Find reads one message's whole payload back; Search
+// streams what passes a Query, in time order, for `mqttchat history` and the
+// screen's history search (cancel it with its context); Scan reads every
+// record of every segment, merged by time, with nothing left out.
+//
+// Tail and Search show each delivery once: copies of one message recorded by
+// several processes (segments of other pids) within two seconds, with the
+// same topic and payload, are matched one to one across processes and never
+// within one — a heuristic, as MQTT 3.1.1 has no id that follows a
+// publication to each subscriber (see Search). Records carry their segment's
+// name (Record.Segment, Record.PID): a sent message's id is unique within it.
+//
+// A replayed sent message whose final state was never recorded, by a process
+// that is gone, has State StateUnknown and says ErrStateUnknown.
 package history
