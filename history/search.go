@@ -118,6 +118,7 @@ type job struct {
 	f       *os.File
 	name    string // the segment's file name
 	origin  string // the process that wrote it
+	states  *segStates
 	parts   []part
 	rg      segRange
 	out     chan []Record
@@ -194,6 +195,7 @@ func planSegment(sg segment, m *matcher) []*job {
 	var jobs []*job
 	var j *job
 	var size int64
+	states := &segStates{path: sg.path, size: sg.size}
 	for _, c := range chunks {
 		if !c.overlaps(m.q.Since, m.q.Until) {
 			continue
@@ -205,7 +207,7 @@ func planSegment(sg segment, m *matcher) []*job {
 					break
 				}
 			}
-			j = &job{f: jf, name: name, origin: from, out: make(chan []Record, 4)}
+			j = &job{f: jf, name: name, origin: from, states: states, out: make(chan []Record, 4)}
 			jobs = append(jobs, j)
 			size = 0
 		}
@@ -276,6 +278,9 @@ func (j *job) run(ctx context.Context, m *matcher) {
 			r.Segment = j.name
 			if r.Dir == DirIn {
 				r.key = deliveryKey(&r)
+			}
+			if r.Dir == DirOut && m.messages {
+				j.states.final(j.f, &r)
 			}
 			if m.q.MaxPayload > 0 && len(r.Payload) > m.q.MaxPayload {
 				r.Payload, r.Partial = bytes.Clone(r.Payload[:m.q.MaxPayload]), true
@@ -394,4 +399,41 @@ func (h *streamHeap) Pop() any {
 	j := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return j
+}
+
+// segStates are the latest states of a segment's sent messages, read once,
+// when a query that shows sent messages without their state updates first
+// passes one: the message then shows its final state.
+type segStates struct {
+	path   string
+	size   int64
+	once   sync.Once
+	latest map[uint64]Record
+	gone   bool // no live process writes the segment
+}
+
+// stateAnchor starts the part of every state-update line after its time.
+var stateAnchor = []byte(`","dir":"out","topic":"","qos":`)
+
+// final gives a sent message the last state recorded for it, or
+// StateUnknown when that is not final and its process is gone.
+func (s *segStates) final(f io.ReaderAt, r *Record) {
+	s.once.Do(func() {
+		s.latest = map[uint64]Record{}
+		m := &matcher{anchors: [][]byte{stateAnchor}}
+		var st Stats
+		_, _ = scanPart(f, part{from: 0, to: s.size, inside: true}, m, make([]byte, 1<<20), &st, func(line []byte) bool {
+			if u, err := parseLine(line); err == nil && u.Dir == DirOut && !u.HasPayload {
+				s.latest[u.ID] = u
+			}
+			return true
+		})
+		s.gone = removable(s.path)
+	})
+	if u, ok := s.latest[r.ID]; ok {
+		r.State, r.Text = u.State, u.Text
+	}
+	if !finalState(r.State) && s.gone {
+		r.State, r.Text = StateUnknown, ErrStateUnknown.Error()
+	}
 }

@@ -272,3 +272,30 @@ func TestSearchCountsCorruptLines(t *testing.T) {
 		t.Fatalf("%d records, %d corrupt", len(recs), st.Corrupt)
 	}
 }
+
+// A query for messages shows a sent message with its final state (its state
+// updates are not among the results), or StateUnknown when its process quit
+// before one was recorded.
+func TestSearchShowsSentMessagesFinalState(t *testing.T) {
+	dir := t.TempDir()
+	msg := func(id uint64, p string, at time.Duration) mqttconn.Event {
+		m := mqttconn.Message{Topic: "mine", Payload: []byte(p), QoS: 1, Time: t0.Add(at)}
+		return mqttconn.Event{Kind: mqttconn.KindPublish, OutID: id, State: mqttconn.StateQueued, Message: m, Time: m.Time}
+	}
+	state := func(id uint64, s mqttconn.OutState, at time.Duration) mqttconn.Event {
+		return mqttconn.Event{Kind: mqttconn.KindPublish, OutID: id, State: s, Time: t0.Add(at)}
+	}
+	writeAll(t, dir, Options{},
+		msg(1, "acked", 0), state(1, mqttconn.StateSending, time.Second), state(1, mqttconn.StateAcked, 2*time.Second),
+		msg(2, "never acked", 3*time.Second), state(2, mqttconn.StateSending, 4*time.Second),
+	)
+	recs, _ := searchAll(t, []string{dir}, Query{Topics: []string{"mine"}})
+	if len(recs) != 2 || recs[0].State != "acknowledged" || recs[1].State != StateUnknown || recs[1].Text != ErrStateUnknown.Error() {
+		t.Fatalf("%+v", recs)
+	}
+	// With the events, the raw lines are shown as they are.
+	all, _ := searchAll(t, []string{dir}, Query{Events: true})
+	if len(all) != 5 || all[0].State != "queued" {
+		t.Fatalf("raw: %d records, first %q", len(all), all[0].State)
+	}
+}
