@@ -151,6 +151,9 @@ func openIndexWriter(segPath string) (*indexWriter, error) {
 
 // add notes a record of n bytes written at off.
 func (x *indexWriter) add(t time.Time, off, n int64) {
+	// By the wall clock, as written: a monotonic reading would order times
+	// across a clock step the other way round.
+	t = t.Round(0)
 	if x.cur.N == 0 || t.Before(x.cur.Min) {
 		x.cur.Min = t
 	}
