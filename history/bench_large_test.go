@@ -37,6 +37,14 @@ func BenchmarkTailLargeRecords(b *testing.B) {
 		if err := w.Close(); err != nil {
 			b.Fatal(err)
 		}
+		b.Run(tc.name+"/whole", func(b *testing.B) {
+			for b.Loop() {
+				recs, _, err := TailWhole(dir, 500)
+				if err != nil || len(recs) != 500 {
+					b.Fatalf("%d records, %v", len(recs), err)
+				}
+			}
+		})
 		for _, indexed := range []bool{true, false} {
 			b.Run(fmt.Sprintf("%s/index=%v", tc.name, indexed), func(b *testing.B) {
 				if !indexed {
