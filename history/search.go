@@ -51,7 +51,6 @@ func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool)
 		cancel()
 		wg.Wait()
 		for _, j := range jobs {
-			j.f.Close()
 			st.add(j.st)
 		}
 	}()
@@ -115,7 +114,8 @@ func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool)
 
 // job is one segment to read for a query.
 type job struct {
-	f       *os.File
+	path    string
+	f       *os.File // open while the job runs
 	name    string // the segment's file name
 	origin  string // the process that wrote it
 	states  *segStates
@@ -201,13 +201,7 @@ func planSegment(sg segment, m *matcher) []*job {
 			continue
 		}
 		if j == nil || size >= jobBytes {
-			jf := f
-			if j != nil {
-				if jf, err = os.Open(sg.path); err != nil {
-					break
-				}
-			}
-			j = &job{f: jf, name: name, origin: from, states: states, out: make(chan []Record, 4)}
+			j = &job{path: sg.path, name: name, origin: from, states: states, out: make(chan []Record, 4)}
 			jobs = append(jobs, j)
 			size = 0
 		}
@@ -223,9 +217,7 @@ func planSegment(sg segment, m *matcher) []*job {
 			j.rg.add(c.Max)
 		}
 	}
-	if len(jobs) == 0 {
-		f.Close()
-	}
+	f.Close() // each job opens the segment while it runs: few files are open at once
 	return jobs
 }
 
@@ -262,6 +254,15 @@ func (j *job) run(ctx context.Context, m *matcher) {
 			return false
 		}
 	}
+	f, err := os.Open(j.path)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) { // removed meanwhile (retention): nothing to read
+			j.err = err
+		}
+		return
+	}
+	defer f.Close()
+	j.f = f
 	buf := make([]byte, 1<<20)
 	for _, p := range j.parts {
 		var stop bool
