@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -183,29 +184,46 @@ func (d *lineDecoder) str() (string, bool) {
 // strBytes reads the rest of a JSON string whose opening quote was read.
 func (d *lineDecoder) strBytes() ([]byte, bool) {
 	start := d.i
-	ascii := true
-	for j := start; j < len(d.b); j++ {
-		c := d.b[j]
-		switch {
-		case c == '"':
-			raw := d.b[start:j]
-			if !ascii && !utf8.Valid(raw) {
-				return nil, false
-			}
-			d.i = j + 1
-			return bytes.Clone(raw), true
-		case c == '\\':
-			return d.strSlow(start)
-		case c < 0x20:
-			return nil, false
-		case c >= 0x80:
-			ascii = false
+	q := bytes.IndexByte(d.b[start:], '"')
+	if q < 0 {
+		if d.partial {
+			return d.strSlow(start) // cut by the input: ends wherever it can
 		}
+		return nil, false
 	}
-	if d.partial {
-		return d.cutAt(append([]byte(nil), d.b[start:]...))
+	raw := d.b[start : start+q]
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return d.strSlow(start)
 	}
-	return nil, false
+	if ctl, ascii := scanRaw(raw); ctl || (!ascii && !utf8.Valid(raw)) {
+		return nil, false
+	}
+	d.i = start + q + 1
+	out := make([]byte, len(raw))
+	copy(out, raw)
+	return out, true
+}
+
+// scanRaw reports whether raw holds a control byte (< 0x20, which JSON
+// refuses raw in a string) and whether it is all ASCII, eight bytes at a time.
+func scanRaw(raw []byte) (ctl, ascii bool) {
+	const highs, spaces = 0x8080808080808080, 0x2020202020202020
+	var high uint64
+	i := 0
+	for ; i+8 <= len(raw); i += 8 {
+		x := binary.LittleEndian.Uint64(raw[i:])
+		if (x-spaces)&^x&highs != 0 {
+			return true, false
+		}
+		high |= x & highs
+	}
+	for ; i < len(raw); i++ {
+		if raw[i] < 0x20 {
+			return true, false
+		}
+		high |= uint64(raw[i] & 0x80)
+	}
+	return false, high == 0
 }
 
 // strSlow reads a string with escapes.
