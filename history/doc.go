@@ -23,7 +23,9 @@
 // segments of older versions, the tail written since the last chunk by a
 // live or killed writer — is read from the segment itself, so every older
 // segment reads as it is and nothing is ever skipped on a guess: a
-// segment's name (its start time) rules nothing out.
+// segment's name (its start time) rules nothing out. A finished segment
+// without an index gets one, the same as its writer would have written,
+// the first time Search reads it whole.
 //
 // # Reading
 //

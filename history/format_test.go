@@ -295,3 +295,55 @@ func TestDeletedFolderIsMadeAgain(t *testing.T) {
 		t.Fatalf("writer failed: %v", w.Err())
 	}
 }
+
+// A finished segment without an index (an older version's) gets one the
+// first time a query reads it whole, with long lines and chunk ranges, so
+// later queries skip it by its time range; one a live process holds does
+// not. An index whose segment is gone is removed with retention.
+func TestOldSegmentGetsAnIndexOnce(t *testing.T) {
+	defer func(c int64) { chunkBytes = c }(chunkBytes)
+	chunkBytes = 4 << 10
+	dir := t.TempDir()
+	var evs []mqttconn.Event
+	for i := range 200 {
+		evs = append(evs, inEvent("t", []byte(fmt.Sprint(i)), time.Duration(i)*time.Second))
+	}
+	evs = append(evs, inEvent("big", bytes.Repeat([]byte("b"), 100<<10), time.Hour))
+	writeAll(t, dir, Options{}, evs...)
+	segs, _ := listSegments(dir)
+	written, _ := os.ReadFile(indexPath(segs[0].path))
+	os.Remove(indexPath(segs[0].path))
+
+	held, _ := os.Open(segs[0].path)
+	tryLock(held)
+	searchAll(t, []string{dir}, Query{})
+	if _, err := os.Stat(indexPath(segs[0].path)); !os.IsNotExist(err) {
+		t.Fatalf("an index was written for a held segment: %v", err)
+	}
+	unlock(held)
+	held.Close()
+
+	first, _ := searchAll(t, []string{dir}, Query{})
+	built, err := os.ReadFile(indexPath(segs[0].path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(segs[0].path)
+	defer f.Close()
+	ix := readIndex(f, segs[0].path, segs[0].size)
+	lines := func(b []byte) string { return strings.Join(sorted(strings.Split(string(b), "\n")), "\n") }
+	if ix.upto != segs[0].size || len(ix.chunks) != 5 || len(ix.longs) != 1 || lines(built) != lines(written) {
+		t.Fatalf("built index covers %d of %d bytes in %d chunks with %d long lines:\n%s\n(the writer's:\n%s)", ix.upto, segs[0].size, len(ix.chunks), len(ix.longs), built, written)
+	}
+	again, st := searchAll(t, []string{dir}, Query{Since: t0.Add(2 * time.Hour)})
+	if len(first) != 201 || len(again) != 0 || st.SegmentsSkipped != 1 {
+		t.Fatalf("%d then %d records, %d skipped", len(first), len(again), st.SegmentsSkipped)
+	}
+	os.Remove(segs[0].path)
+	if _, err := enforceRetention(dir, "", 0, 0, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(indexPath(segs[0].path)); !os.IsNotExist(err) {
+		t.Fatalf("orphan index left: %v", err)
+	}
+}

@@ -163,11 +163,7 @@ func (x *indexWriter) add(t time.Time, off, n int64) {
 	x.cur.N++
 	x.cur.To = off + n
 	if n > longLine {
-		x.pending = append(x.pending, `{"off":`...)
-		x.pending = strconv.AppendInt(x.pending, off, 10)
-		x.pending = append(x.pending, `,"len":`...)
-		x.pending = strconv.AppendInt(x.pending, n, 10)
-		x.pending = append(x.pending, "}\n"...)
+		x.pending = appendLong(x.pending, off, n)
 	}
 	if x.cur.To-x.cur.From >= chunkBytes {
 		x.closeChunk()
@@ -177,17 +173,7 @@ func (x *indexWriter) add(t time.Time, off, n int64) {
 // closeChunk ends the open chunk: its line waits for the next flush.
 func (x *indexWriter) closeChunk() {
 	if c := x.cur; c.N > 0 {
-		x.pending = append(x.pending, `{"from":`...)
-		x.pending = strconv.AppendInt(x.pending, c.From, 10)
-		x.pending = append(x.pending, `,"to":`...)
-		x.pending = strconv.AppendInt(x.pending, c.To, 10)
-		x.pending = append(x.pending, `,"n":`...)
-		x.pending = strconv.AppendInt(x.pending, int64(c.N), 10)
-		x.pending = append(x.pending, `,"min":"`...)
-		x.pending = c.Min.UTC().AppendFormat(x.pending, time.RFC3339Nano)
-		x.pending = append(x.pending, `","max":"`...)
-		x.pending = c.Max.UTC().AppendFormat(x.pending, time.RFC3339Nano)
-		x.pending = append(x.pending, "\"}\n"...)
+		x.pending = appendChunk(x.pending, c)
 		x.cur = chunk{From: c.To, To: c.To}
 	}
 }
@@ -212,6 +198,34 @@ func (x *indexWriter) close() error {
 		err = cerr
 	}
 	return err
+}
+
+// appendLong appends the index line of a long line of n bytes (its newline
+// included) at off.
+func appendLong(b []byte, off, n int64) []byte {
+	b = append(b, `{"off":`...)
+	b = strconv.AppendInt(b, off, 10)
+	b = append(b, `,"len":`...)
+	b = strconv.AppendInt(b, n, 10)
+	return append(b, "}\n"...)
+}
+
+// appendChunk appends a chunk's index line.
+func appendChunk(b []byte, c chunk) []byte {
+	b = append(b, `{"from":`...)
+	b = strconv.AppendInt(b, c.From, 10)
+	b = append(b, `,"to":`...)
+	b = strconv.AppendInt(b, c.To, 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(c.N), 10)
+	if c.N > 0 {
+		b = append(b, `,"min":"`...)
+		b = c.Min.UTC().AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `","max":"`...)
+		b = c.Max.UTC().AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	return append(b, "}\n"...)
 }
 
 // segRange is the least and greatest record time of a segment, with known
@@ -240,20 +254,35 @@ func (r segRange) overlaps(since, until time.Time) bool {
 	return (since.IsZero() || !r.max.Before(since)) && (until.IsZero() || !r.min.After(until))
 }
 
-// tailChunk reads the segment's bytes [from, size) that its index does not
-// cover and returns them as a chunk with their time range (its To is the
-// end of the last whole line). Only each line's time is decoded.
-func tailChunk(f io.ReaderAt, from, size int64) (chunk, error) {
-	c := chunk{From: from, To: from}
+// tailChunks reads the segment's bytes [from, size) that its index does not
+// cover and returns them as chunks of about chunkBytes with their time
+// ranges (the last ends after the last whole line), and the long lines in
+// them (end → start). Only each line's time is decoded.
+func tailChunks(f io.ReaderAt, from, size int64) ([]chunk, map[int64]int64, error) {
+	var chunks []chunk
+	longs := map[int64]int64{}
 	if from >= size {
-		return c, nil
+		return nil, longs, nil
 	}
 	r := bufio.NewReaderSize(io.NewSectionReader(f, from, size-from), 256<<10)
 	off := from
+	c := chunk{From: from, To: from}
 	var rg segRange
+	closeChunk := func() {
+		if c.To > c.From {
+			c.N, c.Min, c.Max = rg.n, rg.min, rg.max
+			chunks = append(chunks, c)
+		}
+		c, rg = chunk{From: c.To, To: c.To}, segRange{}
+	}
 	for {
 		line, err := r.ReadSlice('\n')
 		n := int64(len(line))
+		t, timed := lineTime(line) // before the buffer is read again
+		var whole []byte
+		if err == nil && !timed {
+			whole = bytes.Clone(line)
+		}
 		for errors.Is(err, bufio.ErrBufferFull) { // a long line: only its start matters
 			var more []byte
 			more, err = r.ReadSlice('\n')
@@ -262,21 +291,30 @@ func tailChunk(f io.ReaderAt, from, size int64) (chunk, error) {
 		if err != nil {
 			break // EOF: an unfinished line is not a record yet
 		}
+		if n-1 > longLine {
+			longs[off+n] = off
+		}
 		off += n
-		if t, ok := lineTime(line); ok {
+		switch {
+		case timed:
 			rg.add(t)
-		} else if len(bytes.TrimSpace(line)) > 0 {
+		case len(bytes.TrimSpace(whole)) > 0:
 			// Not our form: decode it whole (rare).
-			if rec, err := parseRecord(bytes.TrimSuffix(line, []byte{'\n'})); err == nil {
+			if rec, err := parseRecord(bytes.TrimSuffix(whole, []byte{'\n'})); err == nil {
 				rg.add(rec.Time)
 			} else {
 				c.Bad++
 			}
+		default:
+			c.Bad++ // a long line not in our form
 		}
 		c.To = off
+		if c.To-c.From >= chunkBytes {
+			closeChunk()
+		}
 	}
-	c.N, c.Min, c.Max = rg.n, rg.min, rg.max
-	return c, nil
+	closeChunk()
+	return chunks, longs, nil
 }
 
 // lineTime reads the time at the start of a line in the writer's form.
@@ -294,18 +332,33 @@ func lineTime(line []byte) (time.Time, bool) {
 }
 
 // segmentChunks is the whole of a segment as chunks with time ranges: its
-// index's, then its unindexed tail's, read now.
+// index's, then its unindexed tail's, read now. A segment without any index
+// that no process writes (one of an older version) gets one written, so that
+// it is read whole only once.
 func segmentChunks(f io.ReaderAt, path string, size int64) ([]chunk, error) {
 	ix := readIndex(f, path, size)
-	tc, err := tailChunk(f, ix.upto, size)
+	tail, longs, err := tailChunks(f, ix.upto, size)
 	if err != nil {
 		return nil, err
 	}
-	chunks := ix.chunks
-	if tc.To > tc.From {
-		chunks = append(chunks, tc)
+	if ix.upto == 0 && len(tail) > 0 {
+		if _, err := os.Stat(indexPath(path)); os.IsNotExist(err) && removable(path) {
+			_ = writeIndex(path, tail, longs)
+		}
 	}
-	return chunks, nil
+	return append(ix.chunks, tail...), nil
+}
+
+// writeIndex writes a whole index for a finished segment.
+func writeIndex(segPath string, chunks []chunk, longs map[int64]int64) error {
+	var b []byte
+	for end, off := range longs {
+		b = appendLong(b, off, end-1-off+1)
+	}
+	for _, c := range chunks {
+		b = appendChunk(b, c)
+	}
+	return writeFileAtomic(indexPath(segPath), b)
 }
 
 // rangeOf is the time range of chunks.

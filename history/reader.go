@@ -72,8 +72,11 @@ func tail(dir string, n int, whole bool) ([]Record, Stats, error) {
 		}
 		t := tseg{f: f, sg: sg, ix: readIndex(f, sg.path, sg.size)}
 		if t.ix.upto > 0 {
-			tc, _ := tailChunk(f, t.ix.upto, sg.size)
-			rg := rangeOf(append(t.ix.chunks[:len(t.ix.chunks):len(t.ix.chunks)], tc))
+			tail, longs, _ := tailChunks(f, t.ix.upto, sg.size)
+			for end, off := range longs {
+				t.ix.longs[end] = off
+			}
+			rg := rangeOf(append(t.ix.chunks[:len(t.ix.chunks):len(t.ix.chunks)], tail...))
 			t.last = rg.max
 		} else {
 			t.last = lastRecordTime(f, sg)

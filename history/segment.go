@@ -121,6 +121,7 @@ func enforceRetention(dir, keep string, maxTotal int64, maxAge time.Duration, no
 	for _, s := range segs {
 		total += s.size
 	}
+	removeOrphanIndexes(dir)
 	for _, s := range segs {
 		tooBig := maxTotal > 0 && total > maxTotal
 		tooOld := maxAge > 0 && now.Sub(s.mod) > maxAge
@@ -166,4 +167,22 @@ func segmentPID(name string) int {
 		return 0
 	}
 	return pid
+}
+
+// removeOrphanIndexes deletes indexes whose segment is gone (deleted by an
+// older version's retention, or by hand).
+func removeOrphanIndexes(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		seg, ok := strings.CutSuffix(e.Name(), idxExt)
+		if !ok || !strings.HasPrefix(seg, "seg-") {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, seg)); os.IsNotExist(err) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
