@@ -116,8 +116,8 @@ func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool)
 type job struct {
 	path    string
 	f       *os.File // open while the job runs
-	name    string // the segment's file name
-	origin  string // the process that wrote it
+	name    string   // the segment's file name
+	origin  string   // the process that wrote it
 	states  *segStates
 	parts   []part
 	rg      segRange
