@@ -25,6 +25,9 @@ type Query struct {
 	// AllCopies keeps every copy of a delivery that several mqttchat
 	// processes recorded (see Search); normally each is shown once.
 	AllCopies bool
+	// Parallel caps the parts of segments decoded at once; 0 means one per
+	// CPU. A screen that must keep drawing while it searches can ask for 1.
+	Parallel int
 }
 
 // matcher is a Query made ready for matching lines before and after

@@ -67,7 +67,10 @@ func Search(ctx context.Context, dirs []string, q Query, emit func(Record) bool)
 		}()
 	}
 	dd := newDeduper(q.AllCopies, &st)
-	ahead := runtime.GOMAXPROCS(0) + 1 // segments decoded ahead of the one being emitted
+	ahead := runtime.GOMAXPROCS(0) + 1 // parts decoded ahead of the one being emitted
+	if q.Parallel > 0 {
+		ahead = q.Parallel
+	}
 	for g := 0; g < len(jobs); {
 		// A group: segments whose time ranges overlap, merged record by record.
 		end, maxT := g+1, jobs[g].rg.max
