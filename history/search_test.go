@@ -107,7 +107,7 @@ func TestSearchAgreesWithAPlainFilter(t *testing.T) {
 		{Until: t0.Add(time.Minute), Text: "temp", Events: true},
 	} {
 		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
-			q.AllCopies = true // a plain filter knows no copies; each writer here wrote its own
+			q.AllCopies = true               // a plain filter knows no copies; each writer here wrote its own
 			q.Parallel = len(q.Topics)%2 + 1 // one at a time, or two
 			want := reference(all, q)
 			recs, st := searchAll(t, []string{dir}, q)
