@@ -15,7 +15,10 @@ func (r Record) AsEvent() (ev mqttconn.Event, ok bool) {
 		return mqttconn.Event{Kind: mqttconn.KindMessage, Time: r.Time, Message: m}, true
 	case DirOut:
 		ev = mqttconn.Event{Kind: mqttconn.KindPublish, Time: r.Time, Message: m, OutID: r.ID, State: parseState(r.State)}
-		if r.Text != "" {
+		switch {
+		case r.State == StateUnknown:
+			ev.Err = ErrStateUnknown // its State reads as failed: mqttconn has no "unknown"
+		case r.Text != "":
 			ev.Err = errors.New(r.Text)
 		}
 		return ev, true

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,6 +24,10 @@ func FuzzReadSegment(f *testing.F) {
 		var scanned int
 		if _, err := Scan([]string{dir}, func(Record) bool { scanned++; return true }); err != nil {
 			t.Fatalf("Scan: %v", err)
+		}
+		found := 0
+		if _, err := Search(context.Background(), []string{dir}, Query{Events: true, AllCopies: true}, func(Record) bool { found++; return true }); err != nil || found != scanned {
+			t.Fatalf("Search found %d records, Scan %d (%v)", found, scanned, err)
 		}
 		recs, _, err := Tail(dir, 1<<20)
 		if err != nil {

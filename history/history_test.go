@@ -332,7 +332,13 @@ func TestBrokerKey(t *testing.T) {
 	tests := map[string]string{
 		"tcp://host:1883":         "mqtt_host_1883",
 		"ssl://host:8883":         "mqtts_host_8883",
-		"tcp://[::1]:1883":        "mqtt___1_1883",
+		"tcp://[::1]:1883":        "mqtt_localhost_1883",
+		"tcp://127.0.0.1:1883":    "mqtt_localhost_1883",
+		"mqtt://127.8.9.10:1883":  "mqtt_localhost_1883",
+		"tcp://LocalHost:1884":    "mqtt_localhost_1884",
+		"ws://localhost:80/mqtt":  "ws_localhost_80",
+		"tcp://127.0.0.1":         "mqtt_localhost",
+		"tcp://128.0.0.1:1883":    "mqtt_128.0.0.1_1883",
 		"ws://u:secret@h:80/mqtt": "ws_h_80",
 		"tcp://../../etc:1":       "mqtt_..",
 	}

@@ -35,7 +35,7 @@ func OutboxPath(server, clientID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "sessions", BrokerKey(server)+"__"+BrokerKey(clientID)+".outbox"), nil
+	return sessionPath(filepath.Join(dir, "sessions"), server, clientID), nil
 }
 
 // OpenOutbox locks and reads the outbox at path and returns the messages

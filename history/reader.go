@@ -5,52 +5,108 @@ import (
 	"bytes"
 	"container/heap"
 	"errors"
-	"io"
+
 	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
 
 // Stats counts what reading passed over.
 type Stats struct {
-	Corrupt int // lines that were not records: skipped, never fatal
+	Corrupt         int   // lines that were not records: skipped, never fatal
+	Duplicates      int   // copies of a delivery recorded by several processes, shown once
+	Segments        int   // segments considered (Search)
+	SegmentsSkipped int   // of which none could match, by their time range (Search)
+	BytesRead       int64 // segment bytes read (Search)
+	Decoded         int   // lines decoded (Search): those that passed the check on their bytes
+}
+
+func (s *Stats) add(o Stats) {
+	s.Corrupt += o.Corrupt
+	s.Duplicates += o.Duplicates
+	s.Segments += o.Segments
+	s.SegmentsSkipped += o.SegmentsSkipped
+	s.BytesRead += o.BytesRead
+	s.Decoded += o.Decoded
 }
 
 // Tail returns the last n messages (received and sent, with the latest
 // state of each sent one) recorded in dir, oldest first. It reads segments
-// backwards from their ends, newest first by their last record, and stops
+// backwards from their ends, newest first by their greatest record time
+// (from the index; for a segment without one, its last record's), and stops
 // as soon as older segments cannot hold newer messages, so its cost does not
-// grow with the size of the history.
-func Tail(dir string, n int) ([]Record, Stats, error) {
+// grow with the size of the history. A long record is not read whole: its
+// payload is Partial (Find reads it). A sent message whose final state was
+// never recorded by a process that is gone gets StateUnknown. A message
+// that several processes recorded is returned once (see Search).
+func Tail(dir string, n int) ([]Record, Stats, error) { return tail(dir, n, false) }
+
+// TailWhole is Tail with every payload read whole (none is Partial), for a
+// reader that cannot yet read a long payload when it is needed (Find). Its
+// cost grows with the size of the records it returns, linearly.
+func TailWhole(dir string, n int) ([]Record, Stats, error) { return tail(dir, n, true) }
+
+func tail(dir string, n int, whole bool) ([]Record, Stats, error) {
 	var st Stats
 	segs, err := listSegments(dir)
 	if err != nil || n <= 0 {
 		return nil, st, err
 	}
-	ends := make([]time.Time, len(segs))
-	for i, sg := range segs {
-		ends[i] = lastRecordTime(sg)
+	type tseg struct {
+		f    *os.File
+		sg   segment
+		ix   segIndex
+		last time.Time
 	}
-	order := make([]int, len(segs))
-	for i := range order {
-		order[i] = i
+	var ts []tseg
+	defer func() {
+		for _, t := range ts {
+			t.f.Close()
+		}
+	}()
+	for _, sg := range segs {
+		f, err := os.Open(sg.path)
+		if err != nil {
+			continue // removed meanwhile
+		}
+		t := tseg{f: f, sg: sg, ix: readIndex(f, sg.path, sg.size)}
+		if t.ix.upto > 0 {
+			tail, longs, _ := tailChunks(f, t.ix.upto, sg.size)
+			for end, off := range longs {
+				t.ix.longs[end] = off
+			}
+			rg := rangeOf(append(t.ix.chunks[:len(t.ix.chunks):len(t.ix.chunks)], tail...))
+			t.last = rg.max
+		} else {
+			t.last = lastRecordTime(f, sg)
+		}
+		ts = append(ts, t)
 	}
-	sort.SliceStable(order, func(a, b int) bool { return ends[order[a]].After(ends[order[b]]) })
+	sort.SliceStable(ts, func(a, b int) bool { return ts[a].last.After(ts[b].last) })
 	var out []Record
-	for _, i := range order {
+	for _, t := range ts {
 		if len(out) >= n {
 			sortByTime(out)
-			if ends[i].Before(out[len(out)-n].Time) {
+			if t.last.Before(out[len(out)-n].Time) {
 				break // this segment, and every one after it, ended before what we keep
 			}
 		}
-		recs, err := tailSegment(segs[i].path, n, &st)
+		recs, err := tailSegment(t.f, t.sg, t.ix, n, whole, &st)
 		if err != nil {
 			return nil, st, err
 		}
 		out = append(out, recs...)
 	}
 	sortByTime(out)
+	dd := newDeduper(false, &st) // each delivery once, across processes (see Search)
+	kept := out[:0]
+	for i := range out {
+		if dd.keep(&out[i], origin(&out[i])) {
+			kept = append(kept, out[i])
+		}
+	}
+	out = kept
 	if len(out) > n {
 		out = out[len(out)-n:]
 	}
@@ -59,19 +115,20 @@ func Tail(dir string, n int) ([]Record, Stats, error) {
 
 // lastRecordTime is the time of a segment's last readable record, or its
 // modification time when it has none.
-func lastRecordTime(sg segment) time.Time {
-	f, err := os.Open(sg.path)
-	if err != nil {
-		return sg.mod
-	}
-	defer f.Close()
+func lastRecordTime(f *os.File, sg segment) time.Time {
 	t := sg.mod
-	var scratch Stats
-	_ = reverseLines(f, sg.size, func(line []byte) bool {
-		r, err := parseRecord(line)
+	bad := 0
+	_ = reverseLines(f, sg.size, nil, func(line []byte, off, n int64) bool {
+		var r Record
+		var err error
+		if line == nil {
+			r, err = readLong(f, off, n)
+		} else {
+			r, err = parseLine(line)
+		}
 		if err != nil {
-			scratch.Corrupt++
-			return scratch.Corrupt < 8 // a few damaged lines at the end: look further
+			bad++
+			return bad < 8 // a few damaged lines at the end: look further
 		}
 		t = r.Time
 		return false
@@ -80,27 +137,30 @@ func lastRecordTime(sg segment) time.Time {
 }
 
 // tailSegment reads up to n messages from the end of one segment.
-func tailSegment(path string, n int, st *Stats) ([]Record, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
+func tailSegment(f *os.File, sg segment, ix segIndex, n int, whole bool, st *Stats) ([]Record, error) {
 	var recs []Record
+	name := filepath.Base(sg.path)
+	var stale *bool               // whether the segment's writer is gone, asked once
 	latest := map[uint64]Record{} // outgoing id → its newest state update, met first going backwards
-	err = reverseLines(f, info.Size(), func(line []byte) bool {
-		r, err := parseRecord(line)
+	err := reverseLines(f, sg.size, ix.longs, func(line []byte, off, ln int64) bool {
+		var r Record
+		var err error
+		switch {
+		case line == nil && whole:
+			buf := make([]byte, ln)
+			if _, err = f.ReadAt(buf, off); err == nil {
+				r, err = parseLine(buf)
+			}
+		case line == nil:
+			r, err = readLong(f, off, ln)
+		default:
+			r, err = parseLine(line)
+		}
 		if err != nil {
 			st.Corrupt++
 			return true
 		}
+		r.Segment = name
 		switch {
 		case r.Dir == DirOut && !r.HasPayload:
 			if _, seen := latest[r.ID]; !seen {
@@ -110,6 +170,15 @@ func tailSegment(path string, n int, st *Stats) ([]Record, error) {
 		case r.Dir == DirOut:
 			if u, ok := latest[r.ID]; ok {
 				r.State, r.Text = u.State, u.Text
+			}
+			if !finalState(r.State) {
+				if stale == nil {
+					gone := removable(sg.path)
+					stale = &gone
+				}
+				if *stale {
+					r.State, r.Text = StateUnknown, ErrStateUnknown.Error()
+				}
 			}
 		case r.Dir == DirEvent:
 			return true
@@ -122,47 +191,6 @@ func tailSegment(path string, n int, st *Stats) ([]Record, error) {
 		recs[i], recs[j] = recs[j], recs[i]
 	}
 	return recs, err
-}
-
-// reverseLines calls fn with each complete line of f, last first, until fn
-// returns false. An unfinished last line (no newline yet) is skipped.
-func reverseLines(f io.ReaderAt, size int64, fn func([]byte) bool) error {
-	const chunk = 64 << 10
-	end, err := lastNewline(f, size)
-	if err != nil {
-		return err
-	}
-	var carry []byte // the start of a line whose end was already read
-	for end > 0 {
-		start := max(end-chunk, 0)
-		buf := make([]byte, end-start, end-start+int64(len(carry)))
-		if _, err := f.ReadAt(buf, start); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		buf = append(buf, carry...)
-		// buf ends with '\n' (or is the start of the file's first line when carry is set).
-		for {
-			trimmed := bytes.TrimSuffix(buf, []byte{'\n'})
-			i := bytes.LastIndexByte(trimmed, '\n')
-			if i < 0 {
-				carry = trimmed
-				break
-			}
-			if line := trimmed[i+1:]; len(line) > 0 && !fn(line) {
-				return nil
-			}
-			buf = trimmed[:i+1]
-		}
-		if start == 0 {
-			if len(carry) > 0 {
-				fn(carry)
-			}
-			return nil
-		}
-		carry = append([]byte(nil), carry...)
-		end = start
-	}
-	return nil
 }
 
 func sortByTime(recs []Record) {
@@ -234,7 +262,7 @@ func (c *cursor) next(st *Stats) bool {
 		if len(line) == 0 {
 			continue
 		}
-		r, perr := parseRecord(line)
+		r, perr := parseLine(line)
 		if perr != nil {
 			st.Corrupt++
 			continue

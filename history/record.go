@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -34,7 +35,23 @@ type Record struct {
 	Event      string    // event: connecting, connected, connect_failed, lost, subscribed, subscribe_failed, resubscribed
 	Text       string    // text: why (a failure, a loss) or what (an event)
 	HasPayload bool      // the record carries a payload (an outgoing state update does not)
+
+	// Set by the readers, never stored:
+
+	// Partial: Payload holds only the start of a long payload (PayloadLen is
+	// its whole length); Find reads it whole.
+	Partial bool
+	// Segment is the file name of the segment that holds the record. An
+	// outgoing id is unique within its segment: Segment and ID together name
+	// a sent message across segments and processes.
+	Segment string
+
+	key uint64 // a received message's delivery key, when Search computed it
 }
+
+// PID is the id of the process that wrote the record (from its segment's
+// name), or 0 when unknown.
+func (r Record) PID() int { return segmentPID(r.Segment) }
 
 // AppendJSON appends r as one JSON line, with its newline: the form it is stored in.
 func (r *Record) AppendJSON(b []byte) []byte {
@@ -44,8 +61,14 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	b = append(b, r.Dir...)
 	b = append(b, '"')
 	if r.Topic != "" || r.Dir != DirEvent {
-		b = append(b, `,"topic":`...)
-		b = appendJSONString(b, r.Topic)
+		if utf8.ValidString(r.Topic) {
+			b = append(b, `,"topic":`...)
+			b = appendJSONString(b, r.Topic)
+		} else { // a broker sent an invalid topic: kept byte-exact, the line stays valid UTF-8
+			b = append(b, `,"topic_b64":"`...)
+			b = base64.StdEncoding.AppendEncode(b, []byte(r.Topic))
+			b = append(b, '"')
+		}
 	}
 	if r.Dir != DirEvent || r.Event == "subscribed" || r.Event == "subscribe_failed" {
 		b = append(b, `,"qos":`...)
@@ -78,7 +101,7 @@ func (r *Record) AppendJSON(b []byte) []byte {
 			b = append(b, `,"`...)
 			b = append(b, f.name...)
 			b = append(b, `":`...)
-			b = appendJSONString(b, f.value)
+			b = appendJSONString(b, strings.ToValidUTF8(f.value, "\uFFFD"))
 		}
 	}
 	return append(b, "}\n"...)
@@ -126,6 +149,7 @@ type wireRecord struct {
 	Tst        string  `json:"tst"`
 	Dir        string  `json:"dir"`
 	Topic      string  `json:"topic"`
+	TopicB64   *string `json:"topic_b64"`
 	QoS        int     `json:"qos"`
 	Retain     bool    `json:"retain"`
 	Dup        bool    `json:"dup"`
@@ -161,6 +185,13 @@ func parseRecord(line []byte) (Record, error) {
 	}
 	r := Record{Time: t, Dir: w.Dir, Topic: w.Topic, QoS: byte(w.QoS), Retain: w.Retain, Dup: w.Dup,
 		ID: w.ID, State: w.State, Event: w.Event, Text: w.Text}
+	if w.TopicB64 != nil {
+		tp, err := base64.StdEncoding.DecodeString(*w.TopicB64)
+		if err != nil {
+			return Record{}, fmt.Errorf("%w: topic_b64: %v", ErrCorrupt, err)
+		}
+		r.Topic = string(tp)
+	}
 	switch {
 	case w.Payload != nil:
 		r.Payload, r.HasPayload = []byte(*w.Payload), true

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -120,6 +121,7 @@ func enforceRetention(dir, keep string, maxTotal int64, maxAge time.Duration, no
 	for _, s := range segs {
 		total += s.size
 	}
+	removeOrphanIndexes(dir)
 	for _, s := range segs {
 		tooBig := maxTotal > 0 && total > maxTotal
 		tooOld := maxAge > 0 && now.Sub(s.mod) > maxAge
@@ -132,6 +134,7 @@ func enforceRetention(dir, keep string, maxTotal int64, maxAge time.Duration, no
 		if err := os.Remove(s.path); err != nil {
 			return removed, err
 		}
+		_ = os.Remove(indexPath(s.path))
 		total -= s.size
 		removed++
 	}
@@ -150,4 +153,36 @@ func removable(path string) bool {
 		unlock(f)
 	}
 	return ok && err == nil
+}
+
+// segmentPID reads the process id from a segment's file name, 0 if none.
+func segmentPID(name string) int {
+	name = strings.TrimSuffix(filepath.Base(name), segExt)
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 || !strings.HasPrefix(name, "seg-") {
+		return 0
+	}
+	pid, err := strconv.Atoi(name[i+1:])
+	if err != nil {
+		return 0
+	}
+	return pid
+}
+
+// removeOrphanIndexes deletes indexes whose segment is gone (deleted by an
+// older version's retention, or by hand).
+func removeOrphanIndexes(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		seg, ok := strings.CutSuffix(e.Name(), idxExt)
+		if !ok || !strings.HasPrefix(seg, "seg-") {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, seg)); os.IsNotExist(err) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

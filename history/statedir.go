@@ -1,6 +1,3 @@
-// Package history keeps what mqttchat saw and what the user typed on disk,
-// privately and safely. For now it provides the state directory and the log
-// file that every other part writes to instead of the screen.
 package history
 
 import (
@@ -72,13 +69,37 @@ func historyRoot() (string, error) {
 	return filepath.Join(dir, "history"), nil
 }
 
-// BrokerDir is the log folder of the broker at server (a paho URL).
+// BrokerDir is the log folder of the broker at server (a paho URL). For a
+// loopback broker, folders an older version filed under other loopback
+// names of the same port are merged into it first.
 func BrokerDir(server string) (string, error) {
 	root, err := historyRoot()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, BrokerKey(server)), nil
+	key := BrokerKey(server)
+	dir := filepath.Join(root, key)
+	mergeAliases(root, key, dir)
+	return dir, nil
+}
+
+// BrokerDirs is BrokerDir with any loopback alias folder that could not be
+// merged yet (a live older process still writes there): read them all.
+func BrokerDirs(server string) ([]string, error) {
+	dir, err := BrokerDir(server)
+	if err != nil {
+		return nil, err
+	}
+	dirs := []string{dir}
+	root, key := filepath.Dir(dir), filepath.Base(dir)
+	if entries, err := os.ReadDir(root); err == nil {
+		for _, e := range entries {
+			if e.IsDir() && loopbackAlias(e.Name(), key) {
+				dirs = append(dirs, filepath.Join(root, e.Name()))
+			}
+		}
+	}
+	return dirs, nil
 }
 
 // AllBrokerDirs lists every broker's log folder.

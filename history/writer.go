@@ -36,6 +36,10 @@ type Options struct {
 	OnError func(error)
 	// OnPanic, when set, receives a panic of the writer's goroutine.
 	OnPanic func(r any, stack []byte)
+	// OnWarn is called from the writer's goroutine when the writer met
+	// trouble and repaired it: its folder was deleted (or its segment
+	// removed) while it ran, and it made them again and goes on writing.
+	OnWarn func(error)
 }
 
 func (o *Options) setDefaults() {
@@ -69,7 +73,11 @@ type Writer struct {
 
 	// owned by the writer goroutine
 	f        *os.File
-	bw       *bufio.Writer
+	idx      *indexWriter  // nil when the index could not be written: readers then read more
+	bw       *bufio.Writer // writes to out, so that a new segment can take over what it holds
+	out      fileWriter
+	inFile   uint64 // records (or their start) that reached the file since the last check that it is still in its folder
+	inBuf    uint64 // records wholly in the buffer
 	size     int64
 	dirty    bool
 	buffered uint64   // records in bw not yet flushed to the file: lost if a flush fails
@@ -216,6 +224,7 @@ func (w *Writer) run() {
 				break
 			}
 			w.flush(true)
+			w.closeIndex()
 			if w.f != nil {
 				unlock(w.f)
 				if err := w.f.Close(); err != nil {
@@ -251,7 +260,16 @@ func (w *Writer) write(it item) {
 		}
 		_, _ = enforceRetention(w.dir, w.f.Name(), w.opts.MaxTotal, w.opts.MaxAge, time.Now())
 	}
+	if w.bw.Available() < len(w.buf) { // the buffer goes to the file now, unchecked
+		w.inFile += w.inBuf + 1
+		w.inBuf = 0
+	} else {
+		w.inBuf++
+	}
 	n, err := w.bw.Write(w.buf)
+	if w.idx != nil && n == len(w.buf) {
+		w.idx.add(rec.Time, w.size, int64(n))
+	}
 	w.size += int64(n)
 	w.dirty = true
 	w.buffered++
@@ -282,12 +300,20 @@ func (w *Writer) flush(sync bool) {
 	if w.failed != nil || w.bw == nil || !w.dirty {
 		return
 	}
+	if w.segmentGone() {
+		w.remake()
+		if w.failed != nil {
+			return
+		}
+	}
 	if err := w.bw.Flush(); err != nil {
 		w.lose(err)
 		return
 	}
+	w.inFile, w.inBuf = 0, 0
 	w.buffered = 0
 	w.settleAcks()
+	w.indexFlushed(false)
 	if sync {
 		if err := w.f.Sync(); err != nil {
 			w.fail(err)
@@ -302,6 +328,7 @@ func (w *Writer) flush(sync bool) {
 func (w *Writer) rotate() error {
 	if w.f != nil {
 		w.flush(true)
+		w.closeIndex()
 		unlock(w.f)
 		_ = w.f.Close()
 	}
@@ -315,12 +342,92 @@ func (w *Writer) rotate() error {
 		return fmt.Errorf("history: lock %s: %w", filepath.Base(path), err)
 	}
 	w.f, w.size = f, 0
+	if w.idx, err = openIndexWriter(path); err != nil {
+		w.idx = nil // the index only saves readers time: the log goes on without it
+	}
+	w.out.f = f
 	if w.bw == nil {
-		w.bw = bufio.NewWriterSize(f, 256<<10)
+		w.bw = bufio.NewWriterSize(&w.out, 256<<10)
 	} else {
-		w.bw.Reset(f)
+		w.bw.Reset(&w.out)
 	}
 	return nil
+}
+
+// fileWriter is the current segment, as the buffer's destination.
+type fileWriter struct{ f *os.File }
+
+func (o *fileWriter) Write(p []byte) (int, error) { return o.f.Write(p) }
+
+// segmentGone reports that the segment is no longer in its folder: the
+// folder (or the file) was deleted while mqttchat ran.
+func (w *Writer) segmentGone() bool {
+	if w.f == nil {
+		return false
+	}
+	onDisk, err := os.Stat(w.f.Name())
+	if err != nil {
+		return os.IsNotExist(err)
+	}
+	open, err := w.f.Stat()
+	return err == nil && !os.SameFile(onDisk, open)
+}
+
+// remake makes the folder again and moves writing to a new segment in it,
+// with what the buffer holds; what reached the deleted file since the last
+// check is counted as not written, and OnWarn says what happened.
+func (w *Writer) remake() {
+	lost := w.inFile
+	w.inFile = 0
+	if w.idx != nil {
+		_ = w.idx.f.Close()
+		w.idx = nil
+	}
+	unlock(w.f)
+	_ = w.f.Close()
+	w.f = nil
+	if err := os.MkdirAll(w.dir, 0o700); err != nil {
+		w.lose(err)
+		return
+	}
+	path := filepath.Join(w.dir, SegmentName(time.Now(), os.Getpid()))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		w.lose(err)
+		return
+	}
+	_, _ = tryLock(f)
+	// The buffered records start the new segment; it has no index (readers
+	// read it whole) until the next rotation.
+	w.f, w.out.f, w.size = f, f, int64(w.bw.Buffered())
+	w.notWritten.Add(lost)
+	if w.opts.OnWarn != nil {
+		w.opts.OnWarn(fmt.Errorf("history: the folder %s was deleted while mqttchat ran; it was made again and recording goes on (%d records written to it just before were lost with it)", w.dir, lost))
+	}
+}
+
+// indexFlushed tells the index that the segment's bytes are in the file.
+func (w *Writer) indexFlushed(final bool) {
+	if w.idx == nil {
+		return
+	}
+	if err := w.idx.flushed(final); err != nil {
+		_ = w.idx.f.Close()
+		w.idx = nil
+	}
+}
+
+// closeIndex writes the last chunk and closes the index.
+func (w *Writer) closeIndex() {
+	if w.idx == nil || w.failed != nil {
+		if w.idx != nil {
+			_ = w.idx.f.Close()
+			w.idx = nil
+		}
+		return
+	}
+	_ = w.idx.close()
+	w.idx = nil
 }
 
 func (w *Writer) fail(err error) {

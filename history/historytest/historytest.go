@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mqttchat/history"
+	"mqttchat/mqttconn"
 )
 
 // segmentSize is the size of each made segment: the writer's maximum.
@@ -55,4 +56,41 @@ func Fill(tb testing.TB, dir string, size int64, perSegment int) {
 		at := start.Add(time.Hour)
 		_ = os.Chtimes(path, at, at)
 	}
+}
+
+// Real writes size bytes of real history into dir through the writer, so
+// that segments and their indexes are what mqttchat writes: records of
+// about 200 bytes on 1,000 topics plant/P/lineL/sensorS, spread evenly over
+// span and ending at end. One payload in a thousand holds "alarm". It
+// returns the number of records written.
+func Real(tb testing.TB, dir string, size int64, span time.Duration, end time.Time) int {
+	tb.Helper()
+	w, err := history.OpenWriter(dir, history.Options{MaxTotal: -1, MaxAge: -1, Queue: 1 << 16})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const perRecord = 256
+	n := int(size / perRecord)
+	start := end.Add(-span)
+	sem := make(chan struct{}, 1<<15)
+	pad := "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"
+	for i := range n {
+		at := start.Add(time.Duration(int64(span) / int64(n) * int64(i)))
+		note := "ok"
+		if i%1000 == 999 {
+			note = "alarm"
+		}
+		p := fmt.Sprintf(`{"v":%d.%02d,"seq":%d,"note":"%s","pad":"%s"}`, i%97, i%100, i, note, pad)
+		t := fmt.Sprintf("plant/%d/line%d/sensor%d", i%10, i/10%10, i/100%10)
+		sem <- struct{}{}
+		w.RecordThen(mqttconn.Event{Kind: mqttconn.KindMessage, Time: at,
+			Message: mqttconn.Message{Topic: t, Payload: []byte(p), QoS: 1, Time: at}}, func() { <-sem })
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	if w.NotWritten() != 0 {
+		tb.Fatalf("%d records not written", w.NotWritten())
+	}
+	return n
 }

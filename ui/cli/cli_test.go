@@ -40,19 +40,26 @@ func TestParseAgeAndTime(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.Local)
 	times := map[string]time.Time{
-		"1h":                   now.Add(-time.Hour),
-		"2026-11-25":           time.Date(2026, 11, 25, 0, 0, 0, 0, time.Local),
-		"2026-11-25T09:30":     time.Date(2026, 11, 25, 9, 30, 0, 0, time.Local),
-		"2026-11-25 09:30:15":  time.Date(2026, 11, 25, 9, 30, 15, 0, time.Local),
-		"2026-11-25T09:30:00Z": time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC),
+		"1h":                        now.Add(-time.Hour),
+		"2026-11-25":                time.Date(2026, 11, 25, 0, 0, 0, 0, time.Local),
+		"2026-11-25T09:30":          time.Date(2026, 11, 25, 9, 30, 0, 0, time.Local),
+		"2026-11-25 09:30:15":       time.Date(2026, 11, 25, 9, 30, 15, 0, time.Local),
+		"2026-11-25T09:30:00Z":      time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC),
+		"03:10":                     time.Date(2026, 11, 26, 3, 10, 0, 0, time.Local), // a time of day: today, local
+		"23:59:30":                  time.Date(2026, 11, 26, 23, 59, 30, 0, time.Local),
+		" 07:05:01.250 ":            time.Date(2026, 11, 26, 7, 5, 1, 250e6, time.Local),
+		"2026-11-25T09:30:15.5":     time.Date(2026, 11, 25, 9, 30, 15, 5e8, time.Local),
+		"2026-11-25T09:30:00+02:00": time.Date(2026, 11, 25, 7, 30, 0, 0, time.UTC),
 	}
 	for in, want := range times {
 		if got, err := parseTime(in, now); err != nil || !got.Equal(want) {
 			t.Errorf("parseTime(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if _, err := parseTime("yesterday", now); err == nil {
-		t.Error("parseTime(yesterday) accepted")
+	for _, bad := range []string{"yesterday", "25:00", "3:1x", "2026-13-01", "1h30"} {
+		if _, err := parseTime(bad, now); err == nil {
+			t.Errorf("parseTime(%q) accepted", bad)
+		}
 	}
 }
 
@@ -143,6 +150,14 @@ func TestHistoryCommand(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || strings.Contains(out, "chat") {
 		t.Fatalf("--until 100m:\n%s", out)
 	}
+	_, out, _ = runCLI(t, "history", "--text", "from")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "from b") {
+		t.Fatalf("--text from:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "history", "--text", "\xff", "--format", "json")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "sensors/bin") {
+		t.Fatalf("--text in a binary payload:\n%s", out)
+	}
 	_, out, _ = runCLI(t, "history", "-p", "9999")
 	if out != "" {
 		t.Fatalf("a broker with no history printed %q", out)
@@ -154,6 +169,7 @@ func TestHistoryCommandBadInput(t *testing.T) {
 	cases := map[string][]string{
 		`--format: "xml" is not json or text`: {"history", "--format", "xml"},
 		`--since: "soon" is not a time`:       {"history", "--since", "soon"},
+		`a time of day today (03:10`:          {"history", "--until", "3 pm"},
 		`--topic: "a/#/b"`:                    {"history", "-t", "a/#/b"},
 		"--url: cannot be combined":           {"history", "-L", "mqtt://x", "-p", "1"},
 		"--port: 0 is out of range":           {"history", "-p", "0"},

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ type historyQuery struct {
 	dirs         []string
 	filters      []string
 	since, until time.Time
+	text         string
 	json         bool
 }
 
@@ -30,6 +32,7 @@ func newHistoryCommand(stderr io.Writer) *cobra.Command {
 		help            bool
 		filters         []string
 		since, until    string
+		text            string
 		format, profile string
 		cli             values
 	)
@@ -49,6 +52,7 @@ func newHistoryCommand(stderr io.Writer) *cobra.Command {
 				return err
 			}
 			q, err := resolveHistoryQuery(v, src, filters, since, until, format)
+			q.text = text
 			if err != nil {
 				return err
 			}
@@ -59,7 +63,8 @@ func newHistoryCommand(stderr io.Writer) *cobra.Command {
 	fl.SortFlags = false
 	fl.BoolVar(&help, "help", false, "show this help")
 	fl.StringArrayVarP(&filters, "topic", "t", nil, "only messages on topics matching this filter; repeat for more")
-	fl.StringVar(&since, "since", "", "only from this time on: an age (1h, 2d) or a date (2026-11-26, 2026-11-26T09:30)")
+	fl.StringVar(&text, "text", "", "only messages whose payload or topic holds this text (exact bytes, case matters)")
+	fl.StringVar(&since, "since", "", "only from this time on: "+timeForms)
 	fl.StringVar(&until, "until", "", "only up to this time (same forms as --since)")
 	fl.StringVarP(&cli.url, "url", "L", "", "the broker: mqtt://host[:port] (also from MQTTCHAT_URL or the profile)")
 	fl.StringVarP(&cli.host, "host", "h", "localhost", "the broker's host")
@@ -103,47 +108,20 @@ func resolveHistoryQuery(v values, src sources, filters []string, since, until, 
 		q.dirs, err = history.AllBrokerDirs()
 		return q, err
 	}
-	dir, err := history.BrokerDir(a.server())
-	if err != nil {
-		return q, err
-	}
-	q.dirs = []string{dir}
-	return q, nil
+	q.dirs, err = history.BrokerDirs(a.server())
+	return q, err
 }
 
-// keep reports whether a record passes the query.
-func (q historyQuery) keep(r history.Record) bool {
-	if !q.since.IsZero() && r.Time.Before(q.since) {
-		return false
-	}
-	if !q.until.IsZero() && r.Time.After(q.until) {
-		return false
-	}
-	if len(q.filters) == 0 {
-		return true
-	}
-	if r.Dir == history.DirEvent || (r.Dir == history.DirOut && !r.HasPayload) {
-		return false
-	}
-	for _, f := range q.filters {
-		if topic.Match(f, r.Topic) {
-			return true
-		}
-	}
-	return false
-}
-
-// printHistory writes the records that pass, merged by time.
+// printHistory writes the records that pass, merged by time, each
+// delivery once (see history.Search).
 func printHistory(stdout, stderr io.Writer, q historyQuery) error {
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	var line []byte
 	var werr error
-	st, err := history.Scan(q.dirs, func(r history.Record) bool {
-		if !q.keep(r) {
-			return true
-		}
+	hq := history.Query{Since: q.since, Until: q.until, Topics: q.filters, Text: q.text, Events: true}
+	st, err := history.Search(context.Background(), q.dirs, hq, func(r history.Record) bool {
 		if q.json {
-			line = r.AppendJSON(line[:0])
+			line = appendJSONRecord(line[:0], r)
 		} else {
 			line = append(appendTextRecord(line[:0], r), '\n')
 		}
@@ -165,6 +143,19 @@ func printHistory(stdout, stderr io.Writer, q historyQuery) error {
 	return nil
 }
 
+// appendJSONRecord is the stored line; a sent message's lines also name
+// their segment ("seg"), as its id is unique only within it.
+func appendJSONRecord(b []byte, r history.Record) []byte {
+	b = r.AppendJSON(b)
+	if r.Dir != history.DirOut || r.Segment == "" {
+		return b
+	}
+	b = b[:len(b)-2] // "}\n"
+	b = append(b, `,"seg":`...)
+	b = strconv.AppendQuote(b, r.Segment)
+	return append(b, "}\n"...)
+}
+
 // appendTextRecord formats one record as a readable, terminal-safe line.
 func appendTextRecord(b []byte, r history.Record) []byte {
 	b = r.Time.Local().AppendFormat(b, "2006-01-02 15:04:05.000 ")
@@ -184,6 +175,10 @@ func appendTextRecord(b []byte, r history.Record) []byte {
 	case r.Dir == history.DirOut && !r.HasPayload:
 		b = append(b, "▶ message "...)
 		b = strconv.AppendUint(b, r.ID, 10)
+		if pid := r.PID(); pid > 0 { // ids are unique per process's segment
+			b = append(b, " of pid "...)
+			b = strconv.AppendInt(b, int64(pid), 10)
+		}
 		b = append(b, ": "...)
 		b = append(b, r.State...)
 		if r.Text != "" {

@@ -42,7 +42,11 @@ func openHistory(s settings, logger *log.Logger, onPanic func(any, []byte)) *rec
 	}
 	r.dir = dir
 	if s.history.replay > 0 {
-		recs, st, err := history.Tail(dir, s.history.replay)
+		// TailWhole until the screen takes history.Record's Partial and
+		// PayloadLen (mqttconn.Message cannot carry them): then history.Tail,
+		// which reads only the start of long payloads, keeps start-up ≤ 200 ms
+		// whatever the records' sizes.
+		recs, st, err := history.TailWhole(dir, s.history.replay)
 		if err != nil {
 			logger.Printf("history replay: %v", err)
 		}
@@ -59,6 +63,7 @@ func openHistory(s settings, logger *log.Logger, onPanic func(any, []byte)) *rec
 		MaxTotal: s.history.maxSize,
 		MaxAge:   s.history.maxAge,
 		OnError:  func(err error) { logger.Printf("%v", err) },
+		OnWarn:   func(err error) { logger.Printf("%v", err) },
 		OnPanic:  onPanic,
 	})
 	if err != nil {

@@ -53,18 +53,35 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// timeLayouts are the absolute forms parseTime takes, in local time unless a zone is given.
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"}
+// timeForms says which forms parseTime takes, for help and errors.
+const timeForms = "an age (90m, 2h, 7d), a time of day today (03:10, 15:04:05), a date (2026-11-26), " +
+	"a date and time (2026-11-26T09:30, 2026-11-26 09:30:15) or RFC 3339 (2026-11-26T09:30:00Z)"
 
-// parseTime reads a point in time: an age before now (1h, 2d) or a date and time.
+// timeLayouts are the absolute forms parseTime takes, in local time unless a zone is given.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"}
+
+// clockLayouts are the times of day parseTime takes: today, in local time.
+var clockLayouts = []string{"15:04", "15:04:05", "15:04:05.999999999"}
+
+// parseTime reads a point in time relative to now (whose location is the
+// local one): an age before now, a time of day today, a date, a date and
+// time, or RFC 3339.
 func parseTime(s string, now time.Time) (time.Time, error) {
-	if d, err := parseAge(s); err == nil {
+	t := strings.TrimSpace(s)
+	if d, err := parseAge(t); err == nil {
 		return now.Add(-d), nil
 	}
-	for _, layout := range timeLayouts {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
+	for _, layout := range clockLayouts {
+		if c, err := time.ParseInLocation(layout, t, now.Location()); err == nil {
+			y, m, d := now.Date()
+			return time.Date(y, m, d, c.Hour(), c.Minute(), c.Second(), c.Nanosecond(), now.Location()), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a time: use an age such as 1h or 2d, or a date such as 2026-11-26 or 2026-11-26T09:30", s)
+	for _, layout := range timeLayouts {
+		if v, err := time.ParseInLocation(layout, t, now.Location()); err == nil {
+			return v, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use %s", s, timeForms)
 }
