@@ -15,7 +15,7 @@ import (
 type recorder struct {
 	w          *history.Writer // nil when history is off or could not open
 	openErr    error           // why the writer could not open
-	earlier    []mqttconn.Event
+	earlier    []screen.Replayed
 	recall     history.Recall
 	recallPath string
 	dir        string // the broker's log folder
@@ -42,11 +42,10 @@ func openHistory(s settings, logger *log.Logger, onPanic func(any, []byte)) *rec
 	}
 	r.dir = dir
 	if s.history.replay > 0 {
-		// TailWhole until the screen takes history.Record's Partial and
-		// PayloadLen (mqttconn.Message cannot carry them): then history.Tail,
-		// which reads only the start of long payloads, keeps start-up ≤ 200 ms
+		// Tail reads only the start of long payloads (the screen takes their
+		// size, and the detail view reads the rest), so start-up stays fast
 		// whatever the records' sizes.
-		recs, st, err := history.TailWhole(dir, s.history.replay)
+		recs, st, err := history.Tail(dir, s.history.replay)
 		if err != nil {
 			logger.Printf("history replay: %v", err)
 		}
@@ -55,7 +54,11 @@ func openHistory(s settings, logger *log.Logger, onPanic func(any, []byte)) *rec
 		}
 		for _, rec := range recs {
 			if ev, ok := rec.AsEvent(); ok {
-				r.earlier = append(r.earlier, ev)
+				rp := screen.Replayed{Event: ev, StateUnknown: rec.Dir == history.DirOut && rec.State == history.StateUnknown}
+				if rec.Partial {
+					rp.Size = rec.PayloadLen
+				}
+				r.earlier = append(r.earlier, rp)
 			}
 		}
 	}

@@ -43,7 +43,7 @@ func TestHistoryAgeZeroKeepsOldSegments(t *testing.T) {
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
-		segments, _ := filepath.Glob(filepath.Join(dir, "seg-*"))
+		segments, _ := filepath.Glob(filepath.Join(dir, "seg-*.jsonl"))
 		if len(segments) != 1 {
 			t.Fatalf("segments written: %v", segments)
 		}

@@ -110,10 +110,10 @@ func TestOwnMessageShowsOnceMarkedEchoed(t *testing.T) {
 func TestEchoInReplayedHistory(t *testing.T) {
 	sent := mqttconn.Message{Topic: "chat/room", Payload: []byte("from yesterday"), QoS: 1, Time: t0}
 	echoed := msgEvent("chat/room", "from yesterday", 5*time.Millisecond)
-	m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "#"}}, Earlier: []mqttconn.Event{
-		{Kind: mqttconn.KindPublish, State: mqttconn.StateAcked, Message: sent, Time: t0},
+	m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "#"}}, Earlier: replayed(
+		mqttconn.Event{Kind: mqttconn.KindPublish, State: mqttconn.StateAcked, Message: sent, Time: t0},
 		echoed,
-	}})
+	)})
 	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 20})
 	if s := plain(m); strings.Count(s, "from yesterday") != 1 || !strings.Contains(s, "echoed") || !strings.Contains(s, "earlier: 2 messages") {
 		t.Fatalf("replay:\n%s", s)

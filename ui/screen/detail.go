@@ -233,6 +233,9 @@ func (d *detailView) View() string {
 	dir := "◀ received"
 	if e.kind == entryOut {
 		dir = "▶ sent by you · " + e.state.String()
+		if e.stateUnknown {
+			dir = "▶ sent by you · state unknown: mqttchat quit before the broker's ack"
+		}
 		if e.state == mqttconn.StateFailed && e.note != "" {
 			dir += ": " + e.note
 		}

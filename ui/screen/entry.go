@@ -31,30 +31,31 @@ const (
 // entry is one row of the message list. Its payload is cut to previewLimit;
 // size keeps the real length. The rendered row is cached per width.
 type entry struct {
-	kind        entryKind
-	time        time.Time
-	topic       string
-	payload     []byte
-	size        int
-	qos         byte
-	retained    bool
-	duplicate   bool
-	outID       uint64
-	state       mqttconn.OutState
-	note        string    // outgoing: why it failed or was requeued; event: the text
-	warn        bool      // event: a problem (loss, refusal, failure)
-	day         bool      // event: the divider that starts a calendar day
-	repeatKey   string    // event: rows with the same key in a row fold into one
-	repeats     int       // event: how many later rows were folded into this one
-	since       time.Time // event: the time of the first of the folded rows
-	seq         uint64    // position in the list since the start
-	colour      int       // the subscription colour of its topic, -1 for none
-	payloadKind payload.Kind
-	preview     string   // the one-line payload, sanitized (computed off the UI goroutine)
-	textLines   []string // a text payload's first lines, sanitized, for rows that wrap
-	moreLines   int      // the text's lines after textLines
-	hash        uint64   // the whole payload's echo.Hash
-	echoes      int      // outgoing: copies the broker routed back to us
+	kind         entryKind
+	time         time.Time
+	topic        string
+	payload      []byte
+	size         int
+	qos          byte
+	retained     bool
+	duplicate    bool
+	outID        uint64
+	state        mqttconn.OutState
+	stateUnknown bool      // replayed: its process quit before the broker answered
+	note         string    // outgoing: why it failed or was requeued; event: the text
+	warn         bool      // event: a problem (loss, refusal, failure)
+	day          bool      // event: the divider that starts a calendar day
+	repeatKey    string    // event: rows with the same key in a row fold into one
+	repeats      int       // event: how many later rows were folded into this one
+	since        time.Time // event: the time of the first of the folded rows
+	seq          uint64    // position in the list since the start
+	colour       int       // the subscription colour of its topic, -1 for none
+	payloadKind  payload.Kind
+	preview      string   // the one-line payload, sanitized (computed off the UI goroutine)
+	textLines    []string // a text payload's first lines, sanitized, for rows that wrap
+	moreLines    int      // the text's lines after textLines
+	hash         uint64   // the whole payload's echo.Hash
+	echoes       int      // outgoing: copies the broker routed back to us
 
 	cacheWidth int
 	cacheMax   int
@@ -341,6 +342,9 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 		echoed = " · echoed"
 	case e.echoes > 1:
 		echoed = fmt.Sprintf(" · echoed ×%d", e.echoes)
+	}
+	if e.stateUnknown {
+		return "? state unknown (quit before the ack)" + echoed, "?", s.Pending.Render
 	}
 	switch e.state {
 	case mqttconn.StateAcked:

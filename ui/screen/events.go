@@ -139,30 +139,45 @@ func (m *Model) applySubscription(ev mqttconn.Event) {
 	m.layout()
 }
 
+// Replayed is a message from the history, shown above an "earlier"
+// divider. The history may hold only the start of a long payload: Size is
+// the whole length then (0: the payload is whole).
+type Replayed struct {
+	Event mqttconn.Event
+	Size  int
+	// StateUnknown: a message we sent whose process quit before the
+	// broker's answer was recorded; neither sent nor failed is known.
+	StateUnknown bool
+}
+
 // addEarlier shows messages from the history above an "earlier" divider.
-func (m *Model) addEarlier(evs []mqttconn.Event) {
+func (m *Model) addEarlier(evs []Replayed) {
 	if len(evs) == 0 {
 		return
 	}
-	m.list.push(newDayEntry(evs[0].Time)) // the history's first day, whatever today is
-	for _, ev := range evs {
+	m.list.push(newDayEntry(evs[0].Event.Time)) // the history's first day, whatever today is
+	for _, r := range evs {
+		ev := r.Event
 		switch ev.Kind {
 		case mqttconn.KindMessage:
-			if e := newMessageEntry(entryIn, ev.Message, analysis{}); !m.matchEcho(e) {
+			e := newMessageEntry(entryIn, ev.Message, analysis{})
+			e.size = max(e.size, r.Size)
+			if !m.matchEcho(e) {
 				m.list.push(e)
 			}
 		case mqttconn.KindPublish:
 			e := newMessageEntry(entryOut, ev.Message, analysis{})
+			e.size = max(e.size, r.Size)
 			m.echo.Sent(e, e.echoKey(), ev.Message.Time)
-			e.state = ev.State
-			if ev.Err != nil && ev.State == mqttconn.StateFailed {
+			e.state, e.stateUnknown = ev.State, r.StateUnknown
+			if ev.Err != nil && ev.State == mqttconn.StateFailed && !r.StateUnknown {
 				e.note = errText(ev.Err)
 			}
 			m.list.push(e) // not in list.outgoing: its id belonged to an earlier run
 			delete(m.list.outgoing, e.outID)
 		}
 	}
-	m.list.push(newEventEntry(evs[len(evs)-1].Time, fmt.Sprintf("earlier: %d %s from history above · now below",
+	m.list.push(newEventEntry(evs[len(evs)-1].Event.Time, fmt.Sprintf("earlier: %d %s from history above · now below",
 		len(evs), plural(len(evs), "message", "messages")), false))
 }
 

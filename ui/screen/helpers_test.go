@@ -137,3 +137,12 @@ func testStyles() *Styles {
 	s := DefaultStyles()
 	return &s
 }
+
+// replayed wraps history events as the screen takes them, whole.
+func replayed(evs ...mqttconn.Event) []Replayed {
+	out := make([]Replayed, len(evs))
+	for i, ev := range evs {
+		out[i] = Replayed{Event: ev}
+	}
+	return out
+}

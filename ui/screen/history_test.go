@@ -161,10 +161,10 @@ func TestRecallKeepsArrowsInsideMultilineText(t *testing.T) {
 
 func TestEarlierMessagesAboveDivider(t *testing.T) {
 	out := mqttconn.Message{Topic: "chat", Payload: []byte("mine"), QoS: 1, Time: t0}
-	m := New(newFakeConn(), Options{Earlier: []mqttconn.Event{
-		{Kind: mqttconn.KindMessage, Time: t0, Message: mqttconn.Message{Topic: "chat", Payload: []byte("from yesterday"), Time: t0}},
-		{Kind: mqttconn.KindPublish, Time: t0, OutID: 1, State: mqttconn.StateAcked, Message: out},
-	}})
+	m := New(newFakeConn(), Options{Earlier: replayed(
+		mqttconn.Event{Kind: mqttconn.KindMessage, Time: t0, Message: mqttconn.Message{Topic: "chat", Payload: []byte("from yesterday"), Time: t0}},
+		mqttconn.Event{Kind: mqttconn.KindPublish, Time: t0, OutID: 1, State: mqttconn.StateAcked, Message: out},
+	)})
 	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 24})
 	// A new outgoing message with the same id as one from history gets its own row.
 	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateQueued, Time: t0.Add(time.Hour),
@@ -215,7 +215,7 @@ func TestDayDividersAndLocalTimes(t *testing.T) {
 	msg := func(at time.Time, text string) mqttconn.Event {
 		return mqttconn.Event{Kind: mqttconn.KindMessage, Time: at, Message: mqttconn.Message{Topic: "chat", Payload: []byte(text), Time: at}}
 	}
-	m := New(newFakeConn(), Options{Earlier: []mqttconn.Event{msg(evening, "before midnight"), msg(late, "after midnight")}})
+	m := New(newFakeConn(), Options{Earlier: replayed(msg(evening, "before midnight"), msg(late, "after midnight"))})
 	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 18})
 	now := time.Date(2026, 11, 26, 9, 30, 0, 0, time.Local)
 	m = step(m, batch(msg(now, "live today"), msg(now.Add(time.Minute), "still today")))
@@ -251,5 +251,22 @@ func TestDayDividersAndLocalTimes(t *testing.T) {
 	m.list.applyFilter("today")
 	if s := plain(m); strings.Contains(s, "── Thursday") || !strings.Contains(s, "still today") {
 		t.Fatalf("the filter shows a divider, or hides a message:\n%s", s)
+	}
+}
+
+// TestReplayedPartialAndUnknownState: a long payload the history replays
+// only in part keeps its whole size (the detail view reads the rest); a
+// sent message whose process quit before the broker answered says so, not
+// "failed" or "sending".
+func TestReplayedPartialAndUnknownState(t *testing.T) {
+	sent := mqttconn.Message{Topic: "chat", Payload: []byte("left behind"), QoS: 1, Time: t0}
+	m := New(newFakeConn(), Options{Earlier: []Replayed{
+		{Event: mqttconn.Event{Kind: mqttconn.KindMessage, Time: t0, Message: mqttconn.Message{Topic: "big", Payload: []byte("start of it"), Time: t0}}, Size: 3 << 20},
+		{Event: mqttconn.Event{Kind: mqttconn.KindPublish, Time: t0, State: mqttconn.StateFailed, Err: errors.New("state unknown"), Message: sent}, StateUnknown: true},
+	}})
+	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 20})
+	s := plain(m)
+	if !strings.Contains(s, "(3.0 MiB)") || !strings.Contains(s, "? state unknown (quit before the ack)") || strings.Contains(s, "failed") {
+		t.Fatalf("replay:\n%s", s)
 	}
 }

@@ -51,7 +51,7 @@ type Options struct {
 	Insecure      bool   // TLS without verification: warned about all the time
 
 	History HistoryStatus    // the history writer, or nil when history is off
-	Earlier []mqttconn.Event // messages from the history, shown above an "earlier" divider
+	Earlier []Replayed // messages from the history, shown above an "earlier" divider
 	// RecallTopics and RecallTexts are what was sent before, most recent
 	// first: Up and Down in the topic and text fields walk through them.
 	RecallTopics, RecallTexts []string
