@@ -50,8 +50,8 @@ type Options struct {
 	NoColor       bool   // NO_COLOR: attributes only (the caller renders with an ANSI profile)
 	Insecure      bool   // TLS without verification: warned about all the time
 
-	History HistoryStatus    // the history writer, or nil when history is off
-	Earlier []Replayed // messages from the history, shown above an "earlier" divider
+	History HistoryStatus // the history writer, or nil when history is off
+	Earlier []Replayed    // messages from the history, shown above an "earlier" divider
 	// RecallTopics and RecallTexts are what was sent before, most recent
 	// first: Up and Down in the topic and text fields walk through them.
 	RecallTopics, RecallTexts []string
