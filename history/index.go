@@ -138,7 +138,6 @@ type indexWriter struct {
 	f       *os.File
 	pending []byte // lines waiting for their segment bytes to reach the file
 	cur     chunk  // the open chunk
-	n       int    // records in the open chunk
 }
 
 func openIndexWriter(segPath string) (*indexWriter, error) {
@@ -244,14 +243,6 @@ func (r *segRange) add(t time.Time) {
 		r.max = t
 	}
 	r.n++
-}
-
-// overlaps reports whether the range may hold a record in [since, until].
-func (r segRange) overlaps(since, until time.Time) bool {
-	if r.n == 0 {
-		return false
-	}
-	return (since.IsZero() || !r.max.Before(since)) && (until.IsZero() || !r.min.After(until))
 }
 
 // tailChunks reads the segment's bytes [from, size) that its index does not
