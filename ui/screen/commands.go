@@ -214,7 +214,7 @@ func (m *Model) cmdFile(args string) (tea.Cmd, error) {
 // size, the topic, the QoS and the retain flag.
 func (m *Model) fileRead(msg fileReadMsg) tea.Cmd {
 	if msg.err != nil {
-		m.composer.err = "/file: " + msg.err.Error()
+		m.composer.refused("/file "+msg.path, "/file: "+msg.err.Error())
 		return nil
 	}
 	size := fmt.Sprintf("%d bytes", len(msg.msg.Payload))
@@ -222,9 +222,10 @@ func (m *Model) fileRead(msg fileReadMsg) tea.Cmd {
 		size = humanSize(len(msg.msg.Payload)) + " (" + size + ")"
 	}
 	return m.ask(question{
-		title:   fmt.Sprintf("Publish the file %s?", sanitize.String(msg.path)),
-		details: []string{describeMessage(size, msg.msg)},
-		yes:     publish(m.conn, msg.msg, ""),
+		title:    fmt.Sprintf("Publish the file %s?", sanitize.String(msg.path)),
+		details:  []string{describeMessage(size, msg.msg)},
+		yes:      publish(m.conn, msg.msg, ""),
+		giveBack: "/file " + msg.path,
 	})
 }
 
@@ -234,9 +235,10 @@ func (m *Model) cmdClearRetained(args string) (tea.Cmd, error) {
 	}
 	msg := mqttconn.Message{Topic: args, Payload: []byte{}, QoS: m.composer.qos, Retained: true}
 	return m.ask(question{
-		title:   fmt.Sprintf("Clear the retained message of %s?", sanitize.String(args)),
-		details: []string{"Publishes an empty retained message: " + describeMessage("", msg)},
-		yes:     publish(m.conn, msg, ""),
+		title:    fmt.Sprintf("Clear the retained message of %s?", sanitize.String(args)),
+		details:  []string{"Publishes an empty retained message: " + describeMessage("", msg)},
+		yes:      publish(m.conn, msg, ""),
+		giveBack: "/clear-retained " + args,
 	}), nil
 }
 

@@ -225,6 +225,9 @@ func (c *composer) typeText(s string) {
 func (c *composer) submit() {
 	text := c.text.Value()
 	if text == "" {
+		if c.topic.Focused() {
+			c.err = "nothing to send: write the message in the text field (shift+tab); alt+e sends an empty payload"
+		}
 		return
 	}
 	if c.text.Focused() && isCommandLine(text) {

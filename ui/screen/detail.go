@@ -164,7 +164,24 @@ func (d detailView) update(msg tea.Msg) (detailView, tea.Cmd) {
 	return d, nil
 }
 
-func (d *detailView) headerHeight() int { return 3 }
+// headerHeight is the header's rows: what it is, the views (or a notice,
+// wrapped whole), the rule.
+func (d *detailView) headerHeight() int { return 2 + len(d.noticeLines()) }
+
+// noticeLines is the last copy's notice wrapped to the width, or the one
+// line of views when there is none.
+func (d *detailView) noticeLines() []string {
+	if d.notice == "" {
+		return []string{""}
+	}
+	return strings.Split(ansi.Wrap(d.notice, max(d.width, 1), ""), "\n")
+}
+
+// setNotice shows what the last copy did, whole.
+func (d *detailView) setNotice(n string) {
+	d.notice = n
+	d.setSize(d.width, d.height)
+}
 
 // loaded takes the whole payload from the history.
 func (d *detailView) loaded(msg payloadLoadedMsg) {
@@ -257,9 +274,13 @@ func (d *detailView) View() string {
 		}
 		modes = append(modes, label)
 	}
-	line2 := "view:" + strings.Join(modes, "") + s.Hint.Render("  t j x b switch · w wrap · c copy payload · y copy topic · esc back")
+	line2 := ansi.Truncate("view:"+strings.Join(modes, "")+s.Hint.Render("  t j x b switch · w wrap · c copy payload · y copy topic · esc back"), d.width, "…")
 	if d.notice != "" {
-		line2 = s.Good.Render(d.notice)
+		lines := d.noticeLines()
+		for i, l := range lines {
+			lines[i] = s.Good.Render(l)
+		}
+		line2 = strings.Join(lines, "\n")
 	}
 	scroll := fmt.Sprintf(" line %s of %s", thousands(d.vp.YOffset+1), thousands(d.vp.TotalLineCount()))
 	if !d.wrap {
@@ -269,5 +290,5 @@ func (d *detailView) View() string {
 		}
 	}
 	rule := s.Hint.Render(strings.Repeat("─", max(d.width-len(scroll), 0)) + scroll)
-	return s.DetailHeader.Render(header) + "\n" + ansi.Truncate(line2, d.width, "…") + "\n" + rule + "\n" + d.vp.View()
+	return s.DetailHeader.Render(header) + "\n" + line2 + "\n" + rule + "\n" + d.vp.View()
 }

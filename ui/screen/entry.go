@@ -190,7 +190,7 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 	suffixWidth := 0
 	if suffix != "" {
 		suffixWidth = ansi.StringWidth(suffix) + 1
-		if width-used-suffixWidth < minPayloadWidth {
+		if e.preview != "" && width-used-suffixWidth < minPayloadWidth || used+suffixWidth > width {
 			suffix, suffixWidth = short, ansi.StringWidth(short)+1
 		}
 	}

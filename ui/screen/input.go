@@ -162,6 +162,9 @@ func (m Model) answerQuestion(msg tea.KeyMsg, burst bool) (Model, tea.Cmd) {
 		return m, yes
 	case answerNo:
 		m.closeQuestion()
+		if q.giveBack != "" {
+			m.composer.refused(q.giveBack, "not done: "+q.title)
+		}
 		return m, nil
 	case answerTyped:
 		text := string(msg.Runes)
@@ -205,7 +208,7 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 // click selects a room or a message; a second click on the selected
 // message opens it.
 func (m Model) click(x, y int) (Model, tea.Cmd) {
-	if m.rooms.visible(m.width) && x >= m.listWidth() {
+	if m.rooms.visible(m.width) && x > m.listWidth() {
 		if i := m.rooms.rowAt(y - 2); i >= 0 {
 			m.rooms.selectAt(i)
 			m.showRoom()

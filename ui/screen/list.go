@@ -24,6 +24,7 @@ type messageList struct {
 	firstSeq uint64 // seq of items[start]
 	nextSeq  uint64
 	bytes    int
+	messages int // held entries that are messages (not timeline rows)
 	maxCount int
 	maxBytes int
 
@@ -102,6 +103,9 @@ func (l *messageList) push(e *entry) {
 	l.nextSeq++
 	l.items = append(l.items, e)
 	l.bytes += e.cost()
+	if e.kind != entryEvent {
+		l.messages++
+	}
 	if e.kind == entryOut {
 		l.outgoing[e.outID] = e
 	}
@@ -160,6 +164,9 @@ func (l *messageList) evict() {
 		l.start++
 		l.firstSeq++
 		l.bytes -= e.cost()
+		if e.kind != entryEvent {
+			l.messages--
+		}
 		l.evicted++
 		if e.kind == entryOut {
 			delete(l.outgoing, e.outID)
@@ -387,6 +394,18 @@ func (l *messageList) selectIndex(i int) {
 		l.offset = n - max(j, i+1)
 	}
 	l.clampOffset()
+}
+
+// nearestMessage is the first visible index from i in direction dir that
+// is a message (timeline rows have nothing to open or reply to), or i when
+// there is none.
+func (l *messageList) nearestMessage(i, dir int) int {
+	for j := i; j >= 0 && j < l.visibleLen(); j += dir {
+		if l.visibleAt(j).kind != entryEvent {
+			return j
+		}
+	}
+	return i
 }
 
 // moveSelection moves the selection d messages (negative is up, older),

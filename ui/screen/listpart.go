@@ -65,7 +65,7 @@ func newListPart(maxCount, maxBytes, maxLines int, s *Styles) listPart {
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.Placeholder = "topic/filter/# and/or text"
-	ti.Width = 30
+	ti.Width = 0 // as wide as what is typed: the count after it stays in view
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	p := listPart{messageList: newMessageList(maxCount, maxBytes, maxLines, s), filterIn: ti, keys: newListKeys()}
 	p.updateKeys()
@@ -114,10 +114,11 @@ func (p listPart) handle(msg tea.KeyMsg) (listPart, tea.Cmd) {
 	case key.Matches(msg, k.Down):
 		p.moveSelection(1)
 	case key.Matches(msg, k.Top):
-		p.selectIndex(0)
+		p.scrollToTop()
+		p.selectIndex(p.nearestMessage(0, +1))
 	case key.Matches(msg, k.Bottom):
 		p.scrollToBottom()
-		p.selectIndex(p.visibleLen() - 1)
+		p.selectIndex(p.nearestMessage(p.visibleLen()-1, -1))
 	}
 	return p, nil
 }

@@ -190,6 +190,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case eventsMsg:
 		m.applyEvents(msg)
+		m.keys.Retry.SetEnabled(m.status.state != stateConnected) // the help line offers F5 only then
 		return m, waitForEvents(m.conn, m.history)
 	case questionArmedMsg:
 		if m.question != nil && msg.gen == m.question.gen {
@@ -233,7 +234,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			notice = "not copied: " + msg.err.Error()
 		}
 		if m.detail != nil {
-			m.detail.notice = notice
+			m.detail.setNotice(notice)
 		} else {
 			m.status.warning = notice
 		}

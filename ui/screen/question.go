@@ -15,6 +15,12 @@ import (
 // drawn (a word being typed, a double click, a second Enter) must not answer.
 const answerGuard = 400 * time.Millisecond
 
+// typingGuard replaces answerGuard once text was typed while the question
+// shows: a person typing a word at half a second a key must not have its
+// y taken for an answer, so after typing only a y or n after a real pause
+// answers.
+const typingGuard = 1500 * time.Millisecond
+
 // questionKeys answer a question. Esc declines at once (declining costs
 // nothing); y and n count only once the question is armed.
 type questionKeys struct {
@@ -55,13 +61,16 @@ type question struct {
 	title   string   // what it guards, as a question
 	details []string // the facts in words: file, size, topic, QoS, retain
 	yes     tea.Cmd  // what y does
-	quit    bool     // the quit question: a second Ctrl+C also quits
-	back    mode     // the mode to return to
-	gen     int      // the guard's generation; a questionArmedMsg of an older one is stale
-	armed   bool     // the guard has passed since the last key
-	typed   int      // runes that went to the message field while it showed
-	early   bool     // y or n came before the guard passed, and was refused
-	keys    questionKeys
+	// giveBack is the command line that asked, given back to the message
+	// field (or one Up away) when the answer is no: nothing typed is lost.
+	giveBack string
+	quit     bool // the quit question: a second Ctrl+C also quits
+	back     mode // the mode to return to
+	gen      int  // the guard's generation; a questionArmedMsg of an older one is stale
+	armed    bool // the guard has passed since the last key
+	typed    int  // runes that went to the message field while it showed
+	early    bool // y or n came before the guard passed, and was refused
+	keys     questionKeys
 }
 
 // questionArmedMsg says the guard of generation gen has passed.
@@ -72,7 +81,16 @@ func (q *question) arm() tea.Cmd {
 	q.gen++
 	q.armed = false
 	gen := q.gen
-	return tea.Tick(answerGuard, func(time.Time) tea.Msg { return questionArmedMsg{gen: gen} })
+	return tea.Tick(q.guard(), func(time.Time) tea.Msg { return questionArmedMsg{gen: gen} })
+}
+
+// guard is how long the question waits, with no key pressed, before y or
+// n answers it: longer once text was typed while it showed.
+func (q *question) guard() time.Duration {
+	if q.typed > 0 {
+		return typingGuard
+	}
+	return answerGuard
 }
 
 // update reads a key. A multi-rune message (a word typed fast) or a paste
@@ -101,7 +119,7 @@ func (q question) update(msg tea.KeyMsg) (question, answer, tea.Cmd) {
 	result := answerNone
 	if msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace {
 		result = answerTyped
-		q.typed += max(len(msg.Runes), 1)
+		q.typed += max(len(msg.Runes), 1) // before arm: typing lengthens the guard
 	}
 	return q, result, q.arm()
 }
@@ -128,7 +146,7 @@ func (q *question) View(s *Styles, width int) []string {
 		keys = "too soon after the question appeared: press y or n again · " + keys
 	}
 	if q.typed > 0 {
-		keys += " · what you type goes to the message field"
+		keys += " · what you type goes to the message field; after a pause, y or n answers"
 	}
 	add(keys, s.Hint.Render)
 	return append(lines, rule)

@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"mqttchat/mqttconn"
 )
 
 // TestQuestionOverTheDetailViewIsSeenAndNotAnsweredByItsKeys reproduces the
@@ -204,5 +207,54 @@ func TestSecondCtrlCQuits(t *testing.T) {
 	}
 	if len(c.published) != 0 {
 		t.Fatal("quitting answered the other question")
+	}
+}
+
+// TestTypingLengthensTheGuard: once text was typed while a question shows,
+// y or n answers only after typingGuard without a key (a word typed at half
+// a second a key keeps its y).
+func TestTypingLengthensTheGuard(t *testing.T) {
+	m, _ := newTestModel(100, 24)
+	m, _ = typeLine(m, "/clear-retained test/keep")
+	if g := m.question.guard(); g != answerGuard {
+		t.Fatalf("guard before typing: %v", g)
+	}
+	m = step(m, runes("o"))
+	if g := m.question.guard(); g != typingGuard || typingGuard < time.Second {
+		t.Fatalf("guard after typing: %v", g)
+	}
+}
+
+// TestNothingTypedIsLost: a /file that fails and a question declined give
+// the command line back.
+func TestNothingTypedIsLost(t *testing.T) {
+	m, _ := newTestModel(120, 24)
+	m, read := typeLine(m, "/file /no/such/file")
+	m = step(m, read())
+	if v := m.composer.text.Value(); v != "/file /no/such/file" || !strings.Contains(plain(m), "no such file") {
+		t.Fatalf("after a failed /file the field holds %q", v)
+	}
+	m.composer.text.Reset()
+	m, _ = typeLine(m, "/clear-retained keep/this")
+	m = step(arm(m), runes("n"))
+	if v := m.composer.text.Value(); v != "/clear-retained keep/this" || !strings.Contains(plain(m), "not done: Clear the retained message of keep/this?") {
+		t.Fatalf("after no the field holds %q:\n%s", v, plain(m))
+	}
+}
+
+// TestHomeAndEndSelectMessages: timeline rows are passed over by Home and
+// End as by the arrows.
+func TestHomeAndEndSelectMessages(t *testing.T) {
+	m, _ := newTestModel(100, 24)
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindConnected, Time: t0}, msgEvent("a", "first", 0), msgEvent("a", "last", time.Second),
+		mqttconn.Event{Kind: mqttconn.KindSubscribed, Filter: "x", Time: t0.Add(2 * time.Second)}))
+	m.setFocus(focusList)
+	m = step(m, keyMsg(tea.KeyHome))
+	if e, _ := m.list.selected(); e == nil || string(e.payload) != "first" {
+		t.Fatalf("home selected %+v", e)
+	}
+	m = step(m, keyMsg(tea.KeyEnd))
+	if e, _ := m.list.selected(); e == nil || string(e.payload) != "last" {
+		t.Fatalf("end selected %+v", e)
 	}
 }

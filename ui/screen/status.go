@@ -109,10 +109,9 @@ func (s *status) stateText() (string, level) {
 		text = fmt.Sprintf("reconnecting (attempt %d)", s.attempt)
 	}
 	if s.lastErr != "" {
-		text = s.lastErr + " · " + text
-	}
-	if s.lastErr != "" {
-		return text, levelBad
+		// What can be done first, why after: a long reason must not push
+		// the countdown and its key off a narrow bar.
+		return text + " · " + s.lastErr, levelBad
 	}
 	return text, levelPending
 }
@@ -152,8 +151,8 @@ func (s *status) View(st *Styles, subs []string) string {
 }
 
 // firstLine is the state, the broker, the TLS warning and the extra facts
-// (the built-in broker's addresses), made to fit. What gives way first, in
-// order: an extra address that repeats the broker's, the words "built-in
+// (the built-in broker's addresses), made to fit. An extra address that
+// repeats the broker's is never shown. What gives way first, in order: the words "built-in
 // broker" (to "built-in"), the other extra facts but the last (the
 // WebSocket address others connect to), then that one too. The state, the
 // broker and the TLS warning stay, cut only at the very end.
@@ -175,12 +174,10 @@ func (s *status) firstLine(st *Styles, state string) string {
 		return line
 	}
 	fits := func(line string) bool { return ansi.StringWidth(line) <= s.width }
+	// An address that repeats the broker's says nothing new.
+	extra = slices.DeleteFunc(extra, func(p string) bool { return s.broker != "" && strings.HasSuffix(p, s.broker) })
 	line := join(extra)
 	if fits(line) || len(extra) == 0 {
-		return line
-	}
-	extra = slices.DeleteFunc(extra, func(p string) bool { return s.broker != "" && strings.HasSuffix(p, s.broker) })
-	if line = join(extra); fits(line) {
 		return line
 	}
 	for i, p := range extra {

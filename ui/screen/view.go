@@ -40,7 +40,7 @@ func (m *Model) layout() {
 // listWidth is what the rooms pane leaves of the width.
 func (m Model) listWidth() int {
 	if m.rooms.visible(m.width) {
-		return m.width - roomsWidth
+		return m.width - roomsWidth - 1 // and a blank column before the pane's border
 	}
 	return m.width
 }
@@ -89,6 +89,9 @@ func (m Model) shortHelp() []key.Binding {
 	default:
 		part = m.composer.keys.ShortHelp()
 	}
+	if m.keys.Retry.Enabled() { // not connected: what can be done about it comes first
+		part = append([]key.Binding{m.keys.Retry}, part...)
+	}
 	return append(part, m.keys.ShortHelp()...)
 }
 
@@ -103,19 +106,19 @@ func (m Model) listTitle() string {
 	if m.focus == focusList {
 		style, mark = m.styles.TitleFocused, "▶ "
 	}
-	text := fmt.Sprintf("%smessages (%d held", mark, m.list.Len())
+	text := fmt.Sprintf("%smessages (%d held", mark, m.list.messages)
 	if m.list.evicted > 0 {
 		text += fmt.Sprintf(", %d older ones let go", m.list.evicted)
 	}
 	text += ")"
 	if m.mode == modeFilter || m.list.filterIn.Value() != "" {
-		text += fmt.Sprintf(" · filter /%s · %d of %d", m.list.filterIn.View(), m.list.visibleLen(), m.list.Len())
+		text += fmt.Sprintf(" · filter /%s · %d of %d", m.list.filterIn.View(), m.list.visibleLen(), m.list.messages)
 		if m.list.filterErr != "" {
 			text += " · " + m.list.filterErr
 		}
 	}
 	if r := m.rooms.current(); r != nil {
-		text += " · room " + sanitize.String(r.filter) + fmt.Sprintf(" · %d of %d", m.list.visibleLen(), m.list.Len())
+		text += " · room " + sanitize.String(r.filter) + fmt.Sprintf(" · %d of %d", m.list.visibleLen(), m.list.messages)
 	}
 	switch {
 	case m.list.paused:
@@ -168,7 +171,7 @@ func (m Model) middle() string {
 		}
 		b.WriteString(l)
 		if i < len(right) {
-			b.WriteString(right[i])
+			b.WriteString(" " + right[i])
 		}
 	}
 	return b.String()
