@@ -44,8 +44,28 @@ type outMessage struct {
 	sends int
 }
 
+// pahoFactory makes the paho client; tests give a fake one.
+type pahoFactory func(*paho.ClientOptions) paho.Client
+
+// connectToken is what we read of paho's *ConnectToken.
+type connectToken interface {
+	paho.Token
+	ReturnCode() byte
+	SessionPresent() bool
+}
+
+// subscribeToken is what we read of paho's *SubscribeToken.
+type subscribeToken interface {
+	paho.Token
+	Result() map[string]byte
+}
+
 // New checks cfg and returns a client that is not yet connected.
 func New(cfg Config) (*Client, error) {
+	return newClient(cfg, paho.NewClient)
+}
+
+func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 	cfg.setDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -85,7 +105,7 @@ func New(cfg Config) (*Client, error) {
 	if w := cfg.Will; w != nil {
 		opts.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retained)
 	}
-	c.paho = paho.NewClient(opts)
+	c.paho = factory(opts)
 	return c, nil
 }
 
@@ -94,9 +114,6 @@ func (c *Client) Queue() *Queue { return c.queue }
 
 // ClientID is the client identifier sent to the broker.
 func (c *Client) ClientID() string { return c.cfg.ClientID }
-
-// Server is the broker URL.
-func (c *Client) Server() string { return c.cfg.Server }
 
 // Subscriptions are the wanted filters.
 func (c *Client) Subscriptions() []Subscription {
@@ -211,7 +228,7 @@ func (c *Client) run(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			ce := describe(err, c.cfg.Server)
+			ce := describe(err, c.cfg.Server, c.cfg.Hint)
 			wait := c.backoff(attempt)
 			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Fatal: ce.Fatal}
 			if !ce.Fatal {
@@ -254,13 +271,13 @@ func (c *Client) run(ctx context.Context) {
 			if err == nil {
 				err = errors.New("connection closed")
 			}
-			if lostAt.Sub(connectedAt) < idInUseWindow {
+			if lostAt.Sub(connectedAt) < takeoverWindow {
 				quickDrops++
 			} else {
 				quickDrops = 0
 			}
 			if quickDrops >= 2 {
-				err = fmt.Errorf("%w%s", err, idInUseHint)
+				err = c.takeoverError(err)
 			}
 			c.emit(Event{Kind: KindLost, Err: err})
 			c.requeueInFlight()
@@ -299,9 +316,15 @@ func (c *Client) connect(ctx context.Context) (sessionPresent bool, err error) {
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
-	ct := tok.(*paho.ConnectToken)
+	ct, ok := tok.(connectToken)
+	if !ok {
+		return false, errors.New("unexpected connect token")
+	}
 	if err := tok.Error(); err != nil {
-		return false, refusalError(ct.ReturnCode(), err)
+		if code := ct.ReturnCode(); code != CodeAccepted && code < 0x80 {
+			return false, &RefusedError{Code: code}
+		}
+		return false, err
 	}
 	// Drop a retry asked for while this attempt ran.
 	select {
@@ -348,6 +371,12 @@ func (c *Client) subscribeAll(reconnect bool) {
 	}
 }
 
+// SUBACK return codes beyond the granted QoS 0–2.
+const (
+	maxQoS        byte = 2
+	subackFailure byte = 0x80
+)
+
 // ErrRefused is wrapped by a subscription the broker refused (SUBACK 0x80).
 var ErrRefused = errors.New("refused by the broker")
 
@@ -360,17 +389,17 @@ func subackResult(tok paho.Token, timeout time.Duration) (byte, error) {
 	if err := tok.Error(); err != nil {
 		return 0, err
 	}
-	st, ok := tok.(*paho.SubscribeToken)
+	st, ok := tok.(subscribeToken)
 	if !ok {
 		return 0, errors.New("unexpected token type")
 	}
 	// paho keys the result by the filter with $share/<g>/ and $queue/ stripped;
 	// with one filter per SUBSCRIBE the only entry is ours.
 	for _, code := range st.Result() {
-		if code == 0x80 {
+		if code == subackFailure {
 			return 0, ErrRefused
 		}
-		if code > 2 {
+		if code > maxQoS {
 			return 0, fmt.Errorf("broker returned invalid SUBACK code 0x%02x", code)
 		}
 		return code, nil
@@ -390,11 +419,4 @@ func (c *Client) markDisconnected() {
 	c.mu.Lock()
 	c.connected = false
 	c.mu.Unlock()
-}
-
-// Connected reports whether a connection is open now.
-func (c *Client) Connected() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.connected
 }

@@ -50,6 +50,11 @@ type Config struct {
 	// acknowledged as soon as Sink returns.
 	Sink func(ev Event, ack func())
 
+	// Hint, when set, gives a user interface's advice for a Reason (a flag
+	// to try, say); it is added to the error's text in parentheses. mqttconn
+	// itself names no flags or keys.
+	Hint func(Reason) string
+
 	// OnPanic, when set, receives a panic in one of the client's goroutines
 	// with its stack, instead of the process dying with the terminal in raw
 	// mode. The goroutine ends.

@@ -65,9 +65,6 @@ func (s OutState) String() string {
 	return fmt.Sprintf("state(%d)", int(s))
 }
 
-// Final reports whether no further event will follow for the message.
-func (s OutState) Final() bool { return s == StateSent || s == StateAcked || s == StateFailed }
-
 // Event is one thing that happened on the connection. Which fields are set
 // depends on Kind (see the Kind constants).
 type Event struct {

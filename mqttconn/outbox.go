@@ -11,7 +11,7 @@ import (
 
 // Errors returned by Publish; nothing was queued or sent.
 var (
-	ErrNotConnected = errors.New("not connected: QoS 0 messages are not queued, use QoS 1 or 2 to send when the connection returns")
+	ErrNotConnected = errors.New("not connected: a QoS 0 message is not queued") // Reason: ReasonNotConnected
 	ErrOutboxFull   = errors.New("too many messages are waiting for the broker")
 	ErrClosed       = errors.New("the client is closed")
 )
@@ -42,7 +42,7 @@ func (c *Client) Publish(m Message) (uint64, error) {
 	}
 	if !c.connected && m.QoS == 0 {
 		c.mu.Unlock()
-		return 0, ErrNotConnected
+		return 0, c.hinted(ReasonNotConnected, ErrNotConnected)
 	}
 	if len(c.outbox) >= c.cfg.OutboxLimit {
 		c.mu.Unlock()

@@ -214,6 +214,7 @@ func connConfig(s settings) mqttconn.Config {
 		PersistentSession: s.persistent,
 		KeepAlive:         s.keepalive,
 		ProtocolVersion:   s.protocol,
+		Hint:              connHint,
 	}
 }
 
