@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
+	"net/url"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -16,15 +19,17 @@ import (
 // Client is one logical connection to a broker: it survives losses of the
 // underlying network connection by reconnecting on its own.
 type Client struct {
-	cfg   Config
-	queue *Queue
-	paho  paho.Client
+	cfg     Config
+	queue   *Queue
+	opts    *paho.ClientOptions
+	factory pahoFactory
 
 	received atomic.Uint64
-	lost     chan error    // connection-lost notifications from paho, never blocks the sender
 	retry    chan struct{} // Retry: try to connect now
 
 	mu        sync.Mutex
+	paho      paho.Client // the client of the current or last connection
+	wire      *wireConn   // its network connection
 	connected bool
 	closed    bool
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
@@ -32,8 +37,10 @@ type Client struct {
 	outbox    []*outMessage
 	pending   atomic.Int64 // len(outbox), readable without the lock
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	cancel   context.CancelFunc
+	stopping chan struct{} // closed by Close
+	stopOnce sync.Once
+	done     chan struct{}
 }
 
 // outMessage is one entry of the outbox.
@@ -73,9 +80,10 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 	c := &Client{
 		cfg:   cfg,
 		queue: NewQueue(cfg.QueueLimit),
-		lost:  make(chan error, 1),
 		retry: make(chan struct{}, 1),
 		done:  make(chan struct{}),
+
+		stopping: make(chan struct{}),
 	}
 	for _, m := range cfg.Restored {
 		c.nextID++
@@ -100,12 +108,11 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 
 		SetOrderMatters(true).
 		SetAutoAckDisabled(true).
-		SetDefaultPublishHandler(c.onMessage).
-		SetConnectionLostHandler(c.onLost)
+		SetDefaultPublishHandler(c.onMessage)
 	if w := cfg.Will; w != nil {
 		opts.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retained)
 	}
-	c.paho = factory(opts)
+	c.opts, c.factory = opts, factory
 	return c, nil
 }
 
@@ -146,6 +153,7 @@ func (c *Client) Close() {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.stopOnce.Do(func() { close(c.stopping) })
 	if c.cancel == nil {
 		return
 	}
@@ -206,30 +214,28 @@ func (c *Client) onMessage(_ paho.Client, m paho.Message) {
 	m.Ack()
 }
 
-// onLost is paho's connection-lost handler: it only signals the loop.
-func (c *Client) onLost(_ paho.Client, err error) {
-	select {
-	case c.lost <- err:
-	default:
-	}
-}
-
-// run connects, waits for the connection to be lost, and reconnects with a
-// capped, jittered back-off, until ctx ends.
+// run connects, waits for the connection to end, and reconnects with a
+// capped, jittered back-off, until ctx ends. The back-off grows with every
+// failed attempt and every connection that ended before StableAfter; only a
+// connection that stayed up that long resets it. A connection accepted and
+// closed within takeoverWindow, TakeoverLimit times in a row, stops the
+// retries until Retry: another client with our client id is taking over.
 func (c *Client) run(ctx context.Context) {
-	attempt := 0
-	quickDrops := 0
+	attempt := 0   // attempts since the last connection, for the events
+	streak := 0    // failures and short connections since the last stable one
+	takeovers := 0 // connections in a row that were closed right after being accepted
 	var lostAt time.Time
 	for {
 		attempt++
 		c.emit(Event{Kind: KindConnecting, Attempt: attempt})
-		sessionPresent, err := c.connect(ctx)
+		wc, sessionPresent, err := c.connect(ctx)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
+			streak++
 			ce := describe(err, c.cfg.Server, c.cfg.Hint)
-			wait := c.backoff(attempt)
+			wait := c.backoff(streak)
 			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Fatal: ce.Fatal}
 			if !ce.Fatal {
 				ev.RetryIn = wait
@@ -256,39 +262,65 @@ func (c *Client) run(ctx context.Context) {
 			// only make it re-send every retained message.
 			c.emit(Event{Kind: KindResubscribed, Count: len(c.Subscriptions()), SessionPresent: true})
 		} else {
-			c.subscribeAll(reconnect)
+			c.subscribeAll(ctx, reconnect)
 		}
 		c.flushOutbox(epoch)
 
 		select {
 		case <-ctx.Done():
 			c.markDisconnected()
-			c.paho.Disconnect(250)
+			c.disconnect()
 			return
-		case err := <-c.lost:
-			lostAt = time.Now()
-			c.markDisconnected()
-			if err == nil {
-				err = errors.New("connection closed")
-			}
-			if lostAt.Sub(connectedAt) < takeoverWindow {
-				quickDrops++
-			} else {
-				quickDrops = 0
-			}
-			if quickDrops >= 2 {
-				err = c.takeoverError(err)
-			}
-			c.emit(Event{Kind: KindLost, Err: err})
-			c.requeueInFlight()
+		case <-wc.Done():
+		}
+		lostAt = time.Now()
+		c.markDisconnected()
+		c.disconnect()
+		err = wc.Err()
+		if err == nil || errors.Is(err, io.EOF) {
+			err = errors.New("the broker closed the connection")
+		}
+		up := lostAt.Sub(connectedAt)
+		switch {
+		case up >= c.cfg.StableAfter:
+			streak, takeovers = 0, 0
+		case up < takeoverWindow:
+			streak++
+			takeovers++
+		default:
+			streak++
+			takeovers = 0
+		}
+		wait := time.Duration(0)
+		if streak > 0 {
+			wait = c.backoff(streak)
+		}
+		if takeovers >= 2 {
+			err = c.takeoverError(err)
+		}
+		fatal := takeovers >= c.cfg.TakeoverLimit
+		if fatal {
+			wait = -1
+		}
+		c.emit(Event{Kind: KindLost, Err: err, RetryIn: max(wait, 0), Fatal: fatal})
+		c.requeueInFlight()
+		if fatal {
+			c.emit(Event{Kind: KindConnectFailed, Err: err, Fatal: true})
+			streak, takeovers = 0, 0
+		}
+		if !c.pause(ctx, wait) {
+			return
 		}
 	}
 }
 
 // pause waits d (for ever when d < 0) or until Retry; false when ctx ends.
 func (c *Client) pause(ctx context.Context, d time.Duration) bool {
+	if d == 0 {
+		return ctx.Err() == nil
+	}
 	var timeout <-chan time.Time
-	if d >= 0 {
+	if d > 0 {
 		t := time.NewTimer(d)
 		defer t.Stop()
 		timeout = t.C
@@ -303,36 +335,101 @@ func (c *Client) pause(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// connect makes one connection attempt and waits for CONNACK or ctx.
-func (c *Client) connect(ctx context.Context) (sessionPresent bool, err error) {
-	// Drop a stale loss signal from the previous connection.
-	select {
-	case <-c.lost:
-	default:
-	}
-	tok := c.paho.Connect()
+// connect makes one connection attempt with a new paho client and waits for
+// CONNACK or ctx. The return code and session-present flag are read from
+// the wire: paho reports a reserved return code (6 and up) as success.
+func (c *Client) connect(ctx context.Context) (*wireConn, bool, error) {
+	var mu sync.Mutex
+	var wc *wireConn
+	opts := *c.opts
+	opts.SetCustomOpenConnectionFn(func(u *url.URL, o paho.ClientOptions) (net.Conn, error) {
+		conn, err := dial(u, o)
+		if err != nil {
+			return nil, err
+		}
+		w := c.wrap(conn)
+		mu.Lock()
+		wc = w
+		mu.Unlock()
+		return w, nil
+	})
+	pc := c.factory(&opts)
+	tok := pc.Connect()
 	select {
 	case <-tok.Done():
 	case <-ctx.Done():
-		return false, ctx.Err()
+		pc.Disconnect(0)
+		mu.Lock()
+		if wc != nil {
+			wc.Close()
+		}
+		mu.Unlock()
+		return nil, false, ctx.Err()
 	}
+	mu.Lock()
+	w := wc
+	mu.Unlock()
 	ct, ok := tok.(connectToken)
 	if !ok {
-		return false, errors.New("unexpected connect token")
+		return nil, false, errors.New("unexpected connect token")
+	}
+	if w != nil {
+		if ca := w.connackPacket(); ca != nil && ca.Code != CodeAccepted {
+			w.Close()
+			pc.Disconnect(0)
+			return nil, false, &RefusedError{Code: ca.Code}
+		}
 	}
 	if err := tok.Error(); err != nil {
 		if code := ct.ReturnCode(); code != CodeAccepted && code < 0x80 {
-			return false, &RefusedError{Code: code}
+			return nil, false, &RefusedError{Code: code}
 		}
-		return false, err
+		return nil, false, err
+	}
+	if w == nil {
+		pc.Disconnect(0)
+		return nil, false, errors.New("connected without a connection")
 	}
 	// Drop a retry asked for while this attempt ran.
 	select {
 	case <-c.retry:
 	default:
 	}
-	return ct.SessionPresent(), nil
+	c.mu.Lock()
+	c.paho, c.wire = pc, w
+	c.mu.Unlock()
+	sp := ct.SessionPresent()
+	if ca := w.connackPacket(); ca != nil {
+		sp = ca.SessionPresent
+	}
+	return w, sp, nil
 }
+
+// wrap puts a new network connection under a wireConn.
+func (c *Client) wrap(conn net.Conn) *wireConn {
+	w := newWireConn(conn, c.cfg.MaxIncoming, c.cfg.OnPacket)
+	w.onTooLarge = func(m Message, size int, ack func()) {
+		c.emit(Event{Kind: KindTooLarge, Message: m, Size: size})
+		go ack() // the reader goroutine never writes
+	}
+	return w
+}
+
+// disconnect ends the current paho client, waiting at most closeWait.
+func (c *Client) disconnect() {
+	c.mu.Lock()
+	pc, w := c.paho, c.wire
+	c.mu.Unlock()
+	if pc != nil {
+		pc.Disconnect(uint(closeWait / time.Millisecond))
+	}
+	if w != nil {
+		w.Close()
+	}
+}
+
+// closeWait bounds how long Close waits for the broker.
+const closeWait = 250 * time.Millisecond
 
 // backoff is the delay before retry number attempt+1: doubling from
 // MinBackoff, capped at MaxBackoff, with ±20% jitter that never exceeds the cap.
@@ -346,7 +443,7 @@ func (c *Client) backoff(attempt int) time.Duration {
 }
 
 // subscribeAll sends every wanted filter and reports each SUBACK.
-func (c *Client) subscribeAll(reconnect bool) {
+func (c *Client) subscribeAll(ctx context.Context, reconnect bool) {
 	subs := c.Subscriptions()
 	type pending struct {
 		sub Subscription
@@ -354,11 +451,11 @@ func (c *Client) subscribeAll(reconnect bool) {
 	}
 	var all []pending
 	for _, s := range subs {
-		all = append(all, pending{s, c.paho.Subscribe(s.Filter, s.QoS, nil)})
+		all = append(all, pending{s, c.pahoClient().Subscribe(s.Filter, s.QoS, nil)})
 	}
 	granted := 0
 	for _, p := range all {
-		g, err := subackResult(p.tok, c.cfg.ConnectTimeout)
+		g, err := subackResult(p.tok, c.cfg.ConnectTimeout, ctx.Done())
 		if err != nil {
 			c.emit(Event{Kind: KindSubscribeFailed, Filter: p.sub.Filter, QoS: p.sub.QoS, Err: err})
 			continue
@@ -382,9 +479,15 @@ var ErrRefused = errors.New("refused by the broker")
 
 // subackResult reads the granted QoS of a single-filter SUBSCRIBE. A refusal
 // is not a token error in paho: it is the 0x80 return code.
-func subackResult(tok paho.Token, timeout time.Duration) (byte, error) {
-	if !tok.WaitTimeout(timeout) {
+func subackResult(tok paho.Token, timeout time.Duration, stop <-chan struct{}) (byte, error) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-tok.Done():
+	case <-t.C:
 		return 0, errors.New("no SUBACK within " + timeout.String())
+	case <-stop:
+		return 0, errors.New("no SUBACK: the client is closing")
 	}
 	if err := tok.Error(); err != nil {
 		return 0, err
@@ -415,8 +518,22 @@ func (c *Client) markConnected() uint64 {
 	return c.epoch
 }
 
+// pahoClient is the paho client of the current (or last) connection.
+func (c *Client) pahoClient() paho.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.paho
+}
+
 func (c *Client) markDisconnected() {
 	c.mu.Lock()
 	c.connected = false
 	c.mu.Unlock()
+}
+
+// currentWire is the network connection of the current (or last) connection.
+func (c *Client) currentWire() *wireConn {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.wire
 }

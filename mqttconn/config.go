@@ -31,6 +31,14 @@ type Config struct {
 	MinBackoff     time.Duration // first retry delay; default 1 s
 	MaxBackoff     time.Duration // cap of the retry delay; default 30 s
 	ConnectTimeout time.Duration // default 10 s
+	StableAfter    time.Duration // a connection up this long resets the back-off; default 30 s
+	TakeoverLimit  int           // connections in a row closed right after CONNACK that stop the retries; default 5
+	MaxIncoming    int           // largest inbound PUBLISH (remaining length: topic, id, payload) handed on; default DefaultMaxIncoming
+
+	// OnPacket, when set, sees every MQTT packet on the wire, both ways
+	// (fixed header and identifying fields, never a payload). It runs on
+	// the connection's reader and writer goroutines and must never block.
+	OnPacket func(Packet)
 
 	TLS               *tls.Config // for ssl:// and wss:// servers
 	Will              *Will       // the Last Will, or nil
@@ -75,6 +83,12 @@ type OutboxStore interface {
 	Done(id uint64) error           // it was acknowledged or failed for good
 }
 
+// DefaultMaxIncoming is the default inbound size cap: a 16 MiB payload
+// passes with any topic. A larger PUBLISH is read past without being kept,
+// acknowledged (so that the broker does not send it again after every
+// reconnect) and reported as a KindTooLarge event with its topic and size.
+const DefaultMaxIncoming = 16<<20 + 64<<10
+
 // ErrBadQoS is returned for a QoS other than 0, 1 or 2.
 var ErrBadQoS = errors.New("QoS must be 0, 1 or 2")
 
@@ -93,6 +107,15 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxBackoff == 0 {
 		c.MaxBackoff = 30 * time.Second
+	}
+	if c.StableAfter == 0 {
+		c.StableAfter = 30 * time.Second
+	}
+	if c.TakeoverLimit == 0 {
+		c.TakeoverLimit = 5
+	}
+	if c.MaxIncoming == 0 {
+		c.MaxIncoming = DefaultMaxIncoming
 	}
 	if c.ConnectTimeout == 0 {
 		c.ConnectTimeout = 10 * time.Second

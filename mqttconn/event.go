@@ -14,12 +14,13 @@ const (
 	KindConnecting                  // a connection attempt starts: Attempt
 	KindConnected                   // CONNACK accepted: Attempt, SessionPresent, Downtime
 	KindConnectFailed               // an attempt failed: Attempt, Err, RetryIn, Fatal
-	KindLost                        // an open connection was lost: Err
+	KindLost                        // an open connection was lost: Err, RetryIn, Fatal (retries stopped: a take-over)
 	KindSubscribed                  // SUBACK granted a filter: Filter, QoS (asked), Granted
 	KindSubscribeFailed             // a filter was refused or the SUBSCRIBE failed: Filter, QoS, Err
 	KindResubscribed                // all wanted filters were sent again after a reconnect: Count
 	KindPublish                     // an outgoing message changed state: OutID, State, Err (Message on the first event)
 	KindUnsubscribed                // a filter was removed (UNSUBACK, or at once when disconnected): Filter, Err on failure
+	KindTooLarge                    // an inbound PUBLISH over Config.MaxIncoming was dropped unread and acknowledged: Message (no payload), Size
 )
 
 // Message is one MQTT application message, received or sent. It is
@@ -83,4 +84,5 @@ type Event struct {
 	SessionPresent bool
 	Downtime       time.Duration
 	Count          int
+	Size           int // KindTooLarge: the payload's size in bytes
 }

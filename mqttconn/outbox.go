@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	paho "github.com/eclipse/paho.mqtt.golang"
+
 	"mqttchat/mqttconn/topic"
 )
 
@@ -70,18 +72,26 @@ func (c *Client) Publish(m Message) (uint64, error) {
 	c.emit(Event{Kind: KindPublish, OutID: om.id, State: state, Message: m})
 	c.mu.Unlock()
 	if connected {
-		c.send(om.id, m, epoch)
+		c.send(om.id, m, epoch, c.pahoClient(), c.currentWire())
 	}
 	return om.id, nil
 }
 
 // send hands one message to paho and waits for its token off the caller's goroutine.
-func (c *Client) send(id uint64, m Message, epoch uint64) {
-	tok := c.paho.Publish(m.Topic, m.QoS, m.Retained, m.Payload)
+func (c *Client) send(id uint64, m Message, epoch uint64, pc paho.Client, wc *wireConn) {
+	tok := pc.Publish(m.Topic, m.QoS, m.Retained, m.Payload)
+	var ended <-chan struct{}
+	if wc != nil {
+		ended = wc.Done()
+	}
 	go func() {
 		defer c.recoverPanic()
-		tok.Wait()
-		c.publishDone(id, epoch, tok.Error())
+		select {
+		case <-tok.Done():
+			c.publishDone(id, epoch, tok.Error())
+		case <-ended: // a token of a lost connection may never complete
+			c.publishDone(id, epoch, errors.New("connection lost"))
+		}
 	}()
 }
 
@@ -146,8 +156,9 @@ func (c *Client) flushOutbox(epoch uint64) {
 		c.emit(Event{Kind: KindPublish, OutID: om.id, State: state})
 	}
 	c.mu.Unlock()
+	pc, wc := c.pahoClient(), c.currentWire()
 	for _, j := range jobs {
-		c.send(j.id, j.m, epoch)
+		c.send(j.id, j.m, epoch, pc, wc)
 	}
 }
 

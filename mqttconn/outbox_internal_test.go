@@ -19,6 +19,7 @@ func fakeClient(t *testing.T, cfg Config) (*Client, *fakePaho) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.paho = f // as if connected once
 	return c, f
 }
 

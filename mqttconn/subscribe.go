@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"mqttchat/mqttconn/topic"
 )
@@ -35,10 +36,10 @@ func (c *Client) Subscribe(filter string, qos byte) error {
 		return nil // subscribed on the next connect
 	}
 	sub := Subscription{Filter: filter, QoS: qos}
-	tok := c.paho.Subscribe(filter, qos, nil)
+	tok := c.pahoClient().Subscribe(filter, qos, nil)
 	go func() {
 		defer c.recoverPanic()
-		g, err := subackResult(tok, c.cfg.ConnectTimeout)
+		g, err := subackResult(tok, c.cfg.ConnectTimeout, c.stopping)
 		if err != nil {
 			c.emit(Event{Kind: KindSubscribeFailed, Filter: sub.Filter, QoS: sub.QoS, Err: err})
 			return
@@ -64,14 +65,19 @@ func (c *Client) Unsubscribe(filter string) error {
 		c.emit(Event{Kind: KindUnsubscribed, Filter: filter})
 		return nil
 	}
-	tok := c.paho.Unsubscribe(filter)
+	tok := c.pahoClient().Unsubscribe(filter)
 	go func() {
 		defer c.recoverPanic()
 		var err error
-		if !tok.WaitTimeout(c.cfg.ConnectTimeout) {
-			err = errors.New("no UNSUBACK within " + c.cfg.ConnectTimeout.String())
-		} else {
+		t := time.NewTimer(c.cfg.ConnectTimeout)
+		defer t.Stop()
+		select {
+		case <-tok.Done():
 			err = tok.Error()
+		case <-t.C:
+			err = errors.New("no UNSUBACK within " + c.cfg.ConnectTimeout.String())
+		case <-c.stopping:
+			err = errors.New("no UNSUBACK: the client is closing")
 		}
 		c.emit(Event{Kind: KindUnsubscribed, Filter: filter, Err: err})
 	}()
