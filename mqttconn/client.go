@@ -3,7 +3,6 @@ package mqttconn
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -35,20 +34,17 @@ type Client struct {
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
 	nextID    uint64
 	outbox    []*outMessage
-	pending   atomic.Int64 // len(outbox), readable without the lock
+	ids       map[uint16]any // packet ids in use: *outMessage, *pendingSub or answered
+	lastID    uint16         // the packet id given last
+	control   [][]byte       // SUBSCRIBE and UNSUBSCRIBE packets for the pump
+	strayRel  []uint16       // PUBREL packets for the pump
+	kick      chan struct{}  // wakes the pump
+	pending   atomic.Int64   // len(outbox), readable without the lock
 
 	cancel   context.CancelFunc
 	stopping chan struct{} // closed by Close
 	stopOnce sync.Once
 	done     chan struct{}
-}
-
-// outMessage is one entry of the outbox.
-type outMessage struct {
-	id    uint64
-	msg   Message
-	epoch uint64 // the connection that carried the last send; 0 while never sent
-	sends int
 }
 
 // pahoFactory makes the paho client; tests give a fake one.
@@ -59,12 +55,6 @@ type connectToken interface {
 	paho.Token
 	ReturnCode() byte
 	SessionPresent() bool
-}
-
-// subscribeToken is what we read of paho's *SubscribeToken.
-type subscribeToken interface {
-	paho.Token
-	Result() map[string]byte
 }
 
 // New checks cfg and returns a client that is not yet connected.
@@ -81,13 +71,22 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 		cfg:   cfg,
 		queue: NewQueue(cfg.QueueLimit),
 		retry: make(chan struct{}, 1),
+		kick:  make(chan struct{}, 1),
+		ids:   make(map[uint16]any),
 		done:  make(chan struct{}),
 
 		stopping: make(chan struct{}),
 	}
-	for _, m := range cfg.Restored {
+	for i, m := range cfg.Restored {
 		c.nextID++
-		c.outbox = append(c.outbox, &outMessage{id: c.nextID, msg: m})
+		om := &outMessage{id: c.nextID, msg: m}
+		if i < len(cfg.RestoredInFlight) && m.QoS > 0 && cfg.PersistentSession {
+			if f := cfg.RestoredInFlight[i]; f.PacketID != 0 && c.ids[f.PacketID] == nil {
+				om.pid, om.rec, om.sends = f.PacketID, f.Released && m.QoS == 2, 1
+				c.ids[om.pid] = om
+			}
+		}
+		c.outbox = append(c.outbox, om)
 	}
 	c.pending.Store(int64(len(c.outbox)))
 	opts := paho.NewClientOptions().
@@ -256,23 +255,35 @@ func (c *Client) run(ctx context.Context) {
 		reconnect := !lostAt.IsZero()
 		attempt = 0
 		connectedAt := time.Now()
+		if !sessionPresent {
+			c.forgetSession() // the broker holds nothing of ours: in-flight messages go again as new
+		}
 		epoch := c.markConnected()
+		wc.epoch.Store(epoch)
 		if reconnect && sessionPresent && c.cfg.PersistentSession {
 			// The broker kept our subscriptions: subscribing again would
 			// only make it re-send every retained message.
 			c.emit(Event{Kind: KindResubscribed, Count: len(c.Subscriptions()), SessionPresent: true})
 		} else {
-			c.subscribeAll(ctx, reconnect)
+			c.subscribeAll(reconnect)
 		}
-		c.flushOutbox(epoch)
+		var pumped sync.WaitGroup
+		pumped.Add(1)
+		go func() {
+			defer pumped.Done()
+			defer c.recoverPanic()
+			c.pump(wc, epoch)
+		}()
 
 		select {
 		case <-ctx.Done():
 			c.markDisconnected()
 			c.disconnect()
+			pumped.Wait()
 			return
 		case <-wc.Done():
 		}
+		pumped.Wait()
 		lostAt = time.Now()
 		c.markDisconnected()
 		c.disconnect()
@@ -408,6 +419,14 @@ func (c *Client) connect(ctx context.Context) (*wireConn, bool, error) {
 // wrap puts a new network connection under a wireConn.
 func (c *Client) wrap(conn net.Conn) *wireConn {
 	w := newWireConn(conn, c.cfg.MaxIncoming, c.cfg.OnPacket)
+	w.onAck = func(typ byte, pid uint16, code byte) {
+		switch typ {
+		case TypeSuback, TypeUnsuback:
+			c.onSubAck(pid, code)
+		default:
+			c.onPubAck(w.epoch.Load(), typ, pid)
+		}
+	}
 	w.onTooLarge = func(m Message, size int, ack func()) {
 		c.emit(Event{Kind: KindTooLarge, Message: m, Size: size})
 		go ack() // the reader goroutine never writes
@@ -420,6 +439,9 @@ func (c *Client) disconnect() {
 	c.mu.Lock()
 	pc, w := c.paho, c.wire
 	c.mu.Unlock()
+	if w != nil {
+		w.limitWrites(time.Now().Add(closeWait)) // a stuck write must not hold the close
+	}
 	if pc != nil {
 		pc.Disconnect(uint(closeWait / time.Millisecond))
 	}
@@ -442,82 +464,6 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return min(d, c.cfg.MaxBackoff)
 }
 
-// subscribeAll sends every wanted filter and reports each SUBACK.
-func (c *Client) subscribeAll(ctx context.Context, reconnect bool) {
-	subs := c.Subscriptions()
-	type pending struct {
-		sub Subscription
-		tok paho.Token
-	}
-	var all []pending
-	for _, s := range subs {
-		all = append(all, pending{s, c.pahoClient().Subscribe(s.Filter, s.QoS, nil)})
-	}
-	granted := 0
-	for _, p := range all {
-		g, err := subackResult(p.tok, c.cfg.ConnectTimeout, ctx.Done())
-		if err != nil {
-			c.emit(Event{Kind: KindSubscribeFailed, Filter: p.sub.Filter, QoS: p.sub.QoS, Err: err})
-			continue
-		}
-		granted++
-		c.emit(Event{Kind: KindSubscribed, Filter: p.sub.Filter, QoS: p.sub.QoS, Granted: g})
-	}
-	if reconnect {
-		c.emit(Event{Kind: KindResubscribed, Count: granted})
-	}
-}
-
-// SUBACK return codes beyond the granted QoS 0–2.
-const (
-	maxQoS        byte = 2
-	subackFailure byte = 0x80
-)
-
-// ErrRefused is wrapped by a subscription the broker refused (SUBACK 0x80).
-var ErrRefused = errors.New("refused by the broker")
-
-// subackResult reads the granted QoS of a single-filter SUBSCRIBE. A refusal
-// is not a token error in paho: it is the 0x80 return code.
-func subackResult(tok paho.Token, timeout time.Duration, stop <-chan struct{}) (byte, error) {
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	select {
-	case <-tok.Done():
-	case <-t.C:
-		return 0, errors.New("no SUBACK within " + timeout.String())
-	case <-stop:
-		return 0, errors.New("no SUBACK: the client is closing")
-	}
-	if err := tok.Error(); err != nil {
-		return 0, err
-	}
-	st, ok := tok.(subscribeToken)
-	if !ok {
-		return 0, errors.New("unexpected token type")
-	}
-	// paho keys the result by the filter with $share/<g>/ and $queue/ stripped;
-	// with one filter per SUBSCRIBE the only entry is ours.
-	for _, code := range st.Result() {
-		if code == subackFailure {
-			return 0, ErrRefused
-		}
-		if code > maxQoS {
-			return 0, fmt.Errorf("broker returned invalid SUBACK code 0x%02x", code)
-		}
-		return code, nil
-	}
-	return 0, errors.New("SUBACK carried no return code")
-}
-
-func (c *Client) markConnected() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.epoch++
-	c.connected = true
-	return c.epoch
-}
-
 // pahoClient is the paho client of the current (or last) connection.
 func (c *Client) pahoClient() paho.Client {
 	c.mu.Lock()
@@ -528,7 +474,40 @@ func (c *Client) pahoClient() paho.Client {
 func (c *Client) markDisconnected() {
 	c.mu.Lock()
 	c.connected = false
+	c.dropPendingSubs()
 	c.mu.Unlock()
+}
+
+// kickPump wakes the pump: there may be something to write.
+func (c *Client) kickPump() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// pump writes what the outbox and the subscriptions have to send on the
+// connection of epoch, until that connection ends. It is the only writer of
+// our packets; paho writes CONNECT, PINGREQ, DISCONNECT and the acks of
+// inbound messages.
+func (c *Client) pump(wc *wireConn, epoch uint64) {
+	for {
+		pkt, after := c.nextOutbound(epoch)
+		if pkt == nil {
+			select {
+			case <-c.kick:
+				continue
+			case <-wc.Done():
+				return
+			}
+		}
+		if err := wc.writeParts(pkt...); err != nil {
+			return
+		}
+		if after != nil {
+			after()
+		}
+	}
 }
 
 // currentWire is the network connection of the current (or last) connection.
@@ -536,4 +515,13 @@ func (c *Client) currentWire() *wireConn {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.wire
+}
+
+// markConnected starts a new connection number (epoch).
+func (c *Client) markConnected() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch++
+	c.connected = true
+	return c.epoch
 }

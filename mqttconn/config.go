@@ -28,6 +28,7 @@ type Config struct {
 
 	QueueLimit     int           // messages held between two drains of the display queue; default 65536
 	OutboxLimit    int           // outgoing messages waiting for an ack or a connection; default 10000
+	MaxInFlight    int           // QoS 1/2 messages the broker may hold unacknowledged at once (mosquitto_pub -M); default 20
 	MinBackoff     time.Duration // first retry delay; default 1 s
 	MaxBackoff     time.Duration // cap of the retry delay; default 30 s
 	ConnectTimeout time.Duration // default 10 s
@@ -50,6 +51,9 @@ type Config struct {
 	// order, queued before anything else.
 	Outbox   OutboxStore
 	Restored []Message
+	// RestoredInFlight, parallel to Restored, are the packet ids the
+	// messages had in flight when the outbox was saved (an InFlightStore).
+	RestoredInFlight []InFlight
 
 	// Sink, when set, is called for every event before it is queued for
 	// display. It must not block. For a QoS 1/2 message in a persistent
@@ -89,6 +93,20 @@ type OutboxStore interface {
 // reconnect) and reported as a KindTooLarge event with its topic and size.
 const DefaultMaxIncoming = 16<<20 + 64<<10
 
+// InFlightStore is an OutboxStore that also keeps the packet id of each
+// message in flight and whether its PUBREC came, so that after a restart it
+// is sent again with the same id (DUP set), or released with PUBREL.
+type InFlightStore interface {
+	OutboxStore
+	InFlight(id uint64, packetID uint16, released bool) error // packetID 0: not in flight
+}
+
+// InFlight is a restored message's place in the session.
+type InFlight struct {
+	PacketID uint16 // 0: not in flight
+	Released bool   // PUBREC came: what is left is PUBREL
+}
+
 // ErrBadQoS is returned for a QoS other than 0, 1 or 2.
 var ErrBadQoS = errors.New("QoS must be 0, 1 or 2")
 
@@ -107,6 +125,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxBackoff == 0 {
 		c.MaxBackoff = 30 * time.Second
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 20
 	}
 	if c.StableAfter == 0 {
 		c.StableAfter = 30 * time.Second
@@ -150,6 +171,9 @@ func (c *Config) validate() error {
 		if w.QoS > 2 {
 			return fmt.Errorf("will QoS: %w", ErrBadQoS)
 		}
+	}
+	if c.MaxInFlight < 1 || c.MaxInFlight > 65535 {
+		return fmt.Errorf("max in-flight %d is not between 1 and 65535", c.MaxInFlight)
 	}
 	if c.ProtocolVersion != 3 && c.ProtocolVersion != 4 {
 		return fmt.Errorf("protocol version %d is not MQTT 3.1 (3) or 3.1.1 (4)", c.ProtocolVersion)

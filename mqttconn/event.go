@@ -39,12 +39,13 @@ type OutState int
 
 // The states of an outgoing message.
 const (
-	StateQueued  OutState = iota // waiting for a connection
-	StateSending                 // handed to the connection, awaiting the broker's ack (QoS 1/2)
-	StateResent                  // sent again on a new connection after the one that carried it was lost
-	StateSent                    // QoS 0 written to the connection: nothing more will be known
-	StateAcked                   // PUBACK (QoS 1) or PUBCOMP (QoS 2) received on the connection that carried it
-	StateFailed                  // will not be delivered: Err says why
+	StateQueued      OutState = iota // waiting for a connection
+	StateSending                     // handed to the connection, awaiting the broker's ack (QoS 1/2)
+	StateResent                      // sent again on a new connection after the one that carried it was lost
+	StateSent                        // QoS 0 written to the connection: nothing more will be known
+	StateAcked                       // PUBACK (QoS 1) or PUBCOMP (QoS 2) received
+	StateFailed                      // will not be delivered: Err says why
+	StateAckedAsQoS1                 // a QoS 2 message answered with PUBACK, QoS 1's ack: the broker took it as QoS 1 (Err says so)
 )
 
 // String names the state as the user sees it.
@@ -62,6 +63,8 @@ func (s OutState) String() string {
 		return "acknowledged"
 	case StateFailed:
 		return "failed"
+	case StateAckedAsQoS1:
+		return "acknowledged as QoS 1"
 	}
 	return fmt.Sprintf("state(%d)", int(s))
 }

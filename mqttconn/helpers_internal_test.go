@@ -1,11 +1,6 @@
 package mqttconn
 
-import (
-	"regexp"
-	"runtime"
-)
-
-func runtimeGosched() { runtime.Gosched() }
+import "regexp"
 
 var flagRE = regexp.MustCompile(`(^|\s)--?[a-z]`)
 

@@ -192,3 +192,66 @@ func (d *decoder) feed(b []byte) {
 		d.start(d.hdr[0], length)
 	}
 }
+
+// appendHeader appends a fixed header.
+func appendHeader(b []byte, b0 byte, length int) []byte {
+	b = append(b, b0)
+	for {
+		d := byte(length % 128)
+		length /= 128
+		if length > 0 {
+			d |= 0x80
+		}
+		b = append(b, d)
+		if length == 0 {
+			return b
+		}
+	}
+}
+
+// publishPacket is a PUBLISH as two pieces, the headers and the payload,
+// so that the payload is written without a copy.
+func publishPacket(m Message, pid uint16, dup bool) [][]byte {
+	b0 := TypePublish<<4 | m.QoS<<1
+	if dup && m.QoS > 0 {
+		b0 |= 8
+	}
+	if m.Retained {
+		b0 |= 1
+	}
+	vh := 2 + len(m.Topic)
+	if m.QoS > 0 {
+		vh += 2
+	}
+	h := appendHeader(make([]byte, 0, 5+vh), b0, vh+len(m.Payload))
+	h = append(h, byte(len(m.Topic)>>8), byte(len(m.Topic)))
+	h = append(h, m.Topic...)
+	if m.QoS > 0 {
+		h = append(h, byte(pid>>8), byte(pid))
+	}
+	return [][]byte{h, m.Payload}
+}
+
+// ackPacket is a packet that is only a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP.
+func ackPacket(typ byte, pid uint16) []byte {
+	b0 := typ << 4
+	if typ == TypePubrel {
+		b0 |= 2 // reserved flags of PUBREL
+	}
+	return []byte{b0, 2, byte(pid >> 8), byte(pid)}
+}
+
+// subscribePacket asks for one filter.
+func subscribePacket(pid uint16, filter string, qos byte) []byte {
+	b := appendHeader(nil, TypeSubscribe<<4|2, 2+2+len(filter)+1)
+	b = append(b, byte(pid>>8), byte(pid), byte(len(filter)>>8), byte(len(filter)))
+	b = append(b, filter...)
+	return append(b, qos)
+}
+
+// unsubscribePacket drops one filter.
+func unsubscribePacket(pid uint16, filter string) []byte {
+	b := appendHeader(nil, TypeUnsubscribe<<4|2, 2+2+len(filter))
+	b = append(b, byte(pid>>8), byte(pid), byte(len(filter)>>8), byte(len(filter)))
+	return append(b, filter...)
+}

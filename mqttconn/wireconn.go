@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type wireConn struct {
 
 	maxIn      int                        // largest inbound PUBLISH handed on (remaining length)
 	onTooLarge func(Message, int, func()) // an inbound PUBLISH over maxIn; ack acknowledges it to the broker
+
+	onAck func(typ byte, id uint16, code byte) // PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK: ours, not paho's
+	epoch atomic.Uint64                        // the client's connection number, once accepted
 
 	wmu sync.Mutex
 	out decoder
@@ -95,8 +99,8 @@ func (w *wireConn) Close() error {
 func (w *wireConn) Write(p []byte) (int, error) {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
+	w.out.feed(p) // seen as handed on, so that it comes before its answer
 	n, err := w.Conn.Write(p)
-	w.out.feed(p[:n])
 	if err != nil {
 		w.fail(err)
 	}
@@ -123,6 +127,13 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			w.fail(err)
 			return 0, err
 		}
+		if t := b0 >> 4; w.onAck != nil && isOurAck(t) {
+			if err := w.readAck(b0, length); err != nil {
+				w.fail(err)
+				return 0, err
+			}
+			continue
+		}
 		if b0>>4 == TypePublish && length > w.maxIn {
 			if err := w.dropPublish(b0, length); err != nil {
 				w.fail(err)
@@ -133,6 +144,64 @@ func (w *wireConn) Read(p []byte) (int, error) {
 		w.pend = hdr
 		w.in.start(b0, length)
 	}
+}
+
+// limitWrites makes a write that is still running at t fail. A WebSocket
+// connection does not take deadlines while writing: the one under it does.
+func (w *wireConn) limitWrites(t time.Time) {
+	conn := w.Conn
+	if u, ok := conn.(interface{ UnderlyingConn() net.Conn }); ok {
+		conn = u.UnderlyingConn()
+	}
+	_ = conn.SetWriteDeadline(t)
+}
+
+// isOurAck says whether inbound packets of type t answer packets that we,
+// not paho, sent: they are handled here and never reach paho.
+func isOurAck(t byte) bool {
+	switch t {
+	case TypePuback, TypePubrec, TypePubcomp, TypeSuback, TypeUnsuback:
+		return true
+	}
+	return false
+}
+
+// readAck reads one of our acks whole and hands it to onAck.
+func (w *wireConn) readAck(b0 byte, length int) error {
+	if length < 2 || length > 2+maxAckCodes {
+		return fmt.Errorf("malformed %s: %d bytes", Packet{Type: b0 >> 4}.TypeName(), length)
+	}
+	var buf [2 + maxAckCodes]byte
+	if _, err := io.ReadFull(w.r, buf[:length]); err != nil {
+		return err
+	}
+	w.in.start(b0, length)
+	w.in.body(buf[:length])
+	var code byte
+	if length > 2 {
+		code = buf[2]
+	}
+	w.onAck(b0>>4, binary.BigEndian.Uint16(buf[:2]), code)
+	return nil
+}
+
+// maxAckCodes bounds the return codes of a SUBACK we read: we subscribe one
+// filter per SUBSCRIBE.
+const maxAckCodes = 64
+
+// writeParts writes one packet given in pieces, with no other packet between them.
+func (w *wireConn) writeParts(parts ...[]byte) error {
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
+	for _, p := range parts {
+		w.out.feed(p)
+		_, err := w.Conn.Write(p)
+		if err != nil {
+			w.fail(err)
+			return err
+		}
+	}
+	return nil
 }
 
 // readHeader reads a fixed header: the first byte, the remaining length and
