@@ -34,12 +34,14 @@ type Client struct {
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
 	nextID    uint64
 	outbox    []*outMessage
-	ids       map[uint16]any // packet ids in use: *outMessage, *pendingSub or answered
-	lastID    uint16         // the packet id given last
-	control   [][]byte       // SUBSCRIBE and UNSUBSCRIBE packets for the pump
-	strayRel  []uint16       // PUBREL packets for the pump
-	kick      chan struct{}  // wakes the pump
-	pending   atomic.Int64   // len(outbox), readable without the lock
+	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
+	lastID    uint16          // the packet id given last
+	inFlightN int             // outbox messages with a packet id
+	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written
+	control   [][]byte        // SUBSCRIBE and UNSUBSCRIBE packets for the pump
+	strayRel  []uint16        // PUBREL packets for the pump
+	kick      chan struct{}   // wakes the pump
+	pending   atomic.Int64    // len(outbox), readable without the lock
 
 	cancel   context.CancelFunc
 	stopping chan struct{} // closed by Close
@@ -73,7 +75,9 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 		retry: make(chan struct{}, 1),
 		kick:  make(chan struct{}, 1),
 		ids:   make(map[uint16]any),
-		done:  make(chan struct{}),
+
+		inHeld: make(map[uint16]bool),
+		done:   make(chan struct{}),
 
 		stopping: make(chan struct{}),
 	}
@@ -82,8 +86,8 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 		om := &outMessage{id: c.nextID, msg: m}
 		if i < len(cfg.RestoredInFlight) && m.QoS > 0 && cfg.PersistentSession {
 			if f := cfg.RestoredInFlight[i]; f.PacketID != 0 && c.ids[f.PacketID] == nil {
-				om.pid, om.rec, om.sends = f.PacketID, f.Released && m.QoS == 2, 1
-				c.ids[om.pid] = om
+				om.rec, om.sends = f.Released && m.QoS == 2, 1
+				c.setPid(om, f.PacketID)
 			}
 		}
 		c.outbox = append(c.outbox, om)
@@ -369,12 +373,12 @@ func (c *Client) connect(ctx context.Context) (*wireConn, bool, error) {
 	select {
 	case <-tok.Done():
 	case <-ctx.Done():
-		pc.Disconnect(0)
 		mu.Lock()
 		if wc != nil {
 			wc.Close()
 		}
 		mu.Unlock()
+		pc.Disconnect(0) // returns at once; paho's attempt ends with the closed connection or its timeout
 		return nil, false, ctx.Err()
 	}
 	mu.Lock()
@@ -419,6 +423,14 @@ func (c *Client) connect(ctx context.Context) (*wireConn, bool, error) {
 // wrap puts a new network connection under a wireConn.
 func (c *Client) wrap(conn net.Conn) *wireConn {
 	w := newWireConn(conn, c.cfg.MaxIncoming, c.cfg.OnPacket)
+	w.seenQoS2, w.onPubrel, w.onPubrecOut = c.seenQoS2, c.releasedQoS2, c.pubrecSent
+	w.onConnack = func(p Packet) {
+		if !p.SessionPresent { // the broker will not send again what it sent before
+			c.mu.Lock()
+			clear(c.inHeld)
+			c.mu.Unlock()
+		}
+	}
 	w.onAck = func(typ byte, pid uint16, code byte) {
 		switch typ {
 		case TypeSuback, TypeUnsuback:
@@ -524,4 +536,39 @@ func (c *Client) markConnected() uint64 {
 	c.epoch++
 	c.connected = true
 	return c.epoch
+}
+
+// seenQoS2 is asked for each inbound QoS 2 PUBLISH: true when its packet id
+// is still held (no PUBREL yet), so it is the same message again
+// (MQTT-4.3.3-2: acknowledge it, deliver it once). When our PUBREC had gone
+// out already, it goes again; otherwise paho's is still to come.
+func (c *Client) seenQoS2(id uint16) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	recSent, held := c.inHeld[id]
+	if !held {
+		c.inHeld[id] = false
+		return false
+	}
+	if recSent {
+		c.control = append(c.control, ackPacket(TypePubrec, id))
+		defer c.kickPump()
+	}
+	return true
+}
+
+// pubrecSent notes that our PUBREC for an inbound QoS 2 message went out.
+func (c *Client) pubrecSent(id uint16) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, held := c.inHeld[id]; held {
+		c.inHeld[id] = true
+	}
+}
+
+// releasedQoS2 lets go of an inbound QoS 2 id: its PUBREL came.
+func (c *Client) releasedQoS2(id uint16) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.inHeld, id)
 }

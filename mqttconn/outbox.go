@@ -78,15 +78,7 @@ func (c *Client) Publish(m Message) (uint64, error) {
 
 // inFlight counts the QoS 1/2 messages the broker may hold: sent on this
 // connection or, in a kept session, on an earlier one, and not settled.
-func (c *Client) inFlight() int {
-	n := 0
-	for _, om := range c.outbox {
-		if om.pid != 0 {
-			n++
-		}
-	}
-	return n
-}
+func (c *Client) inFlight() int { return c.inFlightN }
 
 // nextOutbound picks the next packet the pump writes on the connection of
 // epoch, and moves the outbox on as if it was written: first what the
@@ -138,9 +130,9 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 		if pid == 0 {
 			return nil, nil
 		}
-		om.pid, om.epoch, om.rec = pid, epoch, false
+		om.epoch, om.rec = epoch, false
 		om.sends++
-		c.ids[pid] = om
+		c.setPid(om, pid)
 		c.saveInFlight(om)
 		state := StateSending
 		if om.sends > 1 {
@@ -170,9 +162,7 @@ func (c *Client) remove(i int) {
 	om := c.outbox[i]
 	c.outbox = slices.Delete(c.outbox, i, i+1)
 	c.pending.Store(int64(len(c.outbox)))
-	if om.pid != 0 && c.ids[om.pid] == om {
-		delete(c.ids, om.pid)
-	}
+	c.setPid(om, 0)
 	if c.cfg.Outbox != nil && om.msg.QoS > 0 {
 		_ = c.cfg.Outbox.Done(om.id) // at worst it is sent again after a restart: QoS 1/2 allow that
 	}
@@ -255,11 +245,25 @@ func (c *Client) forget(om *outMessage) {
 	if om.pid == 0 {
 		return
 	}
-	if c.ids[om.pid] == om {
-		delete(c.ids, om.pid)
-	}
-	om.pid, om.rec = 0, false
+	c.setPid(om, 0)
+	om.rec = false
 	c.saveInFlight(om)
+}
+
+// setPid gives a message its packet id (0: none), keeping the id map and
+// the in-flight count; c.mu is held.
+func (c *Client) setPid(om *outMessage, pid uint16) {
+	if om.pid != 0 {
+		if c.ids[om.pid] == om {
+			delete(c.ids, om.pid)
+		}
+		c.inFlightN--
+	}
+	om.pid = pid
+	if pid != 0 {
+		c.ids[pid] = om
+		c.inFlightN++
+	}
 }
 
 // saveInFlight persists a message's packet id and PUBREC state with the outbox.

@@ -162,6 +162,15 @@ func TestOutboxFlows(t *testing.T) {
 			if c.Pending() != len(c.outbox) {
 				t.Errorf("pending %d, outbox %d", c.Pending(), len(c.outbox))
 			}
+			n := 0
+			for _, om := range c.outbox {
+				if om.pid != 0 {
+					n++
+				}
+			}
+			if n != c.inFlightN {
+				t.Errorf("in flight counted %d, %d have ids", c.inFlightN, n)
+			}
 		})
 	}
 }

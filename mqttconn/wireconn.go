@@ -22,16 +22,24 @@ import (
 // (paho writes a packet with one call), and writes are serialised.
 type wireConn struct {
 	net.Conn
-	r      *bufio.Reader
-	in     decoder
-	pend   []byte // fixed header bytes read but not yet handed to paho
-	hdrBuf [5]byte
+	r       *bufio.Reader
+	in      decoder
+	pend    []byte // bytes read but not yet handed to paho: a fixed header, a PUBLISH's variable header
+	pendBuf []byte
+	hdrBuf  [5]byte
 
 	maxIn      int                        // largest inbound PUBLISH handed on (remaining length)
 	onTooLarge func(Message, int, func()) // an inbound PUBLISH over maxIn; ack acknowledges it to the broker
 
 	onAck func(typ byte, id uint16, code byte) // PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK: ours, not paho's
-	epoch atomic.Uint64                        // the client's connection number, once accepted
+	// inbound QoS 2 bookkeeping of the session: seenQoS2 is asked for each
+	// inbound QoS 2 PUBLISH and says whether its id is still held (a
+	// duplicate, not handed on); onPubrel and onPubrecOut follow the rest.
+	seenQoS2    func(id uint16) (dup bool)
+	onConnack   func(Packet) // before any packet after it is read
+	onPubrel    func(id uint16)
+	onPubrecOut func(id uint16)
+	epoch       atomic.Uint64 // the client's connection number, once accepted
 
 	wmu sync.Mutex
 	out decoder
@@ -48,16 +56,29 @@ type wireConn struct {
 func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 	w := &wireConn{Conn: conn, r: bufio.NewReaderSize(conn, 4096), maxIn: maxIn, done: make(chan struct{})}
 	w.in = decoder{emit: func(p Packet) {
+		if p.Type == TypePubrel && w.onPubrel != nil {
+			w.onPubrel(p.ID)
+		}
 		if p.Type == TypeConnack && w.connackPacket() == nil {
 			w.mu.Lock()
 			w.connack = &p
 			w.mu.Unlock()
+			if w.onConnack != nil {
+				w.onConnack(p)
+			}
 		}
 		if observe != nil {
 			observe(p)
 		}
 	}}
-	w.out = decoder{out: true, emit: observe}
+	w.out = decoder{out: true, emit: func(p Packet) {
+		if p.Type == TypePubrec && w.onPubrecOut != nil {
+			w.onPubrecOut(p.ID)
+		}
+		if observe != nil {
+			observe(p)
+		}
+	}}
 	return w
 }
 
@@ -141,9 +162,50 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			}
 			continue
 		}
-		w.pend = hdr
 		w.in.start(b0, length)
+		if b0>>4 == TypePublish && b0>>1&3 == 2 && w.seenQoS2 != nil {
+			prefix, err := w.readPublishPrefix(length)
+			if err != nil {
+				w.fail(err)
+				return 0, err
+			}
+			if w.in.cur.Duplicate = w.seenQoS2(w.in.cur.ID); w.in.cur.Duplicate {
+				// The same message again before its PUBREL: acknowledged
+				// (seenQoS2 saw to it), never delivered twice.
+				if _, err := w.r.Discard(length - len(prefix)); err != nil {
+					w.fail(err)
+					return 0, err
+				}
+				w.in.finish()
+				continue
+			}
+			w.pend = append(append(w.pendBuf[:0], hdr...), prefix...)
+			w.pendBuf = w.pend[:0]
+			w.in.body(prefix)
+			continue
+		}
+		w.pend = hdr
 	}
+}
+
+// readPublishPrefix reads an inbound PUBLISH's topic length, topic and
+// packet id (its variable header), and lets the decoder see them.
+func (w *wireConn) readPublishPrefix(length int) ([]byte, error) {
+	var two [2]byte
+	if _, err := io.ReadFull(w.r, two[:]); err != nil {
+		return nil, err
+	}
+	n := 2 + int(binary.BigEndian.Uint16(two[:])) + 2
+	if n > length {
+		return nil, fmt.Errorf("malformed PUBLISH: header of %d bytes in a packet of %d", n, length)
+	}
+	prefix := make([]byte, n)
+	copy(prefix, two[:])
+	if _, err := io.ReadFull(w.r, prefix[2:]); err != nil {
+		return nil, err
+	}
+	w.in.scan(prefix) // the packet id, without consuming
+	return prefix, nil
 }
 
 // limitWrites makes a write that is still running at t fail. A WebSocket
