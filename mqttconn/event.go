@@ -69,6 +69,19 @@ func (s OutState) String() string {
 	return fmt.Sprintf("state(%d)", int(s))
 }
 
+// ParseState reads a state's name as String gives it.
+func ParseState(name string) (OutState, bool) {
+	for st := StateQueued; st <= stateLast; st++ {
+		if st.String() == name {
+			return st, true
+		}
+	}
+	return StateFailed, false
+}
+
+// stateLast is the last OutState.
+const stateLast = StateAckedAsQoS1
+
 // Event is one thing that happened on the connection. Which fields are set
 // depends on Kind (see the Kind constants).
 type Event struct {

@@ -11,7 +11,7 @@ import (
 
 // Errors returned by Publish; nothing was queued or sent.
 var (
-	ErrNotConnected = errors.New("not connected: a QoS 0 message is not queued") // Reason: ReasonNotConnected
+	ErrNotConnected = errors.New("not connected: QoS 0 messages are not queued") // Reason: ReasonNotConnected
 	ErrOutboxFull   = errors.New("too many messages are waiting for the broker")
 	ErrClosed       = errors.New("the client is closed")
 )

@@ -60,3 +60,14 @@ func TestPacketFlags(t *testing.T) {
 		t.Error("reserved type named")
 	}
 }
+
+func TestParseStateReadsEveryState(t *testing.T) {
+	for st := StateQueued; st <= stateLast; st++ {
+		if got, ok := ParseState(st.String()); !ok || got != st {
+			t.Errorf("ParseState(%q) = %v, %v", st.String(), got, ok)
+		}
+	}
+	if _, ok := ParseState("nonsense"); ok {
+		t.Error("nonsense parsed")
+	}
+}
