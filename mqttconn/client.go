@@ -434,7 +434,7 @@ func (c *Client) wrap(conn net.Conn) *wireConn {
 	w.onAck = func(typ byte, pid uint16, code byte) {
 		switch typ {
 		case TypeSuback, TypeUnsuback:
-			c.onSubAck(pid, code)
+			c.onSubAck(w.epoch.Load(), pid, code)
 		default:
 			c.onPubAck(w.epoch.Load(), typ, pid)
 		}

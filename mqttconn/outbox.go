@@ -174,9 +174,14 @@ func (c *Client) onPubAck(epoch uint64, typ byte, pid uint16) {
 	c.mu.Lock()
 	defer c.kickPump()
 	defer c.mu.Unlock()
+	if !c.connected || c.epoch != epoch {
+		// Read late from a connection already given up: its ids may be
+		// another message's by now. Whatever it settled is sent again.
+		return
+	}
 	om, _ := c.ids[pid].(*outMessage)
 	if om == nil {
-		if typ == TypePubrec && c.epoch == epoch {
+		if typ == TypePubrec {
 			// Not ours (any more): release it, as MQTT asks, so the broker forgets it.
 			c.strayRel = append(c.strayRel, pid)
 		}
@@ -196,9 +201,7 @@ func (c *Client) onPubAck(epoch uint64, typ byte, pid uint16) {
 			om.rec = true
 			c.saveInFlight(om)
 		}
-		if c.epoch == epoch {
-			c.strayRel = append(c.strayRel, pid) // PUBREL goes out next
-		}
+		c.strayRel = append(c.strayRel, pid) // PUBREL goes out next
 	}
 }
 

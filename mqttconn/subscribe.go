@@ -128,9 +128,12 @@ func (c *Client) sendSub(ps *pendingSub) {
 }
 
 // onSubAck handles SUBACK and UNSUBACK.
-func (c *Client) onSubAck(pid uint16, code byte) {
+func (c *Client) onSubAck(epoch uint64, pid uint16, code byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.connected || c.epoch != epoch {
+		return // read late from a connection given up: its ids may be reused
+	}
 	ps, ok := c.ids[pid].(*pendingSub)
 	if !ok {
 		return

@@ -124,7 +124,9 @@ func TestQoS2QueuedInAnOutageAllArrive(t *testing.T) {
 
 // TestFaultRunConverges is a CI-sized version of the 800-message run with 7
 // faults: QoS 1 and 2 messages published steadily while mosquitto restarts
-// and freezes; every one reaches the subscriber and the outbox empties.
+// (SIGTERM, sessions kept on disk) and freezes (SIGSTOP); every one reaches
+// the QoS 2 subscriber and the outbox empties, with a clean session and
+// with a kept one.
 func TestFaultRunConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault run")
@@ -140,12 +142,15 @@ func TestFaultRunConverges(t *testing.T) {
 			})
 			defer pub.Close()
 			col.waitFor(t, 0, "connected", kind(mqttconn.KindConnected))
-			const n = 240
+			const n = 320 // 7 faults: 4 restarts, 3 freezes
 			faults := map[int]func(){
-				30: b.Stop, 50: b.Start,
-				80: b.Freeze, 90: b.Thaw,
-				120: b.Stop, 125: b.Start,
-				170: b.Stop, 200: b.Start,
+				20: b.Stop, 40: b.Start,
+				60: b.Freeze, 70: b.Thaw,
+				100: b.Stop, 105: b.Start,
+				140: b.Freeze, 180: b.Thaw,
+				200: b.Stop, 230: b.Start,
+				250: b.Freeze, 255: b.Thaw,
+				280: b.Stop, 290: b.Start,
 			}
 			for i := range n {
 				if f := faults[i]; f != nil {
