@@ -226,7 +226,7 @@ func (c *Client) onMessage(_ paho.Client, m paho.Message) {
 func (c *Client) run(ctx context.Context) {
 	attempt := 0   // attempts since the last connection, for the events
 	streak := 0    // failures and short connections since the last stable one
-	takeovers := 0 // connections in a row that were closed right after being accepted
+	takeovers := 0 // connections in a row closed right after being accepted, with no failed attempt between
 	var lostAt time.Time
 	for {
 		attempt++
@@ -237,6 +237,7 @@ func (c *Client) run(ctx context.Context) {
 		}
 		if err != nil {
 			streak++
+			takeovers = 0 // a broker that went away, not another client taking our place
 			ce := describe(err, c.cfg.Server, c.cfg.Hint)
 			wait := c.backoff(streak)
 			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Fatal: ce.Fatal}
@@ -476,13 +477,6 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return min(d, c.cfg.MaxBackoff)
 }
 
-// pahoClient is the paho client of the current (or last) connection.
-func (c *Client) pahoClient() paho.Client {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.paho
-}
-
 func (c *Client) markDisconnected() {
 	c.mu.Lock()
 	c.connected = false
@@ -520,13 +514,6 @@ func (c *Client) pump(wc *wireConn, epoch uint64) {
 			after()
 		}
 	}
-}
-
-// currentWire is the network connection of the current (or last) connection.
-func (c *Client) currentWire() *wireConn {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.wire
 }
 
 // markConnected starts a new connection number (epoch).

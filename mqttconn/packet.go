@@ -209,8 +209,12 @@ func appendHeader(b []byte, b0 byte, length int) []byte {
 	}
 }
 
-// publishPacket is a PUBLISH as two pieces, the headers and the payload,
-// so that the payload is written without a copy.
+// smallPayload is the largest payload copied to go out with its header in
+// one write; a larger one is written from where it lies.
+const smallPayload = 16 << 10
+
+// publishPacket is a PUBLISH in one piece or, for a large payload, two: the
+// headers and the payload, so that the payload is written without a copy.
 func publishPacket(m Message, pid uint16, dup bool) [][]byte {
 	b0 := TypePublish<<4 | m.QoS<<1
 	if dup && m.QoS > 0 {
@@ -223,11 +227,19 @@ func publishPacket(m Message, pid uint16, dup bool) [][]byte {
 	if m.QoS > 0 {
 		vh += 2
 	}
-	h := appendHeader(make([]byte, 0, 5+vh), b0, vh+len(m.Payload))
+	small := len(m.Payload) <= smallPayload
+	size := 5 + vh
+	if small {
+		size += len(m.Payload)
+	}
+	h := appendHeader(make([]byte, 0, size), b0, vh+len(m.Payload))
 	h = append(h, byte(len(m.Topic)>>8), byte(len(m.Topic)))
 	h = append(h, m.Topic...)
 	if m.QoS > 0 {
 		h = append(h, byte(pid>>8), byte(pid))
+	}
+	if small { // one write for a small message
+		return [][]byte{append(h, m.Payload...)}
 	}
 	return [][]byte{h, m.Payload}
 }
