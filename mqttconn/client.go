@@ -288,10 +288,10 @@ func (c *Client) run(ctx context.Context) {
 			return
 		case <-wc.Done():
 		}
-		pumped.Wait()
 		lostAt = time.Now()
 		c.markDisconnected()
-		c.disconnect()
+		c.disconnect() // also ends a write of the pump that still hangs
+		pumped.Wait()
 		err = wc.Err()
 		if err == nil || errors.Is(err, io.EOF) {
 			err = errors.New("the broker closed the connection")
