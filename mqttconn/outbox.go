@@ -160,7 +160,12 @@ func (c *Client) settle(id uint64, state OutState, err error) {
 // frees its packet id.
 func (c *Client) remove(i int) {
 	om := c.outbox[i]
-	c.outbox = slices.Delete(c.outbox, i, i+1)
+	if i == 0 { // the usual case: no shifting of a long outbox
+		c.outbox[0] = nil
+		c.outbox = c.outbox[1:]
+	} else {
+		c.outbox = slices.Delete(c.outbox, i, i+1)
+	}
 	c.pending.Store(int64(len(c.outbox)))
 	c.setPid(om, 0)
 	if c.cfg.Outbox != nil && om.msg.QoS > 0 {
