@@ -28,10 +28,6 @@ func (r Record) AsEvent() (ev mqttconn.Event, ok bool) {
 
 // parseState reads an outgoing state's name; an unknown one reads as failed.
 func parseState(s string) mqttconn.OutState {
-	for st := mqttconn.StateQueued; st <= mqttconn.StateFailed; st++ {
-		if st.String() == s {
-			return st
-		}
-	}
-	return mqttconn.StateFailed
+	st, _ := mqttconn.ParseState(s)
+	return st
 }

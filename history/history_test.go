@@ -439,3 +439,25 @@ func TestFindIgnoresSegmentNamesAfterTheirRecords(t *testing.T) {
 		t.Fatalf("Find: %q, %v", got, err)
 	}
 }
+
+// TestNewStatesAndEventsRoundTrip: a QoS 2 message the broker answered with
+// PUBACK replays as such (not as failed), and an inbound message over the
+// size cap is recorded as an event that names it.
+func TestNewStatesAndEventsRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	out := mqttconn.Message{Topic: "q2", Payload: []byte("x"), QoS: 2, Time: t0}
+	writeAll(t, dir, Options{},
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateAckedAsQoS1, Message: out, Time: t0},
+		mqttconn.Event{Kind: mqttconn.KindTooLarge, Size: 20 << 20, Message: mqttconn.Message{Topic: "huge", QoS: 1}, Time: t0.Add(time.Second)},
+	)
+	recs, _ := scanAll(t, dir)
+	if len(recs) != 2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	if ev, ok := recs[0].AsEvent(); !ok || ev.State != mqttconn.StateAckedAsQoS1 {
+		t.Fatalf("replayed state %v", ev.State)
+	}
+	if r := recs[1]; r.Event != "too_large" || r.Topic != "huge" || !strings.Contains(r.Text, "20971520 bytes") {
+		t.Fatalf("too large recorded as %+v", r)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,13 +20,18 @@ import (
 // append-only file of "add" and "done" lines, fsynced after each, compacted
 // when opened, private to the user and locked against a second mqttchat.
 type Outbox struct {
-	mu   sync.Mutex
-	f    *os.File
-	lock *os.File
-	buf  []byte
+	mu       sync.Mutex
+	f        *os.File
+	lock     *os.File
+	buf      []byte
+	inFlight []mqttconn.InFlight // of the restored messages, in order
 }
 
-var _ mqttconn.OutboxStore = (*Outbox)(nil)
+var _ mqttconn.InFlightStore = (*Outbox)(nil)
+
+// stateInFlight marks a line that gives a message's packet id in flight
+// (Text: the id, followed by " released" once PUBREC came; "0": none).
+const stateInFlight = "inflight"
 
 // ErrSessionInUse is returned when another process holds the outbox.
 var ErrSessionInUse = errors.New("another mqttchat is using this session (same broker and client id)")
@@ -57,13 +64,13 @@ func OpenOutbox(path string) (*Outbox, []mqttconn.Message, error) {
 		}
 		return nil, nil, fmt.Errorf("outbox: %w", err)
 	}
-	pending, err := readOutbox(path)
+	pending, inFlight, err := readOutbox(path)
 	if err != nil {
 		unlock(lock)
 		lock.Close()
 		return nil, nil, err
 	}
-	o := &Outbox{lock: lock}
+	o := &Outbox{lock: lock, inFlight: inFlight}
 	if err := o.rewrite(path, pending); err != nil {
 		o.Close()
 		return nil, nil, err
@@ -75,23 +82,33 @@ func OpenOutbox(path string) (*Outbox, []mqttconn.Message, error) {
 	return o, msgs, nil
 }
 
-// readOutbox replays the file: what was added and not done, in order.
-func readOutbox(path string) ([]Record, error) {
+// RestoredInFlight are the packet ids in flight of the messages OpenOutbox
+// returned, in the same order (mqttconn.Config.RestoredInFlight).
+func (o *Outbox) RestoredInFlight() []mqttconn.InFlight { return o.inFlight }
+
+// readOutbox replays the file: what was added and not done, in order, and
+// the packet id each had in flight.
+func readOutbox(path string) ([]Record, []mqttconn.InFlight, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
+		return nil, nil, fmt.Errorf("outbox: %w", err)
 	}
 	defer f.Close()
 	var pending []Record
+	inFlight := map[uint64]mqttconn.InFlight{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 512<<20)
 	for sc.Scan() {
 		r, err := parseRecord(sc.Bytes())
 		if err != nil {
 			continue // a torn last line, or damage: skip it
+		}
+		if r.State == stateInFlight {
+			inFlight[r.ID] = parseInFlight(r.Text)
+			continue
 		}
 		if r.State == "done" {
 			pending = slices.DeleteFunc(pending, func(p Record) bool { return p.ID == r.ID })
@@ -102,9 +119,30 @@ func readOutbox(path string) ([]Record, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("outbox: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("outbox: %s: %w", path, err)
 	}
-	return pending, nil
+	states := make([]mqttconn.InFlight, len(pending))
+	for i, r := range pending {
+		states[i] = inFlight[r.ID]
+	}
+	return pending, states, nil
+}
+
+func formatInFlight(f mqttconn.InFlight) string {
+	s := strconv.Itoa(int(f.PacketID))
+	if f.Released {
+		s += " released"
+	}
+	return s
+}
+
+func parseInFlight(s string) mqttconn.InFlight {
+	id, rest, _ := strings.Cut(s, " ")
+	n, err := strconv.ParseUint(id, 10, 16)
+	if err != nil {
+		return mqttconn.InFlight{}
+	}
+	return mqttconn.InFlight{PacketID: uint16(n), Released: rest == "released"}
 }
 
 // rewrite replaces the file with the pending messages, ids 1..n, and keeps
@@ -114,6 +152,10 @@ func (o *Outbox) rewrite(path string, pending []Record) error {
 	for i, r := range pending {
 		r.ID = uint64(i + 1)
 		buf = r.AppendJSON(buf)
+		if i < len(o.inFlight) && o.inFlight[i].PacketID != 0 {
+			f := Record{Time: r.Time, Dir: DirOut, ID: r.ID, State: stateInFlight, Text: formatInFlight(o.inFlight[i])}
+			buf = f.AppendJSON(buf)
+		}
 	}
 	if err := writeFileAtomic(path, buf); err != nil {
 		return fmt.Errorf("outbox: %w", err)
@@ -139,6 +181,12 @@ func (o *Outbox) Add(id uint64, m mqttconn.Message) error {
 // Done implements mqttconn.OutboxStore.
 func (o *Outbox) Done(id uint64) error {
 	return o.append(Record{Time: time.Now(), Dir: DirOut, ID: id, State: "done"})
+}
+
+// InFlight implements mqttconn.InFlightStore.
+func (o *Outbox) InFlight(id uint64, packetID uint16, released bool) error {
+	f := mqttconn.InFlight{PacketID: packetID, Released: released}
+	return o.append(Record{Time: time.Now(), Dir: DirOut, ID: id, State: stateInFlight, Text: formatInFlight(f)})
 }
 
 func (o *Outbox) append(r Record) error {

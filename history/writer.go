@@ -483,6 +483,11 @@ func recordOf(ev mqttconn.Event) (Record, bool) {
 		r.Event, r.Topic, r.QoS, r.Text = "subscribe_failed", ev.Filter, ev.QoS, errText
 	case mqttconn.KindResubscribed:
 		r.Event, r.Text = "resubscribed", strconv.Itoa(ev.Count)+" filters"
+	case mqttconn.KindTooLarge:
+		// Not a message: its payload was never read. Recorded so that the
+		// history says a message came and was not kept.
+		r.Event, r.Topic, r.QoS = "too_large", ev.Message.Topic, ev.Message.QoS
+		r.Text = strconv.Itoa(ev.Size) + " bytes, over the inbound size cap: acknowledged, not kept"
 	default:
 		return r, false
 	}

@@ -3,8 +3,10 @@ package mqttconn
 import (
 	"context"
 	"errors"
-	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
+	"net/url"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -16,36 +18,53 @@ import (
 // Client is one logical connection to a broker: it survives losses of the
 // underlying network connection by reconnecting on its own.
 type Client struct {
-	cfg   Config
-	queue *Queue
-	paho  paho.Client
+	cfg     Config
+	queue   *Queue
+	opts    *paho.ClientOptions
+	factory pahoFactory
 
 	received atomic.Uint64
-	lost     chan error    // connection-lost notifications from paho, never blocks the sender
 	retry    chan struct{} // Retry: try to connect now
 
 	mu        sync.Mutex
+	paho      paho.Client // the client of the current or last connection
+	wire      *wireConn   // its network connection
 	connected bool
 	closed    bool
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
 	nextID    uint64
 	outbox    []*outMessage
-	pending   atomic.Int64 // len(outbox), readable without the lock
+	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
+	lastID    uint16          // the packet id given last
+	inFlightN int             // outbox messages with a packet id
+	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written
+	control   [][]byte        // SUBSCRIBE and UNSUBSCRIBE packets for the pump
+	strayRel  []uint16        // PUBREL packets for the pump
+	kick      chan struct{}   // wakes the pump
+	pending   atomic.Int64    // len(outbox), readable without the lock
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	cancel   context.CancelFunc
+	stopping chan struct{} // closed by Close
+	stopOnce sync.Once
+	done     chan struct{}
 }
 
-// outMessage is one entry of the outbox.
-type outMessage struct {
-	id    uint64
-	msg   Message
-	epoch uint64 // the connection that carried the last send; 0 while never sent
-	sends int
+// pahoFactory makes the paho client; tests give a fake one.
+type pahoFactory func(*paho.ClientOptions) paho.Client
+
+// connectToken is what we read of paho's *ConnectToken.
+type connectToken interface {
+	paho.Token
+	ReturnCode() byte
+	SessionPresent() bool
 }
 
 // New checks cfg and returns a client that is not yet connected.
 func New(cfg Config) (*Client, error) {
+	return newClient(cfg, paho.NewClient)
+}
+
+func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 	cfg.setDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -53,13 +72,25 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:   cfg,
 		queue: NewQueue(cfg.QueueLimit),
-		lost:  make(chan error, 1),
 		retry: make(chan struct{}, 1),
-		done:  make(chan struct{}),
+		kick:  make(chan struct{}, 1),
+		ids:   make(map[uint16]any),
+
+		inHeld: make(map[uint16]bool),
+		done:   make(chan struct{}),
+
+		stopping: make(chan struct{}),
 	}
-	for _, m := range cfg.Restored {
+	for i, m := range cfg.Restored {
 		c.nextID++
-		c.outbox = append(c.outbox, &outMessage{id: c.nextID, msg: m})
+		om := &outMessage{id: c.nextID, msg: m}
+		if i < len(cfg.RestoredInFlight) && m.QoS > 0 && cfg.PersistentSession {
+			if f := cfg.RestoredInFlight[i]; f.PacketID != 0 && c.ids[f.PacketID] == nil {
+				om.rec, om.sends = f.Released && m.QoS == 2, 1
+				c.setPid(om, f.PacketID)
+			}
+		}
+		c.outbox = append(c.outbox, om)
 	}
 	c.pending.Store(int64(len(c.outbox)))
 	opts := paho.NewClientOptions().
@@ -80,12 +111,11 @@ func New(cfg Config) (*Client, error) {
 
 		SetOrderMatters(true).
 		SetAutoAckDisabled(true).
-		SetDefaultPublishHandler(c.onMessage).
-		SetConnectionLostHandler(c.onLost)
+		SetDefaultPublishHandler(c.onMessage)
 	if w := cfg.Will; w != nil {
 		opts.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retained)
 	}
-	c.paho = paho.NewClient(opts)
+	c.opts, c.factory = opts, factory
 	return c, nil
 }
 
@@ -94,9 +124,6 @@ func (c *Client) Queue() *Queue { return c.queue }
 
 // ClientID is the client identifier sent to the broker.
 func (c *Client) ClientID() string { return c.cfg.ClientID }
-
-// Server is the broker URL.
-func (c *Client) Server() string { return c.cfg.Server }
 
 // Subscriptions are the wanted filters.
 func (c *Client) Subscriptions() []Subscription {
@@ -129,6 +156,7 @@ func (c *Client) Close() {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.stopOnce.Do(func() { close(c.stopping) })
 	if c.cancel == nil {
 		return
 	}
@@ -189,30 +217,29 @@ func (c *Client) onMessage(_ paho.Client, m paho.Message) {
 	m.Ack()
 }
 
-// onLost is paho's connection-lost handler: it only signals the loop.
-func (c *Client) onLost(_ paho.Client, err error) {
-	select {
-	case c.lost <- err:
-	default:
-	}
-}
-
-// run connects, waits for the connection to be lost, and reconnects with a
-// capped, jittered back-off, until ctx ends.
+// run connects, waits for the connection to end, and reconnects with a
+// capped, jittered back-off, until ctx ends. The back-off grows with every
+// failed attempt and every connection that ended before StableAfter; only a
+// connection that stayed up that long resets it. A connection accepted and
+// closed within takeoverWindow, TakeoverLimit times in a row, stops the
+// retries until Retry: another client with our client id is taking over.
 func (c *Client) run(ctx context.Context) {
-	attempt := 0
-	quickDrops := 0
+	attempt := 0   // attempts since the last connection, for the events
+	streak := 0    // failures and short connections since the last stable one
+	takeovers := 0 // connections in a row closed right after being accepted, with no failed attempt between
 	var lostAt time.Time
 	for {
 		attempt++
 		c.emit(Event{Kind: KindConnecting, Attempt: attempt})
-		sessionPresent, err := c.connect(ctx)
+		wc, sessionPresent, err := c.connect(ctx)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
-			ce := describe(err, c.cfg.Server)
-			wait := c.backoff(attempt)
+			streak++
+			takeovers = 0 // a broker that went away, not another client taking our place
+			ce := describe(err, c.cfg.Server, c.cfg.Hint)
+			wait := c.backoff(streak)
 			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Fatal: ce.Fatal}
 			if !ce.Fatal {
 				ev.RetryIn = wait
@@ -233,7 +260,11 @@ func (c *Client) run(ctx context.Context) {
 		reconnect := !lostAt.IsZero()
 		attempt = 0
 		connectedAt := time.Now()
+		if !sessionPresent {
+			c.forgetSession() // the broker holds nothing of ours: in-flight messages go again as new
+		}
 		epoch := c.markConnected()
+		wc.epoch.Store(epoch)
 		if reconnect && sessionPresent && c.cfg.PersistentSession {
 			// The broker kept our subscriptions: subscribing again would
 			// only make it re-send every retained message.
@@ -241,37 +272,71 @@ func (c *Client) run(ctx context.Context) {
 		} else {
 			c.subscribeAll(reconnect)
 		}
-		c.flushOutbox(epoch)
+		var pumped sync.WaitGroup
+		pumped.Add(1)
+		go func() {
+			defer pumped.Done()
+			defer c.recoverPanic()
+			c.pump(wc, epoch)
+		}()
 
 		select {
 		case <-ctx.Done():
 			c.markDisconnected()
-			c.paho.Disconnect(250)
+			c.disconnect()
+			pumped.Wait()
 			return
-		case err := <-c.lost:
-			lostAt = time.Now()
-			c.markDisconnected()
-			if err == nil {
-				err = errors.New("connection closed")
-			}
-			if lostAt.Sub(connectedAt) < idInUseWindow {
-				quickDrops++
-			} else {
-				quickDrops = 0
-			}
-			if quickDrops >= 2 {
-				err = fmt.Errorf("%w%s", err, idInUseHint)
-			}
-			c.emit(Event{Kind: KindLost, Err: err})
-			c.requeueInFlight()
+		case <-wc.Done():
+		}
+		lostAt = time.Now()
+		c.markDisconnected()
+		c.disconnect() // also ends a write of the pump that still hangs
+		pumped.Wait()
+		err = wc.Err()
+		if err == nil || errors.Is(err, io.EOF) {
+			err = errors.New("the broker closed the connection")
+		}
+		up := lostAt.Sub(connectedAt)
+		switch {
+		case up >= c.cfg.StableAfter:
+			streak, takeovers = 0, 0
+		case up < takeoverWindow:
+			streak++
+			takeovers++
+		default:
+			streak++
+			takeovers = 0
+		}
+		wait := time.Duration(0)
+		if streak > 0 {
+			wait = c.backoff(streak)
+		}
+		if takeovers >= 2 {
+			err = c.takeoverError(err)
+		}
+		fatal := takeovers >= c.cfg.TakeoverLimit
+		if fatal {
+			wait = -1
+		}
+		c.emit(Event{Kind: KindLost, Err: err, RetryIn: max(wait, 0), Fatal: fatal})
+		c.requeueInFlight()
+		if fatal {
+			c.emit(Event{Kind: KindConnectFailed, Err: err, Fatal: true})
+			streak, takeovers = 0, 0
+		}
+		if !c.pause(ctx, wait) {
+			return
 		}
 	}
 }
 
 // pause waits d (for ever when d < 0) or until Retry; false when ctx ends.
 func (c *Client) pause(ctx context.Context, d time.Duration) bool {
+	if d == 0 {
+		return ctx.Err() == nil
+	}
 	var timeout <-chan time.Time
-	if d >= 0 {
+	if d > 0 {
 		t := time.NewTimer(d)
 		defer t.Stop()
 		timeout = t.C
@@ -286,30 +351,120 @@ func (c *Client) pause(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// connect makes one connection attempt and waits for CONNACK or ctx.
-func (c *Client) connect(ctx context.Context) (sessionPresent bool, err error) {
-	// Drop a stale loss signal from the previous connection.
-	select {
-	case <-c.lost:
-	default:
-	}
-	tok := c.paho.Connect()
+// connect makes one connection attempt with a new paho client and waits for
+// CONNACK or ctx. The return code and session-present flag are read from
+// the wire: paho reports a reserved return code (6 and up) as success.
+func (c *Client) connect(ctx context.Context) (*wireConn, bool, error) {
+	var mu sync.Mutex
+	var wc *wireConn
+	opts := *c.opts
+	opts.SetCustomOpenConnectionFn(func(u *url.URL, o paho.ClientOptions) (net.Conn, error) {
+		conn, err := dial(u, o)
+		if err != nil {
+			return nil, err
+		}
+		w := c.wrap(conn)
+		mu.Lock()
+		wc = w
+		mu.Unlock()
+		return w, nil
+	})
+	pc := c.factory(&opts)
+	tok := pc.Connect()
 	select {
 	case <-tok.Done():
 	case <-ctx.Done():
-		return false, ctx.Err()
+		mu.Lock()
+		if wc != nil {
+			wc.Close()
+		}
+		mu.Unlock()
+		pc.Disconnect(0) // returns at once; paho's attempt ends with the closed connection or its timeout
+		return nil, false, ctx.Err()
 	}
-	ct := tok.(*paho.ConnectToken)
+	mu.Lock()
+	w := wc
+	mu.Unlock()
+	ct, ok := tok.(connectToken)
+	if !ok {
+		return nil, false, errors.New("unexpected connect token")
+	}
+	if w != nil {
+		if ca := w.connackPacket(); ca != nil && ca.Code != CodeAccepted {
+			w.Close()
+			pc.Disconnect(0)
+			return nil, false, &RefusedError{Code: ca.Code}
+		}
+	}
 	if err := tok.Error(); err != nil {
-		return false, refusalError(ct.ReturnCode(), err)
+		if code := ct.ReturnCode(); code != CodeAccepted && code < 0x80 {
+			return nil, false, &RefusedError{Code: code}
+		}
+		return nil, false, err
+	}
+	if w == nil {
+		pc.Disconnect(0)
+		return nil, false, errors.New("connected without a connection")
 	}
 	// Drop a retry asked for while this attempt ran.
 	select {
 	case <-c.retry:
 	default:
 	}
-	return ct.SessionPresent(), nil
+	c.mu.Lock()
+	c.paho, c.wire = pc, w
+	c.mu.Unlock()
+	sp := ct.SessionPresent()
+	if ca := w.connackPacket(); ca != nil {
+		sp = ca.SessionPresent
+	}
+	return w, sp, nil
 }
+
+// wrap puts a new network connection under a wireConn.
+func (c *Client) wrap(conn net.Conn) *wireConn {
+	w := newWireConn(conn, c.cfg.MaxIncoming, c.cfg.OnPacket)
+	w.seenQoS2, w.onPubrel, w.onPubrecOut = c.seenQoS2, c.releasedQoS2, c.pubrecSent
+	w.onConnack = func(p Packet) {
+		if !p.SessionPresent { // the broker will not send again what it sent before
+			c.mu.Lock()
+			clear(c.inHeld)
+			c.mu.Unlock()
+		}
+	}
+	w.onAck = func(typ byte, pid uint16, code byte) {
+		switch typ {
+		case TypeSuback, TypeUnsuback:
+			c.onSubAck(w.epoch.Load(), pid, code)
+		default:
+			c.onPubAck(w.epoch.Load(), typ, pid)
+		}
+	}
+	w.onTooLarge = func(m Message, size int, ack func()) {
+		c.emit(Event{Kind: KindTooLarge, Message: m, Size: size})
+		go ack() // the reader goroutine never writes
+	}
+	return w
+}
+
+// disconnect ends the current paho client, waiting at most closeWait.
+func (c *Client) disconnect() {
+	c.mu.Lock()
+	pc, w := c.paho, c.wire
+	c.mu.Unlock()
+	if w != nil {
+		w.limitWrites(time.Now().Add(closeWait)) // a stuck write must not hold the close
+	}
+	if pc != nil {
+		pc.Disconnect(uint(closeWait / time.Millisecond))
+	}
+	if w != nil {
+		w.Close()
+	}
+}
+
+// closeWait bounds how long Close waits for the broker.
+const closeWait = 250 * time.Millisecond
 
 // backoff is the delay before retry number attempt+1: doubling from
 // MinBackoff, capped at MaxBackoff, with ±20% jitter that never exceeds the cap.
@@ -322,62 +477,46 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return min(d, c.cfg.MaxBackoff)
 }
 
-// subscribeAll sends every wanted filter and reports each SUBACK.
-func (c *Client) subscribeAll(reconnect bool) {
-	subs := c.Subscriptions()
-	type pending struct {
-		sub Subscription
-		tok paho.Token
-	}
-	var all []pending
-	for _, s := range subs {
-		all = append(all, pending{s, c.paho.Subscribe(s.Filter, s.QoS, nil)})
-	}
-	granted := 0
-	for _, p := range all {
-		g, err := subackResult(p.tok, c.cfg.ConnectTimeout)
-		if err != nil {
-			c.emit(Event{Kind: KindSubscribeFailed, Filter: p.sub.Filter, QoS: p.sub.QoS, Err: err})
-			continue
-		}
-		granted++
-		c.emit(Event{Kind: KindSubscribed, Filter: p.sub.Filter, QoS: p.sub.QoS, Granted: g})
-	}
-	if reconnect {
-		c.emit(Event{Kind: KindResubscribed, Count: granted})
+func (c *Client) markDisconnected() {
+	c.mu.Lock()
+	c.connected = false
+	c.dropPendingSubs()
+	c.mu.Unlock()
+}
+
+// kickPump wakes the pump: there may be something to write.
+func (c *Client) kickPump() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
 	}
 }
 
-// ErrRefused is wrapped by a subscription the broker refused (SUBACK 0x80).
-var ErrRefused = errors.New("refused by the broker")
-
-// subackResult reads the granted QoS of a single-filter SUBSCRIBE. A refusal
-// is not a token error in paho: it is the 0x80 return code.
-func subackResult(tok paho.Token, timeout time.Duration) (byte, error) {
-	if !tok.WaitTimeout(timeout) {
-		return 0, errors.New("no SUBACK within " + timeout.String())
-	}
-	if err := tok.Error(); err != nil {
-		return 0, err
-	}
-	st, ok := tok.(*paho.SubscribeToken)
-	if !ok {
-		return 0, errors.New("unexpected token type")
-	}
-	// paho keys the result by the filter with $share/<g>/ and $queue/ stripped;
-	// with one filter per SUBSCRIBE the only entry is ours.
-	for _, code := range st.Result() {
-		if code == 0x80 {
-			return 0, ErrRefused
+// pump writes what the outbox and the subscriptions have to send on the
+// connection of epoch, until that connection ends. It is the only writer of
+// our packets; paho writes CONNECT, PINGREQ, DISCONNECT and the acks of
+// inbound messages.
+func (c *Client) pump(wc *wireConn, epoch uint64) {
+	for {
+		pkt, after := c.nextOutbound(epoch)
+		if pkt == nil {
+			select {
+			case <-c.kick:
+				continue
+			case <-wc.Done():
+				return
+			}
 		}
-		if code > 2 {
-			return 0, fmt.Errorf("broker returned invalid SUBACK code 0x%02x", code)
+		if err := wc.writeParts(pkt...); err != nil {
+			return
 		}
-		return code, nil
+		if after != nil {
+			after()
+		}
 	}
-	return 0, errors.New("SUBACK carried no return code")
 }
 
+// markConnected starts a new connection number (epoch).
 func (c *Client) markConnected() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -386,15 +525,37 @@ func (c *Client) markConnected() uint64 {
 	return c.epoch
 }
 
-func (c *Client) markDisconnected() {
-	c.mu.Lock()
-	c.connected = false
-	c.mu.Unlock()
-}
-
-// Connected reports whether a connection is open now.
-func (c *Client) Connected() bool {
+// seenQoS2 is asked for each inbound QoS 2 PUBLISH: true when its packet id
+// is still held (no PUBREL yet), so it is the same message again
+// (MQTT-4.3.3-2: acknowledge it, deliver it once). When our PUBREC had gone
+// out already, it goes again; otherwise paho's is still to come.
+func (c *Client) seenQoS2(id uint16) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.connected
+	recSent, held := c.inHeld[id]
+	if !held {
+		c.inHeld[id] = false
+		return false
+	}
+	if recSent {
+		c.control = append(c.control, ackPacket(TypePubrec, id))
+		defer c.kickPump()
+	}
+	return true
+}
+
+// pubrecSent notes that our PUBREC for an inbound QoS 2 message went out.
+func (c *Client) pubrecSent(id uint16) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, held := c.inHeld[id]; held {
+		c.inHeld[id] = true
+	}
+}
+
+// releasedQoS2 lets go of an inbound QoS 2 id: its PUBREL came.
+func (c *Client) releasedQoS2(id uint16) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.inHeld, id)
 }

@@ -28,9 +28,18 @@ type Config struct {
 
 	QueueLimit     int           // messages held between two drains of the display queue; default 65536
 	OutboxLimit    int           // outgoing messages waiting for an ack or a connection; default 10000
+	MaxInFlight    int           // QoS 1/2 messages the broker may hold unacknowledged at once (mosquitto_pub -M); default 20
 	MinBackoff     time.Duration // first retry delay; default 1 s
 	MaxBackoff     time.Duration // cap of the retry delay; default 30 s
 	ConnectTimeout time.Duration // default 10 s
+	StableAfter    time.Duration // a connection up this long resets the back-off; default 30 s
+	TakeoverLimit  int           // connections in a row closed right after CONNACK that stop the retries; default 5
+	MaxIncoming    int           // largest inbound PUBLISH (remaining length: topic, id, payload) handed on; default DefaultMaxIncoming
+
+	// OnPacket, when set, sees every MQTT packet on the wire, both ways
+	// (fixed header and identifying fields, never a payload). It runs on
+	// the connection's reader and writer goroutines and must never block.
+	OnPacket func(Packet)
 
 	TLS               *tls.Config // for ssl:// and wss:// servers
 	Will              *Will       // the Last Will, or nil
@@ -42,6 +51,9 @@ type Config struct {
 	// order, queued before anything else.
 	Outbox   OutboxStore
 	Restored []Message
+	// RestoredInFlight, parallel to Restored, are the packet ids the
+	// messages had in flight when the outbox was saved (an InFlightStore).
+	RestoredInFlight []InFlight
 
 	// Sink, when set, is called for every event before it is queued for
 	// display. It must not block. For a QoS 1/2 message in a persistent
@@ -49,6 +61,11 @@ type Config struct {
 	// and only then is the broker acknowledged. Otherwise the message is
 	// acknowledged as soon as Sink returns.
 	Sink func(ev Event, ack func())
+
+	// Hint, when set, gives a user interface's advice for a Reason (a flag
+	// to try, say); it is added to the error's text in parentheses. mqttconn
+	// itself names no flags or keys.
+	Hint func(Reason) string
 
 	// OnPanic, when set, receives a panic in one of the client's goroutines
 	// with its stack, instead of the process dying with the terminal in raw
@@ -70,6 +87,26 @@ type OutboxStore interface {
 	Done(id uint64) error           // it was acknowledged or failed for good
 }
 
+// DefaultMaxIncoming is the default inbound size cap: a 16 MiB payload
+// passes with any topic. A larger PUBLISH is read past without being kept,
+// acknowledged (so that the broker does not send it again after every
+// reconnect) and reported as a KindTooLarge event with its topic and size.
+const DefaultMaxIncoming = 16<<20 + 64<<10
+
+// InFlightStore is an OutboxStore that also keeps the packet id of each
+// message in flight and whether its PUBREC came, so that after a restart it
+// is sent again with the same id (DUP set), or released with PUBREL.
+type InFlightStore interface {
+	OutboxStore
+	InFlight(id uint64, packetID uint16, released bool) error // packetID 0: not in flight
+}
+
+// InFlight is a restored message's place in the session.
+type InFlight struct {
+	PacketID uint16 // 0: not in flight
+	Released bool   // PUBREC came: what is left is PUBREL
+}
+
 // ErrBadQoS is returned for a QoS other than 0, 1 or 2.
 var ErrBadQoS = errors.New("QoS must be 0, 1 or 2")
 
@@ -88,6 +125,18 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxBackoff == 0 {
 		c.MaxBackoff = 30 * time.Second
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 20
+	}
+	if c.StableAfter == 0 {
+		c.StableAfter = 30 * time.Second
+	}
+	if c.TakeoverLimit == 0 {
+		c.TakeoverLimit = 5
+	}
+	if c.MaxIncoming == 0 {
+		c.MaxIncoming = DefaultMaxIncoming
 	}
 	if c.ConnectTimeout == 0 {
 		c.ConnectTimeout = 10 * time.Second
@@ -122,6 +171,9 @@ func (c *Config) validate() error {
 		if w.QoS > 2 {
 			return fmt.Errorf("will QoS: %w", ErrBadQoS)
 		}
+	}
+	if c.MaxInFlight < 1 || c.MaxInFlight > 65535 {
+		return fmt.Errorf("max in-flight %d is not between 1 and 65535", c.MaxInFlight)
 	}
 	if c.ProtocolVersion != 3 && c.ProtocolVersion != 4 {
 		return fmt.Errorf("protocol version %d is not MQTT 3.1 (3) or 3.1.1 (4)", c.ProtocolVersion)

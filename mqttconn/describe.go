@@ -12,20 +12,83 @@ import (
 	"time"
 )
 
+// Reason classifies why something failed, so that a user interface can add
+// its own advice (a flag to try, a key to press) without parsing the text.
+type Reason int
+
+// The reasons. New ones are added at the end.
+const (
+	ReasonOther           Reason = iota // not classified: the text says it
+	ReasonRefused                       // the broker's CONNACK refused us: see RefusedError
+	ReasonUnknownHost                   // the host name does not resolve
+	ReasonLookup                        // the name lookup itself failed
+	ReasonTCPRefused                    // nothing listens at the address
+	ReasonTimeout                       // no answer in time
+	ReasonClosedHandshake               // the broker closed the connection during the MQTT handshake
+	ReasonTLSUnknownCA                  // the broker's certificate is signed by an unknown authority
+	ReasonTLSHostname                   // the certificate is for another host
+	ReasonTLSExpired                    // the certificate is expired or not yet valid
+	ReasonTLSInvalid                    // the certificate is not valid for another reason
+	ReasonTLSNotTLS                     // the broker did not answer with TLS
+	ReasonTLSRefused                    // the broker refused the TLS handshake (maybe it wants a client certificate)
+	ReasonTLSClientCert                 // the broker refused our client certificate or wants one
+	ReasonTLSClosed                     // the broker closed the connection during the TLS handshake
+	ReasonTakeover                      // accepted, then closed at once, again and again: another client probably uses our client id
+	ReasonNotConnected                  // a QoS 0 message while no connection is open
+)
+
 // ConnectError is a failed connection attempt explained for a person.
 type ConnectError struct {
-	Text  string // one line: what went wrong and, where it helps, what to do
-	Fatal bool   // retrying with the same settings cannot help
-	Err   error  // the underlying error
+	Reason Reason
+	Text   string // one line: what went wrong, in words of MQTT and the network
+	Hint   string // advice from Config.Hint for Reason, or ""
+	Fatal  bool   // retrying with the same settings cannot help
+	Err    error  // the underlying error
 }
 
-func (e *ConnectError) Error() string { return e.Text }
+func (e *ConnectError) Error() string {
+	if e.Hint == "" {
+		return e.Text
+	}
+	return e.Text + " (" + e.Hint + ")"
+}
 func (e *ConnectError) Unwrap() error { return e.Err }
 
-// describe explains a connection error in words, and says whether retrying
-// with the same settings can cure it: CONNACK refusals other than "server
-// unavailable", TLS verification failures and bad TLS settings cannot.
-func describe(err error, server string) *ConnectError {
+// HintedError is an error of mqttconn with the advice Config.Hint gave for
+// its Reason. errors.Is and errors.As see the error it wraps.
+type HintedError struct {
+	Reason Reason
+	Hint   string
+	Err    error
+}
+
+func (e *HintedError) Error() string { return e.Err.Error() + " (" + e.Hint + ")" }
+func (e *HintedError) Unwrap() error { return e.Err }
+
+// hinted adds the user interface's advice for r to err, when it has any.
+func (c *Client) hinted(r Reason, err error) error {
+	if c.cfg.Hint == nil {
+		return err
+	}
+	if h := c.cfg.Hint(r); h != "" {
+		return &HintedError{Reason: r, Hint: h, Err: err}
+	}
+	return err
+}
+
+// describe explains a connection error in words, classifies it, and says
+// whether retrying with the same settings can cure it: CONNACK refusals other
+// than "server unavailable", TLS verification failures and bad TLS settings
+// cannot. hint, when not nil, gives the advice for a reason.
+func describe(err error, server string, hint func(Reason) string) *ConnectError {
+	ce := classify(err, server)
+	if hint != nil {
+		ce.Hint = hint(ce.Reason)
+	}
+	return ce
+}
+
+func classify(err error, server string) *ConnectError {
 	var (
 		refused  *RefusedError
 		dnsErr   *net.DNSError
@@ -36,49 +99,51 @@ func describe(err error, server string) *ConnectError {
 		alert    tls.AlertError
 		recAlert tls.RecordHeaderError
 	)
-	fatal := func(text string) *ConnectError { return &ConnectError{Text: text, Fatal: true, Err: err} }
-	retry := func(text string) *ConnectError { return &ConnectError{Text: text, Err: err} }
+	fatal := func(r Reason, text string) *ConnectError {
+		return &ConnectError{Reason: r, Text: text, Fatal: true, Err: err}
+	}
+	retry := func(r Reason, text string) *ConnectError { return &ConnectError{Reason: r, Text: text, Err: err} }
+	tlsURL := strings.HasPrefix(server, "ssl://") || strings.HasPrefix(server, "wss://")
 	switch {
 	case errors.As(err, &refused):
-		return &ConnectError{Text: refused.Error(), Fatal: refused.Code != 3, Err: err}
+		return &ConnectError{Reason: ReasonRefused, Text: refused.Error(), Fatal: refused.Code != CodeServerUnavailable, Err: err}
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsNotFound {
-			return retry(fmt.Sprintf("unknown host %q", dnsErr.Name))
+			return retry(ReasonUnknownHost, fmt.Sprintf("unknown host %q", dnsErr.Name))
 		}
-		return retry(fmt.Sprintf("cannot look up %q: %s", dnsErr.Name, dnsErr.Err))
+		return retry(ReasonLookup, fmt.Sprintf("cannot look up %q: %s", dnsErr.Name, dnsErr.Err))
 	case errors.As(err, &unknown):
-		return fatal("TLS: the broker's certificate is signed by an unknown authority (give its CA with --cafile, or skip the check with --insecure)")
+		return fatal(ReasonTLSUnknownCA, "TLS: the broker's certificate is signed by an unknown authority")
 	case errors.As(err, &hostErr):
-		return fatal("TLS: host name mismatch: " + hostErr.Error())
+		return fatal(ReasonTLSHostname, "TLS: host name mismatch: "+hostErr.Error())
 	case errors.As(err, &invalid):
 		if invalid.Reason == x509.Expired {
-			return fatal("TLS: the broker's certificate has expired or is not yet valid: " + invalid.Detail)
+			return fatal(ReasonTLSExpired, "TLS: the broker's certificate has expired or is not yet valid: "+invalid.Detail)
 		}
-		return fatal("TLS: the broker's certificate is not valid: " + invalid.Error())
+		return fatal(ReasonTLSInvalid, "TLS: the broker's certificate is not valid: "+invalid.Error())
 	case errors.As(err, &verify):
-		return fatal("TLS: " + verify.Error())
+		return fatal(ReasonTLSInvalid, "TLS: "+verify.Error())
 	case errors.As(err, &recAlert):
-		return fatal("TLS: the broker did not answer with TLS (is this a plain MQTT port? use mqtt:// or -p)")
+		return fatal(ReasonTLSNotTLS, "TLS: the broker did not answer with TLS (is this a plain MQTT port?)")
 	case errors.As(err, &alert):
-		return fatal("TLS: the broker refused the handshake: " + alert.Error() + " (does it want a client certificate? --cert/--key)")
+		return fatal(ReasonTLSRefused, "TLS: the broker refused the handshake: "+alert.Error())
 	case strings.Contains(err.Error(), "remote error: tls: "):
 		_, why, _ := strings.Cut(err.Error(), "remote error: tls: ")
-		hint := " (does it want a client certificate? --cert/--key; or another --tls-version)"
 		if strings.Contains(why, "certificate") {
-			hint = " (it wants a client certificate it accepts: --cert/--key)"
+			return fatal(ReasonTLSClientCert, "TLS: the broker refused the handshake: "+why)
 		}
-		return fatal("TLS: the broker refused the handshake: " + why + hint)
+		return fatal(ReasonTLSRefused, "TLS: the broker refused the handshake: "+why)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return retry("connection refused by " + hostPort(server) + " (is a broker listening there?)")
+		return retry(ReasonTCPRefused, "connection refused by "+hostPort(server)+" (is a broker listening there?)")
 	case errors.Is(err, os.ErrDeadlineExceeded), isTimeout(err):
-		return retry("timed out connecting to " + hostPort(server))
+		return retry(ReasonTimeout, "timed out connecting to "+hostPort(server))
 	case errors.Is(err, syscall.ECONNRESET), strings.Contains(err.Error(), "EOF"):
-		if strings.HasPrefix(server, "ssl://") || strings.HasPrefix(server, "wss://") {
-			return retry("the broker closed the connection during the TLS handshake (does it want a client certificate? --cert/--key)")
+		if tlsURL {
+			return retry(ReasonTLSClosed, "the broker closed the connection during the TLS handshake")
 		}
-		return retry("the broker closed the connection during the handshake (wrong port or protocol, or it refused us)")
+		return retry(ReasonClosedHandshake, "the broker closed the connection during the handshake (wrong port or protocol, or it refused us)")
 	}
-	return retry(err.Error())
+	return retry(ReasonOther, err.Error())
 }
 
 func isTimeout(err error) bool {
@@ -93,9 +158,16 @@ func hostPort(server string) string {
 	return rest
 }
 
-// idInUseWindow is how soon after being accepted a connection must drop,
-// twice in a row, to suggest that another client uses the same client id.
-const idInUseWindow = 3 * time.Second
+// takeoverWindow is how soon after being accepted a connection must drop,
+// again and again, to look like a take-over by a client with our client id.
+const takeoverWindow = 3 * time.Second
 
-// idInUseHint is added to a loss that looks like a client id conflict.
-const idInUseHint = " — it keeps dropping right after connecting: the client id is probably in use by another client (choose another with -i)"
+// takeoverError explains a loss that looks like a client id conflict.
+func (c *Client) takeoverError(err error) *ConnectError {
+	ce := &ConnectError{Reason: ReasonTakeover, Err: err,
+		Text: "it keeps dropping right after connecting: the client id is probably in use by another client"}
+	if c.cfg.Hint != nil {
+		ce.Hint = c.cfg.Hint(ReasonTakeover)
+	}
+	return ce
+}

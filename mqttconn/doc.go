@@ -1,8 +1,59 @@
 // Package mqttconn owns the connection to an MQTT broker. It connects,
-// subscribes, re-subscribes after every reconnect, publishes through an outbox
-// that knows which connection carried each message, and turns everything the
-// broker does into Events delivered through a bounded Queue.
+// subscribes, re-subscribes after every reconnect, publishes through an
+// outbox, and turns everything the broker does into Events delivered
+// through a bounded Queue.
 //
 // It knows nothing of the user interface: paho's callbacks never block, they
 // push into the Queue, and whoever displays the events drains it in batches.
+// Errors carry a Reason (and a Config.Hint from the user interface) instead
+// of naming flags or keys.
+//
+// # The wire
+//
+// We open the network connection ourselves (TCP, TLS, WebSocket through
+// paho's NewWebsocket) and hand paho a wrapper, wireConn, that sees every
+// packet both ways: its fixed header, packet id and return codes, never
+// copying a payload; Config.OnPacket gets each one (a packets view). From
+// the wire come the truths paho does not tell: the CONNACK's return code
+// (paho takes a reserved code, 6 and up, for success) and session-present
+// flag, and the end of the connection (paho skips its lost handler while it
+// still counts as connecting). An inbound PUBLISH larger than
+// Config.MaxIncoming is read past before paho allocates it, acknowledged (so
+// the broker does not send it again after every reconnect) and reported as
+// KindTooLarge.
+//
+// # One owner of the packets in flight (MQTT 3.1.1 §4.4, MQTT-4.4.0-1)
+//
+// paho v1 cannot own the session: its Store never keeps the outgoing
+// PUBREL, cannot tell PUBACK from PUBCOMP, resumes on every connect whatever
+// the session-present flag says, and with a kept session it never completes
+// the tokens of a lost connection, so a re-send gets a new packet id. So
+// paho keeps only CONNECT, keep-alive, DISCONNECT and inbound messages (with
+// their acks), and the outbox owns every packet id we send:
+//
+//   - One pump per connection writes PUBLISH, PUBREL, SUBSCRIBE and
+//     UNSUBSCRIBE onto the wrapper, whole and between paho's packets; the
+//     wrapper hands PUBACK, PUBREC, PUBCOMP, SUBACK and UNSUBACK to us,
+//     never to paho.
+//   - At most Config.MaxInFlight QoS 1/2 messages have a packet id at once
+//     (mosquitto takes 20 and, speaking 3.1.1, silently drops the excess);
+//     the rest wait in the outbox, in order. A message keeps its id until
+//     settled, so the window counts what the broker still holds from
+//     earlier connections of the session.
+//   - After a reconnect with the session present, a message in flight goes
+//     again with its packet id and DUP=1, or, once its PUBREC came, with
+//     PUBREL, never a new PUBLISH. An ack may rightly come on a later
+//     connection. Without a session (clean session, or the broker lost it)
+//     the ids are let go and the messages are sent again as new.
+//   - With a disk outbox (an InFlightStore) each message's packet id and
+//     PUBREC state are saved as they change, and a restart resumes them
+//     (Config.RestoredInFlight).
+//   - PUBCOMP, or PUBACK for QoS 1, settles a message as StateAcked; a QoS 2
+//     message answered with PUBACK settles as StateAckedAsQoS1.
+//   - Inbound QoS 2: each received packet id is held until its PUBREL; a
+//     PUBLISH with an id still held is the same message again: it is
+//     acknowledged and not delivered twice (kept across reconnects of a
+//     session, not across restarts of the process).
+//
+// Quitting never waits on the broker longer than closeWait (250 ms).
 package mqttconn

@@ -14,12 +14,13 @@ const (
 	KindConnecting                  // a connection attempt starts: Attempt
 	KindConnected                   // CONNACK accepted: Attempt, SessionPresent, Downtime
 	KindConnectFailed               // an attempt failed: Attempt, Err, RetryIn, Fatal
-	KindLost                        // an open connection was lost: Err
+	KindLost                        // an open connection was lost: Err, RetryIn, Fatal (retries stopped: a take-over)
 	KindSubscribed                  // SUBACK granted a filter: Filter, QoS (asked), Granted
 	KindSubscribeFailed             // a filter was refused or the SUBSCRIBE failed: Filter, QoS, Err
 	KindResubscribed                // all wanted filters were sent again after a reconnect: Count
 	KindPublish                     // an outgoing message changed state: OutID, State, Err (Message on the first event)
 	KindUnsubscribed                // a filter was removed (UNSUBACK, or at once when disconnected): Filter, Err on failure
+	KindTooLarge                    // an inbound PUBLISH over Config.MaxIncoming was dropped unread and acknowledged: Message (no payload), Size
 )
 
 // Message is one MQTT application message, received or sent. It is
@@ -38,12 +39,13 @@ type OutState int
 
 // The states of an outgoing message.
 const (
-	StateQueued  OutState = iota // waiting for a connection
-	StateSending                 // handed to the connection, awaiting the broker's ack (QoS 1/2)
-	StateResent                  // sent again on a new connection after the one that carried it was lost
-	StateSent                    // QoS 0 written to the connection: nothing more will be known
-	StateAcked                   // PUBACK (QoS 1) or PUBCOMP (QoS 2) received on the connection that carried it
-	StateFailed                  // will not be delivered: Err says why
+	StateQueued      OutState = iota // waiting for a connection
+	StateSending                     // handed to the connection, awaiting the broker's ack (QoS 1/2)
+	StateResent                      // sent again on a new connection after the one that carried it was lost
+	StateSent                        // QoS 0 written to the connection: nothing more will be known
+	StateAcked                       // PUBACK (QoS 1) or PUBCOMP (QoS 2) received
+	StateFailed                      // will not be delivered: Err says why
+	StateAckedAsQoS1                 // a QoS 2 message answered with PUBACK, QoS 1's ack: the broker took it as QoS 1 (Err says so)
 )
 
 // String names the state as the user sees it.
@@ -61,12 +63,24 @@ func (s OutState) String() string {
 		return "acknowledged"
 	case StateFailed:
 		return "failed"
+	case StateAckedAsQoS1:
+		return "acknowledged as QoS 1"
 	}
 	return fmt.Sprintf("state(%d)", int(s))
 }
 
-// Final reports whether no further event will follow for the message.
-func (s OutState) Final() bool { return s == StateSent || s == StateAcked || s == StateFailed }
+// ParseState reads a state's name as String gives it.
+func ParseState(name string) (OutState, bool) {
+	for st := StateQueued; st <= stateLast; st++ {
+		if st.String() == name {
+			return st, true
+		}
+	}
+	return StateFailed, false
+}
+
+// stateLast is the last OutState.
+const stateLast = StateAckedAsQoS1
 
 // Event is one thing that happened on the connection. Which fields are set
 // depends on Kind (see the Kind constants).
@@ -86,4 +100,5 @@ type Event struct {
 	SessionPresent bool
 	Downtime       time.Duration
 	Count          int
+	Size           int // KindTooLarge: the payload's size in bytes
 }

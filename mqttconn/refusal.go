@@ -2,6 +2,17 @@ package mqttconn
 
 import "fmt"
 
+// CONNACK return codes of MQTT 3.1.1 (§3.2.2.3). Codes 6–255 are reserved:
+// a broker that sends one refused us all the same.
+const (
+	CodeAccepted          byte = 0
+	CodeBadProtocol       byte = 1
+	CodeIDRejected        byte = 2
+	CodeServerUnavailable byte = 3
+	CodeBadCredentials    byte = 4
+	CodeNotAuthorised     byte = 5
+)
+
 // RefusedError is a CONNACK that refused the connection.
 type RefusedError struct {
 	Code byte
@@ -9,25 +20,16 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	switch e.Code {
-	case 1:
+	case CodeBadProtocol:
 		return "connection refused: unacceptable protocol version"
-	case 2:
+	case CodeIDRejected:
 		return "connection refused: client identifier rejected"
-	case 3:
+	case CodeServerUnavailable:
 		return "connection refused: server unavailable"
-	case 4:
+	case CodeBadCredentials:
 		return "connection refused: bad user name or password"
-	case 5:
+	case CodeNotAuthorised:
 		return "connection refused: not authorised"
 	}
-	return fmt.Sprintf("connection refused: return code %d", e.Code)
-}
-
-// refusalError turns a failed CONNECT into a RefusedError when the broker
-// answered with a refusal code, and keeps err otherwise.
-func refusalError(code byte, err error) error {
-	if code >= 1 && code <= 5 {
-		return &RefusedError{Code: code}
-	}
-	return err
+	return fmt.Sprintf("connection refused with return code %d, which MQTT 3.1.1 does not define", e.Code)
 }

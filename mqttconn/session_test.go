@@ -1,6 +1,7 @@
 package mqttconn_test
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -167,10 +168,39 @@ func TestClientIDInUseIsSuggested(t *testing.T) {
 	a.Start()
 	defer a.Close()
 	b2, _ := mqttconn.New(cfg())
-	collect(t, b2.Queue())
+	col2 := collect(t, b2.Queue())
 	b2.Start()
 	defer b2.Close()
 	col.waitFor(t, 0, "id-in-use hint", func(e mqttconn.Event) bool {
 		return e.Kind == mqttconn.KindLost && strings.Contains(e.Err.Error(), "client id is probably in use by another client")
 	})
+	// They do not fight for ever: one of them stops and says why.
+	stopped := func(k *collector) error {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		for _, e := range k.events {
+			if e.Kind == mqttconn.KindConnectFailed && e.Fatal {
+				return e.Err
+			}
+		}
+		return nil
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		err := stopped(col)
+		if err == nil {
+			err = stopped(col2)
+		}
+		if err != nil {
+			var ce *mqttconn.ConnectError
+			if !errors.As(err, &ce) || ce.Reason != mqttconn.ReasonTakeover {
+				t.Errorf("stopped with %v", err)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the two clients never stopped taking over from each other")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

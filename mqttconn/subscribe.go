@@ -4,12 +4,41 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"mqttchat/mqttconn/topic"
 )
 
 // ErrNotSubscribed is returned by Unsubscribe for a filter not in the set.
 var ErrNotSubscribed = errors.New("not subscribed to that filter")
+
+// ErrRefused is wrapped by a subscription the broker refused (SUBACK 0x80).
+var ErrRefused = errors.New("refused by the broker")
+
+// SUBACK return codes beyond the granted QoS 0–2.
+const (
+	maxQoS        byte = 2
+	subackFailure byte = 0x80
+)
+
+// pendingSub is a SUBSCRIBE or UNSUBSCRIBE awaiting its ack.
+type pendingSub struct {
+	filter string
+	qos    byte
+	unsub  bool
+	batch  *subBatch // the subscriptions of one (re)connect, or nil
+	timer  *time.Timer
+}
+
+// subBatch counts the SUBACKs of the subscriptions sent on a (re)connect.
+type subBatch struct {
+	left, granted int
+	reconnect     bool
+}
+
+// answered marks a reservation whose ack timed out: its id stays taken
+// until the connection ends, so that a late ack cannot be taken for another's.
+type answered struct{}
 
 // Subscribe adds a filter to the wanted set, or changes its QoS, and sends
 // SUBSCRIBE at once when connected; the SUBACK is reported as a
@@ -29,22 +58,11 @@ func (c *Client) Subscribe(filter string, qos byte) error {
 	} else {
 		c.cfg.Subscriptions = append(c.cfg.Subscriptions, Subscription{Filter: filter, QoS: qos})
 	}
-	connected := c.connected
-	c.mu.Unlock()
-	if !connected {
-		return nil // subscribed on the next connect
+	if c.connected { // else subscribed on the next connect
+		c.sendSub(&pendingSub{filter: filter, qos: qos})
 	}
-	sub := Subscription{Filter: filter, QoS: qos}
-	tok := c.paho.Subscribe(filter, qos, nil)
-	go func() {
-		defer c.recoverPanic()
-		g, err := subackResult(tok, c.cfg.ConnectTimeout)
-		if err != nil {
-			c.emit(Event{Kind: KindSubscribeFailed, Filter: sub.Filter, QoS: sub.QoS, Err: err})
-			return
-		}
-		c.emit(Event{Kind: KindSubscribed, Filter: sub.Filter, QoS: sub.QoS, Granted: g})
-	}()
+	c.mu.Unlock()
+	c.kickPump()
 	return nil
 }
 
@@ -58,22 +76,116 @@ func (c *Client) Unsubscribe(filter string) error {
 		return fmt.Errorf("%w: %q", ErrNotSubscribed, filter)
 	}
 	c.cfg.Subscriptions = slices.Delete(c.cfg.Subscriptions, i, i+1)
-	connected := c.connected
-	c.mu.Unlock()
-	if !connected {
+	if !c.connected {
 		c.emit(Event{Kind: KindUnsubscribed, Filter: filter})
-		return nil
+	} else {
+		c.sendSub(&pendingSub{filter: filter, unsub: true})
 	}
-	tok := c.paho.Unsubscribe(filter)
-	go func() {
-		defer c.recoverPanic()
-		var err error
-		if !tok.WaitTimeout(c.cfg.ConnectTimeout) {
-			err = errors.New("no UNSUBACK within " + c.cfg.ConnectTimeout.String())
-		} else {
-			err = tok.Error()
-		}
-		c.emit(Event{Kind: KindUnsubscribed, Filter: filter, Err: err})
-	}()
+	c.mu.Unlock()
+	c.kickPump()
 	return nil
+}
+
+// subscribeAll sends every wanted filter, one per SUBSCRIBE; each SUBACK is
+// reported, and after a reconnect a KindResubscribed event counts them.
+func (c *Client) subscribeAll(reconnect bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := &subBatch{left: len(c.cfg.Subscriptions), reconnect: reconnect}
+	for _, s := range c.cfg.Subscriptions {
+		c.sendSub(&pendingSub{filter: s.Filter, qos: s.QoS, batch: b})
+	}
+	if b.left == 0 && reconnect {
+		c.emit(Event{Kind: KindResubscribed})
+	}
+}
+
+// sendSub queues a SUBSCRIBE or UNSUBSCRIBE for the pump; c.mu is held.
+func (c *Client) sendSub(ps *pendingSub) {
+	pid := c.allocID()
+	if pid == 0 {
+		c.subDone(ps, 0, errors.New("no free packet id"))
+		return
+	}
+	c.ids[pid] = ps
+	if ps.unsub {
+		c.control = append(c.control, unsubscribePacket(pid, ps.filter))
+	} else {
+		c.control = append(c.control, subscribePacket(pid, ps.filter, ps.qos))
+	}
+	ps.timer = time.AfterFunc(c.cfg.ConnectTimeout, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.ids[pid] == ps {
+			c.ids[pid] = answered{}
+			what := "SUBACK"
+			if ps.unsub {
+				what = "UNSUBACK"
+			}
+			c.subDone(ps, 0, fmt.Errorf("no %s within %s", what, c.cfg.ConnectTimeout))
+		}
+	})
+}
+
+// onSubAck handles SUBACK and UNSUBACK.
+func (c *Client) onSubAck(epoch uint64, pid uint16, code byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.connected || c.epoch != epoch {
+		return // read late from a connection given up: its ids may be reused
+	}
+	ps, ok := c.ids[pid].(*pendingSub)
+	if !ok {
+		return
+	}
+	delete(c.ids, pid)
+	ps.timer.Stop()
+	var err error
+	switch {
+	case ps.unsub:
+	case code == subackFailure:
+		err = ErrRefused
+	case code > maxQoS:
+		err = fmt.Errorf("broker returned invalid SUBACK code 0x%02x", code)
+	}
+	c.subDone(ps, code, err)
+}
+
+// subDone reports an answered (or failed) SUBSCRIBE or UNSUBSCRIBE; c.mu is held.
+func (c *Client) subDone(ps *pendingSub, granted byte, err error) {
+	switch {
+	case ps.unsub:
+		c.emit(Event{Kind: KindUnsubscribed, Filter: ps.filter, Err: err})
+	case err != nil:
+		c.emit(Event{Kind: KindSubscribeFailed, Filter: ps.filter, QoS: ps.qos, Err: err})
+	default:
+		c.emit(Event{Kind: KindSubscribed, Filter: ps.filter, QoS: ps.qos, Granted: granted})
+	}
+	if b := ps.batch; b != nil {
+		b.left--
+		if err == nil {
+			b.granted++
+		}
+		if b.left == 0 && b.reconnect {
+			c.emit(Event{Kind: KindResubscribed, Count: b.granted})
+		}
+	}
+}
+
+// dropPendingSubs forgets every SUBSCRIBE and UNSUBSCRIBE of a connection
+// that ended; c.mu is held. A filter is subscribed again on the next
+// connect; one being removed is reported removed.
+func (c *Client) dropPendingSubs() {
+	for pid, v := range c.ids {
+		switch ps := v.(type) {
+		case *pendingSub:
+			ps.timer.Stop()
+			delete(c.ids, pid)
+			if ps.unsub {
+				c.emit(Event{Kind: KindUnsubscribed, Filter: ps.filter})
+			}
+		case answered:
+			delete(c.ids, pid)
+		}
+	}
 }

@@ -94,7 +94,7 @@ func TestTLSAndPasswordsAgainstMosquitto(t *testing.T) {
 		{"tls 1.3 only", []string{"-L", "tls://localhost:" + port(tlsAddr), "--cafile", certs.CA, "--tls-version", "tlsv1.3", "-u", "alice", "--pw-file", pw}, true, ""},
 		{"wrong password", []string{"-L", "mqtts://alice:wrong@localhost:" + port(tlsAddr), "--cafile", certs.CA}, false, "not authorised"}, // mosquitto's answer to 3.1.1 clients
 		{"no password", []string{"-L", "mqtts://localhost:" + port(tlsAddr), "--cafile", certs.CA}, false, "not authorised"},
-		{"wrong CA", []string{"-L", "mqtts://alice:s3cret@localhost:" + port(tlsAddr), "--cafile", certs.OtherCA}, false, "unknown authority"},
+		{"wrong CA", []string{"-L", "mqtts://alice:s3cret@localhost:" + port(tlsAddr), "--cafile", certs.OtherCA}, false, "unknown authority (give its CA with --cafile"},
 		{"system CAs only", []string{"-L", "mqtts://alice:s3cret@localhost:" + port(tlsAddr)}, false, "unknown authority"},
 		{"insecure", []string{"-L", "mqtts://alice:s3cret@localhost:" + port(tlsAddr), "--cafile", certs.OtherCA, "--insecure"}, true, ""},
 		{"plain MQTT to a TLS port", []string{"-h", "127.0.0.1", "-p", port(tlsAddr), "-u", "alice", "--pw-file", pw}, false, ""},

@@ -301,7 +301,7 @@ func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.Outbox, cfg.Restored = outbox, restored
+	cfg.Outbox, cfg.Restored, cfg.RestoredInFlight = outbox, restored, outbox.RestoredInFlight()
 	return outbox, nil
 }
 
@@ -317,7 +317,9 @@ func connConfig(s settings) mqttconn.Config {
 		Will:              s.will,
 		PersistentSession: s.persistent,
 		KeepAlive:         s.keepalive,
+		MaxInFlight:       s.maxInFlight,
 		ProtocolVersion:   s.protocol,
+		Hint:              connHint,
 	}
 }
 

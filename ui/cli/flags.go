@@ -12,6 +12,7 @@ type values struct {
 	url, host, id, username, password, pwFile string
 	port, qos, keepalive, maxMessages         int
 	rowLines                                  int
+	maxInFlight                               int
 	topics                                    []string
 
 	cafile, capath, cert, key, tlsVersion string
@@ -64,6 +65,7 @@ var options = []option{
 	{key: "will_retain", flag: "will-retain", def: false, usage: "retain the Last Will", ptr: func(v *values) any { return &v.willRetain }},
 	{key: "disable_clean_session", flag: "disable-clean-session", short: "c", def: false, usage: "keep the session: the broker queues for us while we are away (needs -i)", ptr: func(v *values) any { return &v.disableCleanSession }},
 	{key: "keepalive", flag: "keepalive", short: "k", def: 60, usage: "keep-alive in seconds, 1-65535", ptr: func(v *values) any { return &v.keepalive }},
+	{key: "max_inflight", flag: "max-inflight", short: "M", def: 20, usage: "QoS 1/2 messages awaiting the broker's ack at once, 1-65535 (the rest wait in the outbox)", ptr: func(v *values) any { return &v.maxInFlight }},
 	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, mqttv31 or mqttv311", ptr: func(v *values) any { return &v.protocolVersion }},
 	{key: "row_lines", flag: "row-lines", def: screen.DefaultRowLines, usage: "lines a text message wraps to in the list (1 keeps every row on one line)", ptr: func(v *values) any { return &v.rowLines }},
 	{key: "max_messages", flag: "max-messages", def: screen.DefaultMaxMessages, usage: "messages held on screen (older ones are let go)", ptr: func(v *values) any { return &v.maxMessages }},

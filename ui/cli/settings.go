@@ -38,6 +38,7 @@ type settings struct {
 	will          *mqttconn.Will
 	persistent    bool
 	keepalive     time.Duration
+	maxInFlight   int
 	protocol      uint
 	widthMode     string // "auto" or a sanitize mode's name
 	textMode      sanitize.Mode
@@ -73,6 +74,10 @@ func resolve(v values, src sources) (settings, error) {
 		return s, usagef("%s: %d is out of range (1-65535 seconds)", w("keepalive"), v.keepalive)
 	}
 	s.keepalive = time.Duration(v.keepalive) * time.Second
+	if v.maxInFlight < 1 || v.maxInFlight > 65535 {
+		return s, usagef("%s: %d is out of range (1-65535)", w("max_inflight"), v.maxInFlight)
+	}
+	s.maxInFlight = v.maxInFlight
 	var err error
 	if s.widthMode, err = checkWidthMode(v.widthMode); err != nil {
 		return s, usagef("%s: %v", w("width_mode"), err)

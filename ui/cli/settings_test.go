@@ -70,6 +70,8 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 		{[]string{"-P", "x"}, "--pw: a password needs a user name (-u)"},
 		{[]string{"-k", "0"}, "--keepalive: 0 is out of range (1-65535 seconds)"},
 		{[]string{"-k", "65536"}, "--keepalive: 65536 is out of range (1-65535 seconds)"},
+		{[]string{"-M", "0"}, "--max-inflight: 0 is out of range (1-65535)"},
+		{[]string{"--max-inflight", "65536"}, "--max-inflight: 65536 is out of range (1-65535)"},
 		{[]string{"-V", "5"}, "--protocol-version: MQTT 5 is not supported yet (use 311 or 31)"},
 		{[]string{"-V", "mqttv5"}, "--protocol-version: MQTT 5 is not supported yet (use 311 or 31)"},
 		{[]string{"-V", "4"}, `--protocol-version: "4" is not a protocol version (use 31, 311, mqttv31 or mqttv311)`},
@@ -379,6 +381,13 @@ func TestTLSDefaultsFollowMosquitto(t *testing.T) {
 	s, _, _ = settingsFor(t, "-V", "mqttv31", "-k", "5", "-c", "-i", "me", "--will-topic", "bye", "--will-payload", "gone", "--will-retain")
 	if s.protocol != 3 || s.keepalive.Seconds() != 5 || !s.persistent || s.will == nil || !s.will.Retained || string(s.will.Payload) != "gone" {
 		t.Fatalf("session settings: %+v", s)
+	}
+	if s.maxInFlight != 20 {
+		t.Fatalf("max in-flight by default: %d, want 20", s.maxInFlight)
+	}
+	s, _, _ = settingsFor(t, "-M", "5")
+	if connConfig(s).MaxInFlight != 5 {
+		t.Fatalf("-M 5: %d", connConfig(s).MaxInFlight)
 	}
 }
 

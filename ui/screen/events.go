@@ -237,6 +237,9 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 		return fmt.Sprintf("connect failed: %s — retrying in %s", errText(ev.Err), ev.RetryIn.Round(100*time.Millisecond)), true, true
 	case mqttconn.KindLost:
 		return "connection lost: " + errText(ev.Err), true, true
+	case mqttconn.KindTooLarge:
+		return fmt.Sprintf("a message on %s of %s was over the size cap: acknowledged to the broker, not kept or shown",
+			sanitize.String(ev.Message.Topic), humanSize(ev.Size)), true, true
 	case mqttconn.KindSubscribed:
 		if everUp && ev.Granted == ev.QoS {
 			return fmt.Sprintf("subscribed to %s (QoS %d)", sanitize.String(ev.Filter), ev.Granted), false, true

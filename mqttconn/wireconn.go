@@ -1,0 +1,349 @@
+package mqttconn
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// wireConn is the network connection of one MQTT connection, between paho
+// and the socket. It sees every packet both ways (fixed header, packet id,
+// return codes; never copying a payload), so it knows what paho does not
+// tell: the real CONNACK return code, the real end of the connection, which
+// ack answered which packet. It enforces the inbound size cap before paho
+// allocates anything. Reads come from paho's one reader goroutine, writes
+// from paho's writer and from our own; each Write is one whole packet
+// (paho writes a packet with one call), and writes are serialised.
+type wireConn struct {
+	net.Conn
+	r       *bufio.Reader
+	in      decoder
+	pend    []byte // bytes read but not yet handed to paho: a fixed header, a PUBLISH's variable header
+	pendBuf []byte
+	hdrBuf  [5]byte
+
+	maxIn      int                        // largest inbound PUBLISH handed on (remaining length)
+	onTooLarge func(Message, int, func()) // an inbound PUBLISH over maxIn; ack acknowledges it to the broker
+
+	onAck func(typ byte, id uint16, code byte) // PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK: ours, not paho's
+	// inbound QoS 2 bookkeeping of the session: seenQoS2 is asked for each
+	// inbound QoS 2 PUBLISH and says whether its id is still held (a
+	// duplicate, not handed on); onPubrel and onPubrecOut follow the rest.
+	seenQoS2    func(id uint16) (dup bool)
+	onConnack   func(Packet) // before any packet after it is read
+	onPubrel    func(id uint16)
+	onPubrecOut func(id uint16)
+	epoch       atomic.Uint64 // the client's connection number, once accepted
+
+	wmu sync.Mutex
+	out decoder
+
+	mu      sync.Mutex
+	connack *Packet // the CONNACK, once read
+	err     error   // why the connection ended
+	done    chan struct{}
+	once    sync.Once
+}
+
+// newWireConn wraps conn. observe sees every packet, each way, and must not
+// block; it runs on paho's reader or a writer goroutine.
+func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
+	w := &wireConn{Conn: conn, r: bufio.NewReaderSize(conn, 4096), maxIn: maxIn, done: make(chan struct{})}
+	w.in = decoder{emit: func(p Packet) {
+		if p.Type == TypePubrel && w.onPubrel != nil {
+			w.onPubrel(p.ID)
+		}
+		if p.Type == TypeConnack && w.connackPacket() == nil {
+			w.mu.Lock()
+			w.connack = &p
+			w.mu.Unlock()
+			if w.onConnack != nil {
+				w.onConnack(p)
+			}
+		}
+		if observe != nil {
+			observe(p)
+		}
+	}}
+	w.out = decoder{out: true, emit: func(p Packet) {
+		if p.Type == TypePubrec && w.onPubrecOut != nil {
+			w.onPubrecOut(p.ID)
+		}
+		if observe != nil {
+			observe(p)
+		}
+	}}
+	return w
+}
+
+// Done is closed when the connection has ended: a read or write failed, or
+// it was closed.
+func (w *wireConn) Done() <-chan struct{} { return w.done }
+
+// Err says why the connection ended.
+func (w *wireConn) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+func (w *wireConn) fail(err error) {
+	w.once.Do(func() {
+		w.mu.Lock()
+		w.err = err
+		w.mu.Unlock()
+		close(w.done)
+	})
+}
+
+// connackPacket is the CONNACK read, or nil.
+func (w *wireConn) connackPacket() *Packet {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.connack
+}
+
+// errClosedByUs ends a connection we closed.
+var errClosedByUs = errors.New("connection closed by the client")
+
+func (w *wireConn) Close() error {
+	w.fail(errClosedByUs)
+	return w.Conn.Close()
+}
+
+func (w *wireConn) Write(p []byte) (int, error) {
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
+	w.out.feed(p) // seen as handed on, so that it comes before its answer
+	n, err := w.Conn.Write(p)
+	if err != nil {
+		w.fail(err)
+	}
+	return n, err
+}
+
+func (w *wireConn) Read(p []byte) (int, error) {
+	for {
+		if len(w.pend) > 0 {
+			n := copy(p, w.pend)
+			w.pend = w.pend[n:]
+			return n, nil
+		}
+		if w.in.rem > 0 {
+			n, err := w.r.Read(p[:min(len(p), w.in.rem)])
+			w.in.body(p[:n])
+			if err != nil {
+				w.fail(err)
+			}
+			return n, err
+		}
+		b0, length, hdr, err := w.readHeader()
+		if err != nil {
+			w.fail(err)
+			return 0, err
+		}
+		if t := b0 >> 4; w.onAck != nil && isOurAck(t) {
+			if err := w.readAck(b0, length); err != nil {
+				w.fail(err)
+				return 0, err
+			}
+			continue
+		}
+		if b0>>4 == TypePublish && length > w.maxIn {
+			if err := w.dropPublish(b0, length); err != nil {
+				w.fail(err)
+				return 0, err
+			}
+			continue
+		}
+		w.in.start(b0, length)
+		if b0>>4 == TypePublish && b0>>1&3 == 2 && w.seenQoS2 != nil {
+			prefix, err := w.readPublishPrefix(length)
+			if err != nil {
+				w.fail(err)
+				return 0, err
+			}
+			if w.in.cur.Duplicate = w.seenQoS2(w.in.cur.ID); w.in.cur.Duplicate {
+				// The same message again before its PUBREL: acknowledged
+				// (seenQoS2 saw to it), never delivered twice.
+				if _, err := w.r.Discard(length - len(prefix)); err != nil {
+					w.fail(err)
+					return 0, err
+				}
+				w.in.finish()
+				continue
+			}
+			w.pend = append(append(w.pendBuf[:0], hdr...), prefix...)
+			w.pendBuf = w.pend[:0]
+			w.in.body(prefix)
+			continue
+		}
+		w.pend = hdr
+	}
+}
+
+// readPublishPrefix reads an inbound PUBLISH's topic length, topic and
+// packet id (its variable header), and lets the decoder see them.
+func (w *wireConn) readPublishPrefix(length int) ([]byte, error) {
+	var two [2]byte
+	if _, err := io.ReadFull(w.r, two[:]); err != nil {
+		return nil, err
+	}
+	n := 2 + int(binary.BigEndian.Uint16(two[:])) + 2
+	if n > length {
+		return nil, fmt.Errorf("malformed PUBLISH: header of %d bytes in a packet of %d", n, length)
+	}
+	prefix := make([]byte, n)
+	copy(prefix, two[:])
+	if _, err := io.ReadFull(w.r, prefix[2:]); err != nil {
+		return nil, err
+	}
+	w.in.scan(prefix) // the packet id, without consuming
+	return prefix, nil
+}
+
+// limitWrites makes a write that is still running at t fail. A WebSocket
+// connection does not take deadlines while writing: the one under it does.
+func (w *wireConn) limitWrites(t time.Time) {
+	conn := w.Conn
+	if u, ok := conn.(interface{ UnderlyingConn() net.Conn }); ok {
+		conn = u.UnderlyingConn()
+	}
+	_ = conn.SetWriteDeadline(t)
+}
+
+// isOurAck says whether inbound packets of type t answer packets that we,
+// not paho, sent: they are handled here and never reach paho.
+func isOurAck(t byte) bool {
+	switch t {
+	case TypePuback, TypePubrec, TypePubcomp, TypeSuback, TypeUnsuback:
+		return true
+	}
+	return false
+}
+
+// readAck reads one of our acks whole and hands it to onAck.
+func (w *wireConn) readAck(b0 byte, length int) error {
+	if length < 2 || length > 2+maxAckCodes {
+		return fmt.Errorf("malformed %s: %d bytes", Packet{Type: b0 >> 4}.TypeName(), length)
+	}
+	var buf [2 + maxAckCodes]byte
+	if _, err := io.ReadFull(w.r, buf[:length]); err != nil {
+		return err
+	}
+	w.in.start(b0, length)
+	w.in.body(buf[:length])
+	var code byte
+	if length > 2 {
+		code = buf[2]
+	}
+	w.onAck(b0>>4, binary.BigEndian.Uint16(buf[:2]), code)
+	return nil
+}
+
+// maxAckCodes bounds the return codes of a SUBACK we read: we subscribe one
+// filter per SUBSCRIBE.
+const maxAckCodes = 64
+
+// writeParts writes one packet given in pieces, with no other packet between them.
+func (w *wireConn) writeParts(parts ...[]byte) error {
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
+	for _, p := range parts {
+		w.out.feed(p)
+		_, err := w.Conn.Write(p)
+		if err != nil {
+			w.fail(err)
+			return err
+		}
+	}
+	return nil
+}
+
+// readHeader reads a fixed header: the first byte, the remaining length and
+// the header's bytes as they were.
+func (w *wireConn) readHeader() (b0 byte, length int, hdr []byte, err error) {
+	b0, err = w.r.ReadByte()
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	w.hdrBuf[0] = b0
+	n, mult := 1, 1
+	for {
+		c, err := w.r.ReadByte()
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		w.hdrBuf[n] = c
+		n++
+		length += int(c&0x7f) * mult
+		mult *= 128
+		if c&0x80 == 0 {
+			break
+		}
+		if n == 5 {
+			return 0, 0, nil, errors.New("malformed packet: remaining length longer than 4 bytes")
+		}
+	}
+	return b0, length, w.hdrBuf[:n], nil
+}
+
+// dropPublish reads an inbound PUBLISH over the cap without keeping its
+// payload, reports it, and has it acknowledged, so that the broker does not
+// send it again on every reconnect.
+func (w *wireConn) dropPublish(b0 byte, length int) error {
+	var two [2]byte
+	if _, err := io.ReadFull(w.r, two[:]); err != nil {
+		return err
+	}
+	tlen := int(binary.BigEndian.Uint16(two[:]))
+	if tlen+2 > length {
+		return fmt.Errorf("malformed PUBLISH: topic of %d bytes in a packet of %d", tlen, length)
+	}
+	topic := make([]byte, tlen)
+	if _, err := io.ReadFull(w.r, topic); err != nil {
+		return err
+	}
+	qos := b0 >> 1 & 3
+	rest := length - 2 - tlen
+	var id uint16
+	if qos > 0 {
+		if rest < 2 {
+			return errors.New("malformed PUBLISH: no packet id")
+		}
+		if _, err := io.ReadFull(w.r, two[:]); err != nil {
+			return err
+		}
+		id = binary.BigEndian.Uint16(two[:])
+		rest -= 2
+	}
+	if _, err := w.r.Discard(rest); err != nil {
+		return err
+	}
+	p := Packet{Type: TypePublish, Flags: b0 & 0x0f, Length: length, ID: id, Dropped: true}
+	if w.in.emit != nil {
+		p.Time = time.Now()
+		w.in.emit(p)
+	}
+	m := Message{Topic: string(topic), QoS: qos, Retained: b0&1 != 0, Duplicate: b0&8 != 0}
+	ack := func() {
+		switch qos {
+		case 1:
+			_, _ = w.Write([]byte{TypePuback << 4, 2, byte(id >> 8), byte(id)})
+		case 2:
+			_, _ = w.Write([]byte{TypePubrec << 4, 2, byte(id >> 8), byte(id)})
+		}
+	}
+	if w.onTooLarge != nil {
+		w.onTooLarge(m, rest, ack)
+	} else {
+		ack()
+	}
+	return nil
+}
