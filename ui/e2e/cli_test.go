@@ -58,6 +58,8 @@ func TestFileRefusesDevicesAndFIFOs(t *testing.T) {
 	for _, tc := range cases {
 		s.typeKeys("/file " + tc.path + "\r")
 		s.waitFor(tc.want)
+		s.waitFor("┃ /file " + tc.path) // the line is given back, not lost
+		s.typeKeys("\x15")              // Ctrl+U empties it
 	}
 	s.typeKeys("still here\r")
 	s.waitFor("still here ✓ sent")

@@ -350,7 +350,7 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 	case mqttconn.StateAcked:
 		return "✓ acknowledged" + echoed, "✓", s.Good.Render
 	case mqttconn.StateAckedAsQoS1:
-		return "✓ acknowledged as QoS 1 (the broker answered QoS 2 with PUBACK)" + echoed, "✓¹", s.Pending.Render
+		return "✓ acknowledged as QoS 1 (the broker answered QoS 2 with PUBACK)" + echoed, "✓q1", s.Pending.Render
 	case mqttconn.StateSent:
 		return "✓ sent" + echoed, "✓", s.Good.Render
 	case mqttconn.StateFailed:
