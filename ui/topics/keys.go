@@ -5,7 +5,7 @@ import "github.com/charmbracelet/bubbles/key"
 // KeyMap are the keys of the topics view; bindings that do nothing in the
 // current state are disabled, so the help line never shows them.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom  key.Binding
 	Expand, Collapse, ExpandAll, CollapseAll key.Binding
 	Parent                                   key.Binding
 	Open, Reply, Values, Plot, Field         key.Binding
