@@ -133,7 +133,10 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Keys returns the keys enabled now, for the help line.
-func (m Model) Keys() KeyMap { return m.keys }
+func (m Model) Keys() KeyMap {
+	m.updateKeys()
+	return m.keys
+}
 
 // TakeRequest returns the pending request, once; nil when none.
 func (m *Model) TakeRequest() Request {
@@ -264,6 +267,7 @@ func (m *Model) applySearch(input string) {
 
 // SetSearch starts a search from a command (as if typed and kept).
 func (m *Model) SetSearch(input string) {
+	m.searchIn.Blur()
 	m.searchIn.SetValue(input)
 	m.applySearch(input)
 	m.updateKeys()

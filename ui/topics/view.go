@@ -85,11 +85,14 @@ func (m Model) treeView() []string {
 		line := "search: "
 		if m.searchIn.Focused() {
 			line += m.searchIn.View()
-		} else if t.search != "" {
-			line += sanitize.String(t.search) + st.Hint.Render(fmt.Sprintf(" · %d %s", t.hits, plural(t.hits, "topic matches", "topics match")))
+		} else {
+			line += sanitize.String(t.search)
 		}
 		if m.searchErr != "" {
-			line += st.Warn.Render("  " + m.searchErr)
+			line += st.Warn.Render(" " + m.searchErr)
+		}
+		if t.search != "" {
+			line += st.Hint.Render(fmt.Sprintf(" · %d %s", t.hits, plural(t.hits, "topic matches", "topics match")))
 		}
 		lines = append(lines, line)
 	}
