@@ -186,7 +186,7 @@ func timeLabel(t time.Time, span time.Duration) string {
 func (m Model) View() string {
 	w, h := m.width, m.height
 	if w < 20 || h < 5 {
-		return "the plot needs at least 20×5 cells"
+		return ansi.Truncate("the plot needs at least 20×5 cells", max(w, 0), "…")
 	}
 	if len(m.points) == 0 {
 		return "no numbers yet"
