@@ -59,6 +59,7 @@ type Model struct {
 	tree   *Tree
 	keys   KeyMap
 	styles Styles
+	paints paints
 
 	top, sel      *node // first row drawn, selected row
 	selRow        int   // sel's row in the window, when it is in it
@@ -81,7 +82,7 @@ type Model struct {
 // DefaultPreview is the screen's one-line preview of a payload.
 func DefaultPreview(p []byte) string { return payload.Preview(p, payload.Detect(p)) }
 
-// New makes the view over an empty tree. preview turns a payload (possibly
+// New makes the view over an empty tree; set the colour profile before. preview turns a payload (possibly
 // cut to Settings.ValueBytes) into one sanitized line; nil takes
 // DefaultPreview.
 func New(set Settings, preview func([]byte) string, st Styles) Model {
@@ -93,7 +94,7 @@ func New(set Settings, preview func([]byte) string, st Styles) Model {
 	ti.Placeholder = "sensors/+/temp or a word"
 	ti.Width = 30
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	m := Model{tree: NewTree(set, preview), keys: DefaultKeyMap(), styles: st, searchIn: ti}
+	m := Model{tree: NewTree(set, preview), keys: DefaultKeyMap(), styles: st, paints: newPaints(st), searchIn: ti}
 	m.updateKeys()
 	return m
 }
@@ -507,7 +508,7 @@ func (m *Model) pullBack(k int) {
 }
 
 // headerRows is how many rows the tree's header takes.
-func (m Model) headerRows() int {
+func (m *Model) headerRows() int {
 	if m.searchIn.Focused() || m.tree.search != "" || m.searchErr != "" {
 		return 2
 	}
@@ -515,7 +516,7 @@ func (m Model) headerRows() int {
 }
 
 // treeRows is how many tree rows fit.
-func (m Model) treeRows() int { return max(m.height-m.headerRows(), 1) }
+func (m *Model) treeRows() int { return max(m.height-m.headerRows(), 1) }
 
 // handleMouse scrolls with the wheel; a click selects a row and a second
 // click on it opens it (a topic) or folds/unfolds it (a node with children).

@@ -17,12 +17,12 @@ type Settings struct {
 }
 
 // The default settings: 100,000 topics, 16 values of up to 1 KiB each per
-// topic, 32 MiB of values in all.
+// topic, 16 MiB of values in all.
 const (
 	DefaultMaxTopics     = 100_000
 	DefaultRecentValues  = 16
 	DefaultValueBytes    = 1 << 10
-	DefaultMaxValueBytes = 32 << 20
+	DefaultMaxValueBytes = 16 << 20
 )
 
 func (s Settings) withDefaults() Settings {
@@ -66,35 +66,64 @@ type node struct {
 	name     string // this level, raw
 	topic    string // the whole topic, raw
 	parent   *node
-	kids     map[string]*node
-	order    []*node // children: order[:sorted] sorted by name, the rest in arrival order
-	sorted   int
-	idx      int // position in parent.order once sorted
-	depth    int
+	kids     map[string]*node // by name, once there are more than mapFrom children
+	order    []*node          // children: order[:sorted] sorted by name, the rest in arrival order
+	sorted   int32
+	idx      int32 // position in parent.order once sorted
+	depth    int32
+	head     int32 // oldest value in vals
+	topics   int32 // topics at or below
+	retBelow int32 // retained topics at or below
 	expanded bool
 	retained bool
 	mark     uint32 // the search generation that matches at or below this node
 
-	own      uint64 // messages on this topic
-	total    uint64 // messages at or below
-	topics   int    // topics at or below
-	retBelow int    // retained topics at or below
-	last     int64  // unix nanoseconds of the last message at or below
-	rate     rate   // at or below
-
+	own        uint64  // messages on this topic
+	total      uint64  // messages at or below
+	last       int64   // unix nanoseconds of the last message at or below
+	rate       rate    // at or below
 	vals       []Value // ring, oldest at head
-	head       int
-	preview    string // the preview of the last value, once computed
-	previewFor uint64 // own when the preview was computed
-	lastSize   int
-	lastQoS    byte
+	preview    string  // the preview of the last value, once computed
+	previewFor uint64  // own when the preview was computed
+}
+
+// mapFrom is how many children a node finds by a linear scan before it
+// keeps a map: most nodes of a fleet have one or a few children, and a map
+// costs hundreds of bytes.
+const mapFrom = 8
+
+// child is the child named level, or nil.
+func (n *node) child(level string) *node {
+	if n.kids != nil {
+		return n.kids[level]
+	}
+	for _, k := range n.order {
+		if k.name == level {
+			return k
+		}
+	}
+	return nil
+}
+
+// addChild appends a new child.
+func (n *node) addChild(k *node) {
+	n.order = append(n.order, k)
+	switch {
+	case n.kids != nil:
+		n.kids[k.name] = k
+	case len(n.order) > mapFrom:
+		n.kids = make(map[string]*node, len(n.order))
+		for _, c := range n.order {
+			n.kids[c.name] = c
+		}
+	}
 }
 
 func (n *node) isTopic() bool { return n.own > 0 }
 
 // sortKids sorts the children that arrived since the last sort into place.
 func (n *node) sortKids() {
-	if n.sorted == len(n.order) {
+	if int(n.sorted) == len(n.order) {
 		return
 	}
 	tail := n.order[n.sorted:]
@@ -114,9 +143,9 @@ func (n *node) sortKids() {
 		n.order = merged
 	}
 	for i, k := range n.order {
-		k.idx = i
+		k.idx = int32(i)
 	}
-	n.sorted = len(n.order)
+	n.sorted = int32(len(n.order))
 }
 
 // valueRef names a kept value in the order values were kept, so that the
@@ -179,7 +208,6 @@ func (t *Tree) Add(name string, payload []byte, retained bool, qos byte, at time
 	if retained {
 		n.retained = true
 	}
-	n.lastSize, n.lastQoS = len(payload), qos
 	matches := newTopic && t.search != "" && t.match(name)
 	for p := n; p != nil; p = p.parent {
 		p.total++
@@ -213,7 +241,7 @@ func (t *Tree) find(name string) *node {
 	rest := name
 	for {
 		level, after, more := strings.Cut(rest, "/")
-		k := n.kids[level]
+		k := n.child(level)
 		if k == nil {
 			return nil
 		}
@@ -238,14 +266,10 @@ func (t *Tree) create(name string) *node {
 			end += start
 		}
 		level := name[start:end]
-		k := n.kids[level]
+		k := n.child(level)
 		if k == nil {
 			k = &node{name: level, topic: name[:end], parent: n, depth: n.depth + 1}
-			if n.kids == nil {
-				n.kids = make(map[string]*node, 1)
-			}
-			n.kids[level] = k
-			n.order = append(n.order, k)
+			n.addChild(k)
 		}
 		n = k
 		if last {
@@ -268,7 +292,7 @@ func (t *Tree) keep(n *node, payload []byte, retained bool, qos byte, at time.Ti
 	} else {
 		t.valBytes -= valueCost(n.vals[n.head])
 		n.vals[n.head] = v
-		n.head = (n.head + 1) % len(n.vals)
+		n.head = (n.head + 1) % int32(len(n.vals))
 	}
 	t.valBytes += valueCost(v)
 	t.fifo = append(t.fifo, valueRef{n, v.seq})
@@ -330,7 +354,7 @@ func (n *node) lastValue() (Value, bool) {
 	if len(n.vals) == 0 {
 		return Value{}, false
 	}
-	return n.vals[(n.head+len(n.vals)-1)%len(n.vals)], true
+	return n.vals[(int(n.head)+len(n.vals)-1)%len(n.vals)], true
 }
 
 // previewOf is the topic's last value as one line, computed once per value.
@@ -362,7 +386,7 @@ type Stats struct {
 
 // Stats returns the tree's counts.
 func (t *Tree) Stats() Stats {
-	return Stats{Topics: t.topics, Messages: t.total, DroppedMsgs: t.dropMsgs, DroppedValues: t.dropVals, ValueBytes: t.valBytes, Retained: t.root.retBelow}
+	return Stats{Topics: t.topics, Messages: t.total, DroppedMsgs: t.dropMsgs, DroppedValues: t.dropVals, ValueBytes: t.valBytes, Retained: int(t.root.retBelow)}
 }
 
 // Values returns a topic's kept values, oldest first, or nil.
@@ -409,7 +433,7 @@ func (t *Tree) SetRetained(name string, held bool) {
 		return
 	}
 	n.retained = held
-	d := 1
+	d := int32(1)
 	if !held {
 		d = -1
 	}

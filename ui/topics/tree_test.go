@@ -29,7 +29,7 @@ func TestAddCountsRollUp(t *testing.T) {
 		if n == nil {
 			t.Fatalf("%s: not found", tt.node)
 		}
-		got := []int{int(n.own), int(n.total), n.topics, n.retBelow, len(n.order)}
+		got := []int{int(n.own), int(n.total), int(n.topics), int(n.retBelow), len(n.order)}
 		want := []int{int(tt.own), int(tt.total), tt.topics, tt.retained, tt.nkids}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: own,total,topics,retained,kids = %v, want %v", tt.node, got, want)

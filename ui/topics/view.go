@@ -33,11 +33,14 @@ func (m Model) View() string {
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}
-	for i, l := range lines {
-		lines[i] = fit(l, m.width)
+	if m.pane != paneTree {
+		for i, l := range lines {
+			lines[i] = fit(l, m.width)
+		}
 	}
+	blank := strings.Repeat(" ", m.width)
 	for len(lines) < m.height {
-		lines = append(lines, strings.Repeat(" ", m.width))
+		lines = append(lines, blank)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -49,25 +52,25 @@ func fit(s string, w int) string {
 }
 
 // clock is the time ages and rates are measured against.
-func (m Model) clock() time.Time {
+func (m *Model) clock() time.Time {
 	if m.now.IsZero() {
 		return m.tree.latest
 	}
 	return m.now
 }
 
-func (m Model) wide() bool { return m.width >= 60 }
+func (m *Model) wide() bool { return m.width >= 60 }
 
 // columns formats the right-hand columns: retained mark, messages, rate
 // (when wide) and age.
-func (m Model) columns(ret, count, rate, age string) string {
+func (m *Model) columns(ret, count, rate, age string) string {
 	if m.wide() {
 		return fmt.Sprintf(" %1s %6s %7s %4s", ret, count, rate, age)
 	}
 	return fmt.Sprintf(" %1s %6s %4s", ret, count, age)
 }
 
-func (m Model) treeView() []string {
+func (m *Model) treeView() []string {
 	t := m.tree
 	st := m.styles
 	cols := m.columns("R", "msgs", "rate", "age")
@@ -80,7 +83,7 @@ func (m Model) treeView() []string {
 	if s.DroppedValues > 0 {
 		head += st.Hint.Render(fmt.Sprintf(" · %s old values dropped", count(s.DroppedValues)))
 	}
-	lines := []string{fit(head, lw) + st.Hint.Render(cols)}
+	lines := []string{fit(head, lw) + m.paints.hint.on(cols)}
 	if m.headerRows() == 2 {
 		line := "search: "
 		if m.searchIn.Focused() {
@@ -94,11 +97,11 @@ func (m Model) treeView() []string {
 		if t.search != "" {
 			line += st.Hint.Render(fmt.Sprintf(" · %d %s", t.hits, plural(t.hits, "topic matches", "topics match")))
 		}
-		lines = append(lines, line)
+		lines = append(lines, fit(line, m.width))
 	}
 	if m.top == nil {
 		if s.Topics == 0 {
-			lines = append(lines, st.Hint.Render("  no topic seen yet"))
+			lines = append(lines, fit(st.Hint.Render("  no topic seen yet"), m.width))
 		}
 		return lines
 	}
@@ -110,16 +113,17 @@ func (m Model) treeView() []string {
 		n = t.next(n)
 	}
 	if len(lines) == m.headerRows() && t.search != "" {
-		lines = append(lines, st.Hint.Render("  no topic matches"))
+		lines = append(lines, fit(st.Hint.Render("  no topic matches"), m.width))
 	}
 	return lines
 }
 
-// row draws one node: selection and activity marks, indentation, fold
-// icon, name and last value (or, folded, what is below), then the
-// columns.
-func (m Model) row(n *node, selected bool, now time.Time, lw int) string {
-	st := m.styles
+// row draws one node in exactly m.width cells: selection and activity
+// marks, indentation, fold icon, name and last value (or, folded, what is
+// below), then the columns. Widths are measured on the plain pieces; styles
+// are wrapped around them after.
+func (m *Model) row(n *node, selected bool, now time.Time, lw int) string {
+	p := &m.paints
 	mark := " "
 	if n.last >= now.Add(-newFor).UnixNano() {
 		mark = "●"
@@ -131,11 +135,11 @@ func (m Model) row(n *node, selected bool, now time.Time, lw int) string {
 			icon = "▾"
 		}
 	}
-	name := quote(n.name)
+	folded := len(n.order) > 0 && !n.expanded
 	var info string
 	switch {
-	case len(n.order) > 0 && !n.expanded:
-		info = fmt.Sprintf("(%d %s", n.topics, plural(n.topics, "topic", "topics"))
+	case folded:
+		info = fmt.Sprintf("(%d %s", n.topics, plural(int(n.topics), "topic", "topics"))
 		if n.retBelow > 0 {
 			info += fmt.Sprintf(", %d retained", n.retBelow)
 		}
@@ -152,22 +156,29 @@ func (m Model) row(n *node, selected bool, now time.Time, lw int) string {
 		age = ago(max(now.Sub(time.Unix(0, n.last)), 0))
 	}
 	cols := m.columns(ret, count(n.total), rateText(n.rate.perSecond(now)), age)
-	indent := strings.Repeat("  ", n.depth)
-	if selected {
-		left := "›" + mark + indent + icon + " " + name + "  " + info
-		return st.Selected.Render(fit(left, lw) + cols)
-	}
-	nameStyle := st.Leaf
-	if len(n.order) > 0 {
-		nameStyle = st.Name
-	}
-	left := " " + st.New.Render(mark) + indent + icon + " " + nameStyle.Render(name) + "  "
-	if len(n.order) > 0 && !n.expanded {
-		left += st.Hint.Render(info)
+	indent := strings.Repeat("  ", min(int(n.depth), lw/2))
+	room := lw - 2 - len(indent) - 2 // marks, indent, icon and space
+	name, nw := cut(quote(n.name), room)
+	room -= nw
+	if room > 2 && info != "" {
+		info, _ = cut(info, room-2)
+		info = "  " + info
 	} else {
-		left += st.Preview.Render(info)
+		info = ""
 	}
-	return fit(left, lw) + st.Retained.Render(cols[:2]) + st.Stats.Render(cols[2:])
+	pad := strings.Repeat(" ", max(room-width(info), 0))
+	if selected {
+		return p.selected.on("›" + mark + indent + icon + " " + name + info + pad + cols)
+	}
+	nameP, infoP := p.leaf, p.preview
+	if len(n.order) > 0 {
+		nameP = p.name
+	}
+	if folded {
+		infoP = p.hint
+	}
+	return " " + p.new.on(mark) + indent + icon + " " + nameP.on(name) + infoP.on(info) + pad +
+		p.retained.on(cols[:2]) + p.stats.on(cols[2:])
 }
 
 // count shows a count in at most 6 cells.
@@ -209,7 +220,7 @@ func ago(d time.Duration) string {
 
 // valuesView is a topic's recent values, newest first, after the diff of
 // the last against the one before.
-func (m Model) valuesView() []string {
+func (m *Model) valuesView() []string {
 	st := m.styles
 	n := m.topic
 	vals := n.values()
@@ -245,7 +256,7 @@ func (m Model) valuesView() []string {
 }
 
 // plotView is a topic's numbers over time.
-func (m Model) plotView() []string {
+func (m *Model) plotView() []string {
 	st := m.styles
 	head := st.Title.Render(quote(m.topic.topic))
 	if m.field != "" {

@@ -56,7 +56,7 @@ func (t *Tree) next(n *node) *node {
 	for n.parent != nil {
 		p := n.parent
 		p.sortKids()
-		if s := t.scan(p, n.idx+1, 1); s != nil {
+		if s := t.scan(p, int(n.idx)+1, 1); s != nil {
 			return s
 		}
 		n = p
@@ -71,7 +71,7 @@ func (t *Tree) prev(n *node) *node {
 		return nil
 	}
 	p.sortKids()
-	if s := t.scan(p, n.idx-1, -1); s != nil {
+	if s := t.scan(p, int(n.idx)-1, -1); s != nil {
 		return t.deepestLast(s)
 	}
 	if p == &t.root {
