@@ -12,6 +12,10 @@ import (
 	"mqttchat/ui/sanitize"
 )
 
+// minExactWidth is the narrowest view whose tree rows come out exactly as
+// wide as the view; narrower, each line is cut to fit.
+const minExactWidth = 40
+
 // newFor is how long a node keeps its mark of new activity, counted at the
 // screen's tick.
 const newFor = 2 * time.Second
@@ -33,7 +37,7 @@ func (m Model) View() string {
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}
-	if m.pane != paneTree {
+	if m.pane != paneTree || m.width < minExactWidth {
 		for i, l := range lines {
 			lines[i] = fit(l, m.width)
 		}
@@ -156,7 +160,7 @@ func (m *Model) row(n *node, selected bool, now time.Time, lw int) string {
 		age = ago(max(now.Sub(time.Unix(0, n.last)), 0))
 	}
 	cols := m.columns(ret, count(n.total), rateText(n.rate.perSecond(now)), age)
-	indent := strings.Repeat("  ", min(int(n.depth), lw/2))
+	indent := strings.Repeat("  ", min(int(n.depth), max((lw-8)/2, 0)))
 	room := lw - 2 - len(indent) - 2 // marks, indent, icon and space
 	name, nw := cut(quote(n.name), room)
 	room -= nw
