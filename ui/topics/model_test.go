@@ -255,3 +255,19 @@ func TestPlotFollowsLiveValues(t *testing.T) {
 		t.Errorf("JSON field %q, %d points, fields %q", m.field, m.plot.Len(), m.fields)
 	}
 }
+
+func TestClearReport(t *testing.T) {
+	tests := []struct {
+		asked, still []string
+		want         string
+	}{
+		{[]string{"a", "b"}, nil, "Cleared: none of the 2 topics holds a retained message now."},
+		{[]string{"a", "b"}, []string{"b", "other"}, "1 of 2 topics still holds a retained message (the broker did not apply the clear: check its access rules): b"},
+		{[]string{"1", "2", "3", "4", "5", "6", "7"}, []string{"1", "2", "3", "4", "5", "6", "7"}, "7 of 7 topics still hold a retained message (the broker did not apply the clear: check its access rules): 1, 2, 3, 4, 5 and 2 more"},
+	}
+	for _, tt := range tests {
+		if got := ClearReport(tt.asked, tt.still); got != tt.want {
+			t.Errorf("ClearReport(%q, %q) =\n%s\nwant\n%s", tt.asked, tt.still, got, tt.want)
+		}
+	}
+}

@@ -47,3 +47,31 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// ClearReport says what a clear left: asked are the topics whose retained
+// message was cleared, still those the re-check (a new subscription to the
+// prefix, which gets every retained message at once) found retained again.
+// A 3.1.1 broker acknowledges a publish it did not apply (an ACL denial
+// still gets PUBACK 0), so only the re-check tells.
+func ClearReport(asked, still []string) string {
+	left := map[string]bool{}
+	for _, t := range still {
+		left[t] = true
+	}
+	var kept []string
+	for _, t := range asked {
+		if left[t] {
+			kept = append(kept, quote(t))
+		}
+	}
+	if len(kept) == 0 {
+		return fmt.Sprintf("Cleared: none of the %d %s holds a retained message now.", len(asked), plural(len(asked), "topic", "topics"))
+	}
+	const listed = 5
+	names := strings.Join(kept[:min(len(kept), listed)], ", ")
+	if len(kept) > listed {
+		names += fmt.Sprintf(" and %d more", len(kept)-listed)
+	}
+	return fmt.Sprintf("%d of %d %s still %s a retained message (the broker did not apply the clear: check its access rules): %s",
+		len(kept), len(asked), plural(len(asked), "topic", "topics"), plural(len(kept), "holds", "hold"), names)
+}
