@@ -316,8 +316,10 @@ func (t *Tree) evict(ref valueRef) {
 		t.previewOf(n)
 	}
 	t.valBytes -= valueCost(n.vals[n.head])
-	vals := append(n.vals[n.head+1:], n.vals[:n.head]...)
-	n.vals = slices.Clip(vals)
+	// A new, exact array: the old one (up to RecentValues long) is freed.
+	vals := make([]Value, 0, len(n.vals)-1)
+	vals = append(vals, n.vals[n.head+1:]...)
+	n.vals = append(vals, n.vals[:n.head]...)
 	n.head = 0
 	t.dropVals++
 }
