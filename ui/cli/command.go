@@ -76,6 +76,7 @@ func (a app) run(args []string) int {
 	fl.BoolVar(&printConfig, "print-config", false, "print the resolved settings (password masked) and exit")
 	cmd.SetVersionTemplate("mqttchat {{.Version}}\n")
 	cmd.AddCommand(newHistoryCommand(stderr))
+	cmd.AddCommand(newTopicsCommand(stderr))
 	decimalInts(cmd)
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
