@@ -58,7 +58,7 @@ func (m *Model) closeQuestion() {
 	m.mode = m.question.back
 	m.question = nil
 	if m.mode == modeDetail && m.detail == nil {
-		m.mode = modeNormal
+		m.mode = m.detailFrom
 	}
 }
 
@@ -84,7 +84,8 @@ func (m *Model) setFocus(f focus) tea.Cmd {
 	return m.composer.focus(f)
 }
 
-// replyTo sets where the composer publishes and gives it the keys.
+// replyTo sets where the composer publishes and gives it the keys (in the
+// topics view too: the tree stays, the composer below it has the keys).
 func (m *Model) replyTo(topicName string) tea.Cmd {
 	m.composer.topic.SetValue(topicName)
 	m.composer.topic.CursorEnd()
@@ -127,20 +128,22 @@ func (m *Model) openSelected() tea.Cmd {
 	d, cmd := newDetail(e, m.load, m.styles, m.clipboard)
 	d.setSize(m.width, m.bodyHeight())
 	m.detail = &d
+	m.detailFrom = modeNormal
 	m.mode = modeDetail
 	return cmd
 }
 
-// closeDetail goes back to the list.
+// closeDetail goes back to where the message was opened from.
 func (m *Model) closeDetail() {
 	m.detail = nil
-	m.mode = modeNormal
+	m.mode = m.detailFrom
 }
 
 // openHelp shows every key.
 func (m *Model) openHelp() {
 	m.helpView.setSize(m.width, m.bodyHeight())
 	m.helpView.vp.GotoTop()
+	m.helpFrom = m.mode
 	m.mode = modeHelp
 }
 

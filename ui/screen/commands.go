@@ -38,6 +38,7 @@ func init() {
 		{"filter", "[FILTER] [TEXT]", "narrow the list, as / in the list does (no argument: clear)", (*Model).cmdFilter},
 		{"pause", "", "pause or resume the list (messages keep arriving and counting)", (*Model).cmdPause},
 		{"rooms", "", "show or hide the rooms pane", (*Model).cmdRooms},
+		{"topics", "[FILTER]", "the topics view: every topic seen as a tree, with last values (F6; again: back to the chat)", (*Model).cmdTopics},
 		{"clear", "", "clear the screen's list (the history keeps everything)", (*Model).cmdClear},
 		{"help", "", "list the commands", (*Model).cmdHelp},
 		{"quit", "", "quit", (*Model).cmdQuit},
@@ -254,6 +255,14 @@ func (m *Model) cmdFilter(args string) (tea.Cmd, error) {
 func (m *Model) cmdPause(string) (tea.Cmd, error) { m.list.togglePause(); return nil, nil }
 
 func (m *Model) cmdRooms(string) (tea.Cmd, error) { m.toggleRooms(); return nil, nil }
+
+func (m *Model) cmdTopics(args string) (tea.Cmd, error) {
+	cmd := m.toggleTopics()
+	if args != "" && m.mode == modeTopics {
+		m.topics.SetSearch(args)
+	}
+	return cmd, nil
+}
 
 func (m *Model) cmdClear(string) (tea.Cmd, error) {
 	filter := m.list.filter

@@ -95,6 +95,7 @@ func (m *Model) applyEvents(msg eventsMsg) {
 		m.status.apply(ev)
 		switch ev.Kind {
 		case mqttconn.KindMessage:
+			m.topics.Add(ev.Message.Topic, ev.Message.Payload, ev.Message.Retained, ev.Message.QoS, ev.Message.Time)
 			e := newMessageEntry(entryIn, ev.Message, a)
 			if m.matchEcho(e) {
 				m.rooms.count(e.topic, e.time, true)

@@ -146,3 +146,6 @@ func replayed(evs ...mqttconn.Event) []Replayed {
 	}
 	return out
 }
+
+// plainText is s without ANSI sequences.
+func plainText(s string) string { return ansi.Strip(s) }

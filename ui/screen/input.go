@@ -27,7 +27,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.helpView, cmd = m.helpView.update(msg)
 		if m.helpView.take() == requestClose {
-			m.mode = modeNormal
+			m.mode = m.helpFrom
 		}
 		return m, cmd
 	case modeDetail:
@@ -37,6 +37,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			m.closeDetail()
 		}
 		return m, cmd
+	case modeTopics:
+		return m.updateTopics(msg)
 	case modeFilter:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.updateFilter(msg)
@@ -61,6 +63,8 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.openHelp()
 		return m, nil
+	case key.Matches(msg, topicsKey):
+		return m, m.toggleTopics()
 	case key.Matches(msg, k.NextFocus):
 		return m, m.setFocus(m.nextFocus(+1))
 	case key.Matches(msg, k.PrevFocus):
@@ -193,6 +197,10 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 		d, cmd := m.detail.update(msg)
 		m.detail = &d
 		return m, cmd
+	case modeTopics:
+		msg.Y -= 2 // the view starts below the status bar
+		m.topics, cmd = m.topics.Update(msg)
+		return m, tea.Batch(cmd, m.topicsRequest(m.topics.TakeRequest()))
 	}
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:

@@ -16,6 +16,7 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/ui/echo"
+	"mqttchat/ui/topics"
 )
 
 // Conn is what the screen needs of the connection.
@@ -89,12 +90,17 @@ type Model struct {
 	composer composer
 	rooms    roomsPane
 	detail   *detailView // the open message (modeDetail, or under a question)
-	helpView helpView
-	question *question // the open question (modeQuestion)
-	mode     mode
-	focus    focus
-	width    int
-	height   int
+	// detailFrom is the mode the detail view returns to: the chat or the
+	// topics view.
+	detailFrom mode
+	helpFrom   mode // the mode the full help returns to
+	topics     topics.Model
+	helpView   helpView
+	question   *question // the open question (modeQuestion)
+	mode       mode
+	focus      focus
+	width      int
+	height     int
 
 	history   HistoryStatus
 	onSent    func(topic, text string) error
@@ -142,6 +148,7 @@ func New(conn Conn, opts Options) Model {
 		load:           opts.LoadPayload,
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
+		topics:         newTopicsView(opts.NoColor),
 		echo:           echo.New[*entry](),
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
@@ -207,6 +214,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.now, m.otherClients = msg.at, msg.otherClients
 		m.status.now = msg.at
 		m.rooms.tick()
+		m.topics.Tick(msg.at)
 		m.echo.Prune(msg.at)
 		m.rate.sample(m.status.received)
 		m.status.rate = m.rate.label()
@@ -227,6 +235,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if m.detail != nil && m.detail.e.seq == msg.seq {
 			m.detail.loaded(msg)
 		}
+		return m, nil
+	case retainedClearedMsg:
+		m.retainedCleared(msg)
 		return m, nil
 	case copiedMsg:
 		notice := msg.notice

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/ui/sanitize"
+	"mqttchat/ui/topics"
 )
 
 func (m *Model) setSize(w, h int) {
@@ -20,6 +21,7 @@ func (m *Model) setSize(w, h int) {
 	m.help.Width = m.width
 	m.composer.setWidth(m.width)
 	m.layout()
+	m.layoutTopics()
 }
 
 // bodyHeight is what the status bar (2 rows) and the help line leave to a
@@ -57,12 +59,13 @@ func (m *Model) helpSections() []helpSection {
 	// The full help lists every key, whatever is enabled now.
 	composerKeys, listKeys := newComposerKeys(), newListKeys()
 	return []helpSection{
-		{"everywhere (ctrl+c) and outside views", flat(m.keys.FullHelp())},
+		{"everywhere (ctrl+c) and outside views", append(flat(m.keys.FullHelp()), topicsKey)},
 		{"message and topic fields", flat(composerKeys.FullHelp())},
 		{"list (tab to it)", flat(listKeys.FullHelp())},
 		{"list filter (/)", []key.Binding{listKeys.ApplyFilter, listKeys.CancelFilter}},
 		{"rooms pane", flat(newRoomsKeys().FullHelp())},
 		{"open message", flat(newDetailKeys().FullHelp())},
+		{"topics view (f6; tab: composer)", flat(topics.DefaultKeyMap().FullHelp())},
 		{"question", flat(newQuestionKeys().FullHelp())},
 		{"this help", flat(newHelpKeys().FullHelp())},
 	}
@@ -79,6 +82,11 @@ func (m Model) shortHelp() []key.Binding {
 		return m.detail.keys.ShortHelp()
 	case modeFilter:
 		return m.list.keys.ShortHelp()
+	case modeTopics:
+		if m.focus == focusList {
+			return append([]key.Binding{topicsKey, m.keys.NextFocus}, m.topics.Keys().ShortHelp()...)
+		}
+		return append([]key.Binding{topicsKey, m.keys.NextFocus}, m.composer.keys.ShortHelp()...)
 	}
 	var part []key.Binding
 	switch m.focus {
@@ -142,6 +150,9 @@ func (m Model) View() string {
 		body = m.detail.View()
 	case modeHelp:
 		body = m.helpView.View()
+	case modeTopics:
+		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
+		body = m.topics.View() + "\n" + m.composer.View(m.styles, topicStyle)
 	default:
 		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
 		body = m.middle() + "\n" + m.composer.View(m.styles, topicStyle)

@@ -1,0 +1,88 @@
+package screen
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"mqttchat/mqttconn"
+)
+
+// TestTopicsViewInTheScreen: F6 shows every topic seen as a tree beside the
+// chat; Enter opens a topic's last message (Esc comes back to the tree), r
+// writes to it, Tab gives the composer the keys, a retained subtree is
+// cleared only after a question, and F6 goes back to the chat.
+func TestTopicsViewInTheScreen(t *testing.T) {
+	m, c := newTestModel(100, 30)
+	var evs []mqttconn.Event
+	for i := range 3 {
+		for j := range 2 {
+			ev := msgEvent(fmt.Sprintf("plant/line%d/sensor%d", i, j), fmt.Sprintf("%d.5", 20+i+j), time.Duration(i*2+j)*time.Second)
+			ev.Message.Retained = i == 0
+			evs = append(evs, ev)
+		}
+	}
+	m = step(m, batch(evs...))
+	m = step(m, keyMsg(tea.KeyF6))
+	if m.mode != modeTopics {
+		t.Fatalf("F6: mode %v", m.mode)
+	}
+	m = step(m, runes("e")) // expand all below
+	s := plain(m)
+	for _, want := range []string{"plant", "line0", "sensor1", "21.5"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("the tree lacks %q:\n%s", want, s)
+		}
+	}
+	if !strings.Contains(ansiStripHelp(m), "f6 topics view / chat") {
+		t.Fatalf("help line: %s", ansiStripHelp(m))
+	}
+	// To the first sensor, open its last message, come back.
+	for range 3 {
+		m = step(m, keyMsg(tea.KeyDown))
+	}
+	m = step(m, keyMsg(tea.KeyEnter))
+	if m.mode != modeDetail || m.detail == nil || !strings.HasPrefix(m.detail.e.topic, "plant/line0/") {
+		t.Fatalf("enter: mode %v", m.mode)
+	}
+	m = step(m, keyMsg(tea.KeyEsc))
+	if m.mode != modeTopics {
+		t.Fatalf("esc from the message: mode %v", m.mode)
+	}
+	// Reply: the composer writes to the topic and has the keys.
+	m = step(m, runes("r"))
+	if v := m.composer.topic.Value(); !strings.HasPrefix(v, "plant/line0/") || m.focus != focusText {
+		t.Fatalf("reply: topic %q, focus %v", v, m.focus)
+	}
+	m = typeText(m, "ack")
+	_, cmd := stepCmd(m, keyMsg(tea.KeyEnter))
+	cmd()
+	if len(c.published) != 1 || string(c.published[0].Payload) != "ack" {
+		t.Fatalf("published %+v", c.published)
+	}
+	m = step(m, keyMsg(tea.KeyTab)) // back to the tree
+	// Clear line0's retained messages: asked first.
+	m = step(m, keyMsg(tea.KeyHome))
+	m = step(m, keyMsg(tea.KeyDown)) // line0
+	m = step(m, runes("X"))
+	if m.mode != modeQuestion || !strings.Contains(plain(m), "Publishes 2 empty retained messages") {
+		t.Fatalf("clear: no question:\n%s", plain(m))
+	}
+	m, cmd = stepCmd(arm(m), runes("y"))
+	m = step(m, cmd())
+	if len(c.published) != 3 || !c.published[1].Retained || len(c.published[1].Payload) != 0 {
+		t.Fatalf("clear published %+v", c.published)
+	}
+	if !strings.Contains(plain(m), "clearing 2 retained messages") {
+		t.Fatalf("no report:\n%s", plain(m))
+	}
+	m = step(m, keyMsg(tea.KeyF6))
+	if m.mode != modeNormal {
+		t.Fatalf("F6 again: mode %v", m.mode)
+	}
+}
+
+func ansiStripHelp(m Model) string { return plainText(m.helpLine()) }
