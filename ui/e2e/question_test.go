@@ -88,7 +88,7 @@ func (s *screen) quitAnswering() {
 	select {
 	case <-s.done:
 	case <-time.After(2 * time.Second):
-		s.waitFor("Quit mqttchat?", "1 other client uses the built-in broker")
+		s.waitFor("Quit mqttchat?", "the built-in broker")
 		s.typeKeys("\x03")
 	}
 	if code := s.waitExit(); code != 0 {
