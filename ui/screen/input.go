@@ -169,6 +169,9 @@ func (m Model) answerQuestion(msg tea.KeyMsg, burst bool) (Model, tea.Cmd) {
 		if q.giveBack != "" {
 			m.composer.refused(q.giveBack, "not done: "+q.title)
 		}
+		if q.no != nil {
+			return m, q.no()
+		}
 		return m, nil
 	case answerTyped:
 		text := string(msg.Runes)

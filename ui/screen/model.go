@@ -95,6 +95,7 @@ type Model struct {
 	detailFrom mode
 	helpFrom   mode // the mode the full help returns to
 	topics     topics.Model
+	clearing   *clearRun // a clear of retained messages in progress
 	helpView   helpView
 	question   *question // the open question (modeQuestion)
 	mode       mode
@@ -237,8 +238,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case retainedClearedMsg:
-		m.retainedCleared(msg)
-		return m, nil
+		return m, m.retainedCleared(msg)
+	case clearStepMsg:
+		return m, m.clearStepped(msg)
 	case copiedMsg:
 		notice := msg.notice
 		if msg.err != nil {

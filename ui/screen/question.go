@@ -58,9 +58,10 @@ const (
 // deliberate key: a single y or n pressed after the guard, never a rune of
 // a typed or pasted burst.
 type question struct {
-	title   string   // what it guards, as a question
-	details []string // the facts in words: file, size, topic, QoS, retain
-	yes     tea.Cmd  // what y does
+	title   string         // what it guards, as a question
+	details []string       // the facts in words: file, size, topic, QoS, retain
+	yes     tea.Cmd        // what y does
+	no      func() tea.Cmd // what n or Esc does, if anything
 	// giveBack is the command line that asked, given back to the message
 	// field (or one Up away) when the answer is no: nothing typed is lost.
 	giveBack string

@@ -3,12 +3,16 @@ package screen
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/sanitize"
 	"mqttchat/ui/topics"
 )
 
@@ -111,19 +115,115 @@ func (m *Model) topicsRequest(r topics.Request) tea.Cmd {
 	case topics.Reply:
 		return m.replyTo(r.Topic)
 	case topics.ClearRetained:
-		msgs := make([]mqttconn.Message, len(r.Topics))
-		for i, t := range r.Topics {
-			msgs[i] = mqttconn.Message{Topic: t, Payload: []byte{}, QoS: 1, Retained: true}
-		}
-		return m.ask(question{
-			title:   r.Question,
-			details: []string{fmt.Sprintf("Publishes %d empty retained %s at QoS 1.", len(msgs), plural(len(msgs), "message", "messages"))},
-			yes:     clearRetained(m.conn, msgs),
-		})
+		return m.startClear(r.Prefix)
 	case topics.LoadHistory:
 		m.status.warning = "older values from the history are not wired into the topics view yet"
 	}
 	return nil
+}
+
+// A clear of a retained subtree runs in steps, each after the broker had
+// time to answer: a dry run that subscribes to the subtree (the broker sends
+// every retained message under it at once, marked retained), the question
+// naming what was found, the empty retained publishes, and a re-check by
+// subscribing again: a 3.1.1 broker may refuse a publish silently (an ACL
+// denial still gets PUBACK 0), so only the re-check tells what is left. A
+// subscription made only for this is removed at the end.
+type clearRun struct {
+	prefix, filter string
+	temp           bool     // the filter was subscribed for the clear only
+	asked          []string // the topics cleared
+}
+
+// clearSettle is how long a step waits for the broker's retained messages.
+const clearSettle = 1500 * time.Millisecond
+
+// The steps after the dry run's subscription.
+const (
+	clearAsk     = iota + 1 // ask, naming what the dry run found
+	clearRecheck            // subscribe again to see what is left
+	clearReport             // say what is left
+)
+
+// clearStepMsg moves a clear to its next step.
+type clearStepMsg struct{ step int }
+
+func clearStep(step int) tea.Cmd {
+	return tea.Tick(clearSettle, func(time.Time) tea.Msg { return clearStepMsg{step: step} })
+}
+
+// startClear begins a clear of the retained messages at or below prefix
+// with the dry run.
+func (m *Model) startClear(prefix string) tea.Cmd {
+	if m.clearing != nil {
+		m.status.warning = "a clear of retained messages is still running"
+		return nil
+	}
+	filter := "#"
+	if prefix != "" {
+		filter = prefix + "/#"
+	}
+	m.clearing = &clearRun{prefix: prefix, filter: filter, temp: m.rooms.find(filter) == nil}
+	m.status.warning = "looking for retained messages under " + sanitize.String(filter) + "…"
+	return tea.Batch(m.subscribeCmd(filter), clearStep(clearAsk))
+}
+
+// subscribeCmd (re)subscribes off the UI goroutine: the broker sends the
+// filter's retained messages again.
+func (m *Model) subscribeCmd(filter string) tea.Cmd {
+	conn := m.conn
+	return func() tea.Msg { return commandDoneMsg{err: conn.Subscribe(filter, 1)} }
+}
+
+// clearStepped runs a clear's next step.
+func (m *Model) clearStepped(msg clearStepMsg) tea.Cmd {
+	c := m.clearing
+	if c == nil {
+		return nil
+	}
+	tree := m.topics.Tree()
+	switch msg.step {
+	case clearAsk:
+		found := tree.RetainedUnder(c.prefix)
+		if len(found) == 0 {
+			m.status.warning = topics.ClearQuestion(c.prefix, nil, 0)
+			return m.endClear()
+		}
+		msgs := make([]mqttconn.Message, len(found))
+		for i, t := range found {
+			msgs[i] = mqttconn.Message{Topic: t, Payload: []byte{}, QoS: 1, Retained: true}
+		}
+		lines := strings.Split(topics.ClearQuestion(c.prefix, found, 10), "\n")
+		return m.ask(question{
+			title:   lines[0],
+			details: append(lines[1:], fmt.Sprintf("Publishes %d empty retained %s at QoS 1.", len(msgs), plural(len(msgs), "message", "messages"))),
+			yes:     clearRetained(m.conn, msgs),
+			no:      m.endClear,
+		})
+	case clearRecheck:
+		return tea.Batch(m.subscribeCmd(c.filter), clearStep(clearReport))
+	case clearReport:
+		var still []string
+		for _, t := range tree.RetainedUnder(c.prefix) {
+			if slices.Contains(c.asked, t) {
+				still = append(still, t)
+			}
+		}
+		m.status.warning = topics.ClearReport(c.asked, still)
+		return m.endClear()
+	}
+	return nil
+}
+
+// endClear removes a subscription made for the clear only.
+func (m *Model) endClear() tea.Cmd {
+	c := m.clearing
+	m.clearing = nil
+	if c == nil || !c.temp {
+		return nil
+	}
+	conn := m.conn
+	return func() tea.Msg { return commandDoneMsg{err: conn.Unsubscribe(c.filter)} }
 }
 
 // retainedClearedMsg reports a subtree's clearing.
@@ -149,11 +249,9 @@ func clearRetained(c Conn, msgs []mqttconn.Message) tea.Cmd {
 	}
 }
 
-// retainedCleared updates the tree and says what was done, honestly: the
-// publishes were handed over; a 3.1.1 broker may refuse silently, and the
-// tree learns what is still retained the next time the topic is delivered
-// retained (re-subscribe to check).
-func (m *Model) retainedCleared(msg retainedClearedMsg) {
+// retainedCleared updates the tree's marks for what was handed over, then
+// waits for the broker to apply it before the re-check.
+func (m *Model) retainedCleared(msg retainedClearedMsg) tea.Cmd {
 	failed := map[string]bool{}
 	for _, t := range msg.failed {
 		failed[t] = true
@@ -163,10 +261,15 @@ func (m *Model) retainedCleared(msg retainedClearedMsg) {
 			m.topics.Tree().SetRetained(t, false)
 		}
 	}
-	text := fmt.Sprintf("clearing %d retained %s: empty retained messages queued (their rows show the broker's acks; a 3.1.1 broker may refuse silently — /sub the prefix again to see what is left)",
+	text := fmt.Sprintf("clearing %d retained %s: empty retained messages handed over; checking what is left…",
 		len(msg.asked)-len(msg.failed), plural(len(msg.asked)-len(msg.failed), "message", "messages"))
 	if len(msg.failed) > 0 {
-		text += fmt.Sprintf("; %d not sent: %s", len(msg.failed), errText(msg.errs[0]))
+		text += fmt.Sprintf(" (%d not sent: %s)", len(msg.failed), errText(msg.errs[0]))
 	}
 	m.status.warning = text
+	if m.clearing == nil {
+		return nil
+	}
+	m.clearing.asked = msg.asked
+	return clearStep(clearRecheck)
 }
