@@ -23,6 +23,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
+	"mqttchat/ui/words"
 )
 
 // chatRun is one chat, opened step by step; every step pushes what it opened
@@ -261,22 +263,14 @@ func (r *chatRun) reportUndelivered() {
 // the broker had not acknowledged when mqttchat quit: nothing is dropped
 // without a word.
 func undeliveredNote(n int, kept, recorded bool, clientID string) string {
-	what := fmt.Sprintf("%d %s", n, plural(n, "message", "messages"))
+	what := fmt.Sprintf("%d %s", n, words.Plural(n, "message", "messages"))
 	switch {
 	case kept:
-		return what + " not delivered yet, kept on disk: start mqttchat again for this broker with -c -i " + clientID + " to send " + plural(n, "it", "them")
+		return what + " not delivered yet, kept on disk: start mqttchat again for this broker with -c -i " + clientID + " to send " + words.Plural(n, "it", "them")
 	case recorded:
-		return what + " not delivered, dropped on quit (the history keeps " + plural(n, "its", "their") + " text)"
+		return what + " not delivered, dropped on quit (the history keeps " + words.Plural(n, "its", "their") + " text)"
 	}
 	return what + " not delivered, dropped on quit"
-}
-
-// plural picks the word for n.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // firstTopicName is the first subscribed filter without wildcards, the

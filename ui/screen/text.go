@@ -2,40 +2,28 @@ package screen
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"regexp"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/ui/sanitize"
+	"mqttchat/ui/words"
 )
 
 // The small text helpers every part uses, in one place.
 
-// plural picks the word for a count.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// humanSize formats a byte count with binary units.
-func humanSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
+// The words every part uses (ui/words).
+var (
+	plural    = words.Plural
+	humanSize = words.Size
+	ago       = words.Ago
+	thousands = words.Thousands
+)
 
 // errText is an error as a short line in words, sanitized: broker and
 // network errors can carry text from the network. Go's terse words for
@@ -56,30 +44,8 @@ func errText(err error) string {
 	return sanitize.String(err.Error())
 }
 
-// ago is a short duration: 3s, 4m, 2h, 5d.
-func ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
-
 // firstKey is the first key of a binding, for inline hints.
 func firstKey(b key.Binding) string { return b.Help().Key }
-
-// thousands writes n with commas between groups of three digits.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
 
 // sgr matches the styling sequences lipgloss and the bubbles fields emit.
 var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)

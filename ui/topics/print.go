@@ -10,6 +10,8 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/ui/sanitize"
+
+	"mqttchat/ui/words"
 )
 
 // Collect adds every message the queue delivers to the tree until ctx is
@@ -67,7 +69,7 @@ func (t *Tree) Print(w io.Writer) error {
 			line := strings.Repeat("  ", int(k.depth)) + quote(k.name)
 			if k.isTopic() {
 				p, _ := cut(t.previewOf(k), printPreview)
-				line += "  " + p + fmt.Sprintf("  · %d %s", k.own, plural(int(k.own), "msg", "msgs"))
+				line += "  " + p + fmt.Sprintf("  · %d %s", k.own, words.Plural(int(k.own), "msg", "msgs"))
 				if k.retained {
 					line += " · retained"
 				}
@@ -78,7 +80,7 @@ func (t *Tree) Print(w io.Writer) error {
 	}
 	walk(&t.root)
 	s := t.Stats()
-	fmt.Fprintf(bw, "%d %s, %d retained, %d %s", s.Topics, plural(s.Topics, "topic", "topics"), s.Retained, s.Messages, plural(int(s.Messages), "message", "messages"))
+	fmt.Fprintf(bw, "%d %s, %d retained, %d %s", s.Topics, words.Plural(s.Topics, "topic", "topics"), s.Retained, s.Messages, words.Plural(int(s.Messages), "message", "messages"))
 	if s.DroppedMsgs > 0 {
 		fmt.Fprintf(bw, ", %d on topics over the %d limit not shown", s.DroppedMsgs, t.set.MaxTopics)
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"mqttchat/ui/sanitize"
+
+	"mqttchat/ui/words"
 )
 
 // ClearQuestion is the question asked before clearing the retained
@@ -19,7 +21,7 @@ func ClearQuestion(prefix string, topics []string, listed int) string {
 	if len(topics) == 1 && topics[0] == prefix {
 		fmt.Fprintf(&b, "Clear the retained message of %s?", quote(prefix))
 	} else {
-		fmt.Fprintf(&b, "Clear the retained messages of %d %s at or below %s?", len(topics), plural(len(topics), "topic", "topics"), quote(prefix))
+		fmt.Fprintf(&b, "Clear the retained messages of %d %s at or below %s?", len(topics), words.Plural(len(topics), "topic", "topics"), quote(prefix))
 		for i, t := range topics {
 			if i == listed {
 				fmt.Fprintf(&b, "\n  … and %d more", len(topics)-listed)
@@ -41,13 +43,6 @@ func quote(t string) string {
 	return sanitize.String(t)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // ClearReport says what a clear left: asked are the topics whose retained
 // message was cleared, still those the re-check (a new subscription to the
 // prefix, which gets every retained message at once) found retained again.
@@ -65,7 +60,7 @@ func ClearReport(asked, still []string) string {
 		}
 	}
 	if len(kept) == 0 {
-		return fmt.Sprintf("Cleared: none of the %d %s holds a retained message now.", len(asked), plural(len(asked), "topic", "topics"))
+		return fmt.Sprintf("Cleared: none of the %d %s holds a retained message now.", len(asked), words.Plural(len(asked), "topic", "topics"))
 	}
 	const listed = 5
 	names := strings.Join(kept[:min(len(kept), listed)], ", ")
@@ -73,5 +68,5 @@ func ClearReport(asked, still []string) string {
 		names += fmt.Sprintf(" and %d more", len(kept)-listed)
 	}
 	return fmt.Sprintf("%d of %d %s still %s a retained message (the broker did not apply the clear: check its access rules): %s",
-		len(kept), len(asked), plural(len(asked), "topic", "topics"), plural(len(kept), "holds", "hold"), names)
+		len(kept), len(asked), words.Plural(len(asked), "topic", "topics"), words.Plural(len(kept), "holds", "hold"), names)
 }

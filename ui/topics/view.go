@@ -10,6 +10,8 @@ import (
 
 	"mqttchat/ui/diff"
 	"mqttchat/ui/sanitize"
+
+	"mqttchat/ui/words"
 )
 
 // minExactWidth is the narrowest view whose tree rows come out exactly as
@@ -80,7 +82,7 @@ func (m *Model) treeView() []string {
 	cols := m.columns("R", "msgs", "rate", "age")
 	lw := max(m.width-ansi.StringWidth(cols), 0)
 	s := t.Stats()
-	head := st.Title.Render("Topics") + st.Hint.Render(fmt.Sprintf(" · %d %s · %d retained · %s msgs", s.Topics, plural(s.Topics, "topic", "topics"), s.Retained, count(s.Messages)))
+	head := st.Title.Render("Topics") + st.Hint.Render(fmt.Sprintf(" · %d %s · %d retained · %s msgs", s.Topics, words.Plural(s.Topics, "topic", "topics"), s.Retained, count(s.Messages)))
 	if s.DroppedMsgs > 0 {
 		head += st.Warn.Render(fmt.Sprintf(" · %s msgs on topics over the %d limit", count(s.DroppedMsgs), t.set.MaxTopics))
 	}
@@ -99,7 +101,7 @@ func (m *Model) treeView() []string {
 			line += st.Warn.Render(" " + m.searchErr)
 		}
 		if t.search != "" {
-			line += st.Hint.Render(fmt.Sprintf(" · %d %s", t.hits, plural(t.hits, "topic matches", "topics match")))
+			line += st.Hint.Render(fmt.Sprintf(" · %d %s", t.hits, words.Plural(t.hits, "topic matches", "topics match")))
 		}
 		lines = append(lines, fit(line, m.width))
 	}
@@ -143,7 +145,7 @@ func (m *Model) row(n *node, selected bool, now time.Time, lw int) string {
 	var info string
 	switch {
 	case folded:
-		info = fmt.Sprintf("(%d %s", n.topics, plural(int(n.topics), "topic", "topics"))
+		info = fmt.Sprintf("(%d %s", n.topics, words.Plural(int(n.topics), "topic", "topics"))
 		if n.retBelow > 0 {
 			info += fmt.Sprintf(", %d retained", n.retBelow)
 		}
@@ -157,7 +159,7 @@ func (m *Model) row(n *node, selected bool, now time.Time, lw int) string {
 	}
 	age := ""
 	if n.last > 0 {
-		age = ago(max(now.Sub(time.Unix(0, n.last)), 0))
+		age = words.Ago(max(now.Sub(time.Unix(0, n.last)), 0))
 	}
 	cols := m.columns(ret, count(n.total), rateText(n.rate.perSecond(now)), age)
 	indent := strings.Repeat("  ", min(int(n.depth), max((lw-8)/2, 0)))
@@ -209,33 +211,20 @@ func rateText(r float64) string {
 	return fmt.Sprintf("%.1fk/s", r/1000)
 }
 
-// ago is a duration in one unit, as the rooms pane shows it.
-func ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
-
 // valuesView is a topic's recent values, newest first, after the diff of
 // the last against the one before.
 func (m *Model) valuesView() []string {
 	st := m.styles
 	n := m.topic
 	vals := n.values()
-	head := st.Title.Render(quote(n.topic)) + st.Hint.Render(fmt.Sprintf(" · %d %s kept (of %s received)", len(vals), plural(len(vals), "value", "values"), count(n.own)))
+	head := st.Title.Render(quote(n.topic)) + st.Hint.Render(fmt.Sprintf(" · %d %s kept (of %s received)", len(vals), words.Plural(len(vals), "value", "values"), count(n.own)))
 	var body []string
 	switch {
 	case len(vals) >= 2:
 		prev, last := vals[len(vals)-2], vals[len(vals)-1]
 		d := diff.Compare(prev.Payload, last.Payload)
 		body = append(body, fmt.Sprintf("the last value against the one before (%s → %s): %d %s",
-			prev.At.Format("15:04:05.000"), last.At.Format("15:04:05.000"), diff.Changes(d), plural(diff.Changes(d), "change", "changes")))
+			prev.At.Format("15:04:05.000"), last.At.Format("15:04:05.000"), diff.Changes(d), words.Plural(diff.Changes(d), "change", "changes")))
 		if prev.Cut() || last.Cut() {
 			body = append(body, st.Hint.Render(fmt.Sprintf("(values are kept cut to %d bytes: this compares their starts)", m.tree.set.ValueBytes)))
 		}
