@@ -176,6 +176,7 @@ func (m *Model) addEarlier(evs []Replayed) {
 			}
 			m.list.push(e) // not in list.outgoing: its id belonged to an earlier run
 			delete(m.list.outgoing, e.outID)
+			m.replayedOut[sentKey(e)] = e
 		}
 	}
 	m.list.push(newEventEntry(evs[len(evs)-1].Event.Time, fmt.Sprintf("earlier: %d %s from history above · now below",
@@ -190,8 +191,18 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 			return // its row was evicted
 		}
 		e = newMessageEntry(entryOut, ev.Message, a)
+		if old, ok := m.replayedOut[sentKey(e)]; ok {
+			// A message the outbox kept from an earlier run (a persistent
+			// session after a crash or a quit): its replayed row goes on,
+			// rather than a second row below.
+			delete(m.replayedOut, sentKey(e))
+			old.stateUnknown = false
+			e = old
+		} else {
+			m.list.push(e)
+		}
 		e.outID = ev.OutID
-		m.list.push(e)
+		m.list.outgoing[ev.OutID] = e
 	}
 	e.state = ev.State
 	e.note = ""
@@ -206,6 +217,16 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 	}
 	e.invalidate()
 }
+
+// replayKey identifies a message we sent across runs: the outbox keeps its
+// topic, payload and time.
+type replayKey struct {
+	topic string
+	at    int64
+	hash  uint64
+}
+
+func sentKey(e *entry) replayKey { return replayKey{e.topic, e.time.UnixNano(), e.hash} }
 
 // matchEcho marks the sent message that e echoes (the broker routed our
 // own message back through our subscription) and reports whether it did:

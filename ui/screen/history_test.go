@@ -270,3 +270,24 @@ func TestReplayedPartialAndUnknownState(t *testing.T) {
 		t.Fatalf("replay:\n%s", s)
 	}
 }
+
+// TestOutboxResendsGoOnTheirReplayedRows: after a crash, a persistent
+// session's outbox sends again what the killed run had queued; the row
+// replayed from the history goes on (state unknown → acknowledged) rather
+// than a second row appearing below.
+func TestOutboxResendsGoOnTheirReplayedRows(t *testing.T) {
+	sent := mqttconn.Message{Topic: "chat", Payload: []byte("typed before the crash"), QoS: 1, Time: t0}
+	m := New(newFakeConn(), Options{Earlier: []Replayed{
+		{Event: mqttconn.Event{Kind: mqttconn.KindPublish, Time: t0, State: mqttconn.StateFailed, Message: sent}, StateUnknown: true},
+	}})
+	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 20})
+	m = step(m, batch(
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateQueued, Message: sent, Time: t0.Add(time.Hour)},
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateSending, Time: t0.Add(time.Hour)},
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateAcked, Time: t0.Add(time.Hour)},
+	))
+	s := plain(m)
+	if strings.Count(s, "typed before the crash") != 1 || !strings.Contains(s, "typed before the crash ✓ acknowledged") {
+		t.Fatalf("resend:\n%s", s)
+	}
+}

@@ -109,6 +109,7 @@ type Model struct {
 	clipboard io.Writer
 
 	echo           *echo.Matcher[*entry] // our sent messages awaiting their echo
+	replayedOut    map[replayKey]*entry  // replayed rows of our messages, for the outbox's re-sends
 	rate           rateMeter
 	now            time.Time // the clock, from the one-second tick
 	otherClientsFn func() int
@@ -151,6 +152,7 @@ func New(conn Conn, opts Options) Model {
 		rooms:          newRoomsPane(opts.Subscriptions),
 		topics:         newTopicsView(opts.NoColor),
 		echo:           echo.New[*entry](),
+		replayedOut:    map[replayKey]*entry{},
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
 		onPanic:        opts.OnPanic,
