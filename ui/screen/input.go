@@ -35,8 +35,13 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.detail = &d
 		if d.take() == requestClose {
 			m.closeDetail()
+			if m.search.active {
+				m.mode = modeSearch // opened from the search's results
+			}
 		}
 		return m, cmd
+	case modeSearch:
+		return m.searchKey(msg)
 	case modeFilter:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.updateFilter(msg)
@@ -123,6 +128,8 @@ func (m *Model) listRequest(r request) tea.Cmd {
 	case requestFilterStart:
 		m.mode = modeFilter
 		m.layout()
+	case requestSearch:
+		return m.searchFromList()
 	}
 	return nil
 }
@@ -181,7 +188,7 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	switch m.mode {
-	case modeQuestion:
+	case modeQuestion, modeSearch:
 		return m, nil
 	case modeHelp:
 		m.helpView, cmd = m.helpView.update(msg)

@@ -7,7 +7,7 @@ package screen
 //  2. application messages (connection events, results of commands) are
 //     not keys and are handled whatever the mode;
 //  3. the active overlay or question: modeQuestion, modeHelp, modeDetail
-//     and modeFilter each give every key to their own part;
+//     modeFilter and modeSearch each give every key to their own part;
 //  4. in modeNormal, the screen's keys (F-keys, Tab, pages), then the
 //     focused part: the text field, the topic field, the list or the rooms.
 type mode int
@@ -18,10 +18,11 @@ const (
 	modeDetail               // a message is open in full
 	modeHelp                 // the full help is open
 	modeQuestion             // a question guards an action; drawn over everything
+	modeSearch               // the results of a history search have the keys
 )
 
 func (m mode) String() string {
-	return [...]string{"normal", "filter", "detail", "help", "question"}[m]
+	return [...]string{"normal", "filter", "detail", "help", "question", "search"}[m]
 }
 
 // focus is the part of the screen that gets typing and arrow keys in

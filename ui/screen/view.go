@@ -16,6 +16,7 @@ func (m *Model) setSize(w, h int) {
 		m.detail.setSize(m.width, m.bodyHeight())
 	}
 	m.helpView.setSize(m.width, m.bodyHeight())
+	m.search.setSize(m.width, m.bodyHeight())
 	m.status.width = m.width
 	m.help.Width = m.width
 	m.composer.setWidth(m.width)
@@ -63,6 +64,7 @@ func (m *Model) helpSections() []helpSection {
 		{"list filter (/)", []key.Binding{listKeys.ApplyFilter, listKeys.CancelFilter}},
 		{"rooms pane", flat(newRoomsKeys().FullHelp())},
 		{"open message", flat(newDetailKeys().FullHelp())},
+		{"history search (s in the list, /search)", flat(newSearchKeys().FullHelp())},
 		{"question", flat(newQuestionKeys().FullHelp())},
 		{"this help", flat(newHelpKeys().FullHelp())},
 	}
@@ -79,6 +81,8 @@ func (m Model) shortHelp() []key.Binding {
 		return m.detail.keys.ShortHelp()
 	case modeFilter:
 		return m.list.keys.ShortHelp()
+	case modeSearch:
+		return m.search.keys.ShortHelp()
 	}
 	var part []key.Binding
 	switch m.focus {
@@ -139,6 +143,8 @@ func (m Model) View() string {
 		body = m.detail.View()
 	case modeHelp:
 		body = m.helpView.View()
+	case modeSearch:
+		body = m.search.View()
 	default:
 		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
 		body = m.middle() + "\n" + m.composer.View(m.styles, topicStyle)
