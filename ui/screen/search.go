@@ -181,10 +181,10 @@ func parseSearch(args string) (SearchQuery, error) {
 // command delivers the first hits.
 func (p *searchPart) startSearch(search SearchFunc, q SearchQuery, typed string) tea.Cmd {
 	p.stop()
-	p.gen++
-	*p = searchPart{keys: p.keys, styles: p.styles, gen: p.gen, active: true, query: typed, running: true,
+	w, h := p.width, p.height
+	*p = searchPart{keys: p.keys, styles: p.styles, gen: p.gen + 1, active: true, query: typed, running: true,
 		list: newMessageList(searchMaxHits, 0, 0, p.styles)}
-	p.setSize(p.width, p.height)
+	p.setSize(w, h)
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	s := &searchStream{hits: make(chan Replayed, searchBuffered), end: make(chan searchEnd, 1)}
@@ -320,14 +320,14 @@ func (p searchPart) update(msg tea.KeyMsg) (searchPart, tea.Cmd) {
 	return p, nil
 }
 
-// title is the line above the results: the query, the count and what the
-// search is doing.
+// title is the line above the results: the count and what the search is
+// doing first (they must fit a narrow screen), then the query.
 func (p *searchPart) title() string {
 	q := p.query
 	if q == "" {
 		q = "everything"
 	}
-	text := fmt.Sprintf("history search %s · %d found", sanitize.String(q), p.found)
+	text := fmt.Sprintf("%d found", p.found)
 	switch {
 	case p.running:
 		text += " · searching… · esc stops"
@@ -343,6 +343,7 @@ func (p *searchPart) title() string {
 	if p.list.evicted > 0 {
 		text += fmt.Sprintf(" · %d earliest let go (memory)", p.list.evicted)
 	}
+	text += " · history search " + sanitize.String(q)
 	return p.styles.TitleFocused.Render(ansi.Truncate(text, p.width, "…"))
 }
 
