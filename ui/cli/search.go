@@ -16,6 +16,11 @@ func (r *recorder) searcher(server string) screen.SearchFunc {
 	if r.w == nil {
 		return nil
 	}
+	return searchHistory(server)
+}
+
+// searchHistory is the screen's search over the log of the broker at server.
+func searchHistory(server string) screen.SearchFunc {
 	return func(ctx context.Context, sq screen.SearchQuery, emit func(screen.Replayed) bool) error {
 		q, err := searchQuery(sq, time.Now())
 		if err != nil {
