@@ -51,7 +51,7 @@ func TestHistoryFoldsEchoes(t *testing.T) {
 	ms := time.Millisecond
 	writeSegment(t, "tcp://a:1883", 100,
 		sent("chat/lobby", "hello", 0),
-		recv("chat/lobby", "hello", 50*ms), // its echo
+		recv("chat/lobby", "hello", 50*ms),         // its echo
 		recv("chat/lobby", "hello", 5*time.Second), // another client, later: no sent message waits
 		sent("x", "twice", 10*time.Second),
 		sent("x", "twice", 10*time.Second+100*ms),

@@ -263,7 +263,7 @@ func TestGoldenSearch(t *testing.T) {
 	recs := historyOf(12)
 	recs = append(recs, Replayed{Event: mqttconn.Event{Kind: mqttconn.KindPublish, Time: t0.Add(20 * time.Second),
 		Message: mqttconn.Message{Topic: "sensors/1", Payload: []byte("reading from me"), QoS: 1, Time: t0.Add(20 * time.Second)},
-		State: mqttconn.StateAcked}})
+		State:   mqttconn.StateAcked}})
 	for _, w := range []int{40, 80, 120} {
 		hist := &fakeDisk{recs: recs, before: 3, gate: make(chan struct{})}
 		m := newSearchModel(w, 16, hist)
