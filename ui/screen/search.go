@@ -250,6 +250,9 @@ func waitForHits(gen int, s *searchStream) tea.Cmd {
 // the top while later hits arrive below. It re-arms the wait unless the
 // search ended.
 func (p *searchPart) addHits(msg searchHitsMsg) {
+	if p.stopped {
+		msg.hits = nil // what was on its way when Esc stopped it: the count holds still
+	}
 	for i, r := range msg.hits {
 		kind := entryIn
 		if r.Event.Kind == mqttconn.KindPublish {
@@ -266,7 +269,6 @@ func (p *searchPart) addHits(msg searchHitsMsg) {
 	}
 	if !p.list.hasSel && p.list.Len() > 0 {
 		p.list.selectIndex(0)
-		p.list.moveSelection(0) // past a day divider
 	}
 	if msg.done {
 		p.running, p.capped = false, msg.capped
@@ -293,7 +295,7 @@ func (p searchPart) update(msg tea.KeyMsg) (searchPart, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Stop):
 		p.stop()
-		p.running = false // its last hits may still come; it says stopped
+		p.running = false // it says stopped at once; what was on its way is dropped
 	case key.Matches(msg, k.Close):
 		p.active = false
 		p.req = requestClose
@@ -305,7 +307,6 @@ func (p searchPart) update(msg tea.KeyMsg) (searchPart, tea.Cmd) {
 		p.list.moveSelection(1)
 	case key.Matches(msg, k.Top):
 		p.list.selectIndex(0)
-		p.list.moveSelection(0)
 	case key.Matches(msg, k.Bottom):
 		p.list.scrollToBottom()
 		p.list.selectIndex(p.list.visibleLen() - 1)
