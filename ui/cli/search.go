@@ -46,8 +46,9 @@ func searchHistory(server string) screen.SearchFunc {
 }
 
 // searchMaxPayload is how much of each hit's payload a screen search
-// keeps: the list shows a preview, and the detail view reads the rest.
-const searchMaxPayload = 64 << 10
+// keeps: the list shows a preview, and the detail view reads the rest; with
+// the screen's bounded channel of hits, memory stays small.
+const searchMaxPayload = 16 << 10
 
 // searchQuery is the history query of a screen search: its times in the
 // forms of `mqttchat history --since/--until`, relative to now. It leaves
