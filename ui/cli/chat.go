@@ -242,6 +242,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		RecallTexts:   rec.recall.Texts,
 		OnSent:        rec.keep,
 		LoadPayload:   rec.loader(),
+		Search:        rec.searcher(s.server),
 		Clipboard:     r.stdout,
 		OutboxKept:    s.persistent,
 		OtherClients:  r.otherClients,

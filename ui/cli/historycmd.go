@@ -113,21 +113,30 @@ func resolveHistoryQuery(v values, src sources, filters []string, since, until, 
 }
 
 // printHistory writes the records that pass, merged by time, each
-// delivery once (see history.Search).
+// delivery once (see history.Search), and a sent message's echo folded
+// into its line (see echoFolder).
 func printHistory(stdout, stderr io.Writer, q historyQuery) error {
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	var line []byte
 	var werr error
 	hq := history.Query{Since: q.since, Until: q.until, Topics: q.filters, Text: q.text, Events: true}
-	st, err := history.Search(context.Background(), q.dirs, hq, func(r history.Record) bool {
+	folder := newEchoFolder(func(r history.Record, echoes int) bool {
 		if q.json {
-			line = appendJSONRecord(line[:0], r)
+			line = appendEchoed(appendJSONRecord(line[:0], r), echoes)
 		} else {
-			line = append(appendTextRecord(line[:0], r), '\n')
+			line = appendTextRecord(line[:0], r)
+			if echoes > 0 {
+				line = append(line, " · echoed"...)
+			}
+			line = append(line, '\n')
 		}
 		_, werr = out.Write(line)
 		return werr == nil
 	})
+	st, err := history.Search(context.Background(), q.dirs, hq, folder.add)
+	if werr == nil {
+		folder.end()
+	}
 	if ferr := out.Flush(); werr == nil {
 		werr = ferr
 	}
@@ -153,6 +162,18 @@ func appendJSONRecord(b []byte, r history.Record) []byte {
 	b = b[:len(b)-2] // "}\n"
 	b = append(b, `,"seg":`...)
 	b = strconv.AppendQuote(b, r.Segment)
+	return append(b, "}\n"...)
+}
+
+// appendEchoed adds "echoed":n to a JSON line whose message came back
+// through our own subscription (see echoFolder).
+func appendEchoed(b []byte, echoes int) []byte {
+	if echoes == 0 {
+		return b
+	}
+	b = b[:len(b)-2] // "}\n"
+	b = append(b, `,"echoed":`...)
+	b = strconv.AppendInt(b, int64(echoes), 10)
 	return append(b, "}\n"...)
 }
 

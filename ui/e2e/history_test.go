@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -45,4 +46,30 @@ func TestHistorySurvivesHangupAndReplays(t *testing.T) {
 	again.waitFor("● connected", "earlier: 3 messages from history", "◀ room hello before hangup", "my reply ✓ sent")
 	again.typeKeys("\x1b[A") // Up
 	again.waitFor("┃ my reply")
+}
+
+// TestSearchFindsWhatIsNoLongerHeld: with room for 5 messages on screen,
+// 20 arrive; /search finds the first one in the history on disk and opens
+// it in the detail view.
+func TestSearchFindsWhatIsNoLongerHeld(t *testing.T) {
+	env, tcpAddr, _ := builtinEnv(t)
+	env = append(env, "XDG_STATE_HOME="+t.TempDir())
+	s := start(t, 110, 30, env, "-t", "room", "--max-messages", "5")
+	s.waitFor("● connected", "subscribed to room")
+	peer := brokertest.Connect(t, "tcp://"+tcpAddr, "peer")
+	for i := 1; i <= 20; i++ {
+		peer.Publish(t, "room", 1, false, fmt.Sprintf("reading number %02d", i))
+	}
+	s.waitFor("◀ room reading number 20", "older ones let go")
+	if strings.Contains(s.text(), "reading number 01") {
+		t.Fatalf("the first message is still held:\n%s", s.text())
+	}
+	s.typeKeys("/search number 01\r")
+	s.waitFor("1 found · all searched", "◀ room reading number 01")
+	s.typeKeys("\r")
+	s.waitFor("esc back to the list", "reading number 01")
+	s.typeKeys("\x1b")
+	s.waitFor("1 found · all searched")
+	s.typeKeys("\x1b")
+	s.waitFor("◀ room reading number 20", "type a message")
 }

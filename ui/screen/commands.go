@@ -36,6 +36,7 @@ func init() {
 		{"file", "PATH", "publish a file's bytes to the current topic (asks first, with the size)", (*Model).cmdFile},
 		{"clear-retained", "TOPIC", "publish an empty retained message, clearing the topic's (asks first)", (*Model).cmdClearRetained},
 		{"filter", "[FILTER] [TEXT]", "narrow the list, as / in the list does (no argument: clear)", (*Model).cmdFilter},
+		{"search", "[FILTER] [TEXT] [--since X] [--until X]", "search the whole history on disk (as /filter; esc stops, enter opens)", (*Model).cmdSearch},
 		{"pause", "", "pause or resume the list (messages keep arriving and counting)", (*Model).cmdPause},
 		{"rooms", "", "show or hide the rooms pane", (*Model).cmdRooms},
 		{"topics", "[FILTER]", "the topics view: every topic seen as a tree, with last values (F6; again: back to the chat)", (*Model).cmdTopics},

@@ -39,6 +39,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, cmd
 	case modeTopics:
 		return m.updateTopics(msg)
+	case modeSearch:
+		return m.searchKey(msg)
 	case modeFilter:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.updateFilter(msg)
@@ -127,6 +129,8 @@ func (m *Model) listRequest(r request) tea.Cmd {
 	case requestFilterStart:
 		m.mode = modeFilter
 		m.layout()
+	case requestSearch:
+		return m.searchFromList()
 	}
 	return nil
 }
@@ -191,7 +195,7 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	switch m.mode {
-	case modeQuestion:
+	case modeQuestion, modeSearch:
 		return m, nil
 	case modeHelp:
 		m.helpView, cmd = m.helpView.update(msg)

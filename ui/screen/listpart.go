@@ -19,6 +19,7 @@ type listKeys struct {
 	Pause       key.Binding
 	Help        key.Binding
 	Reply       key.Binding
+	Search      key.Binding
 	// While the filter input has the keys:
 	ApplyFilter  key.Binding
 	CancelFilter key.Binding
@@ -36,6 +37,7 @@ func newListKeys() listKeys {
 		Pause:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Reply:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply: write to its topic")),
+		Search:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "search history")),
 		ApplyFilter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the filter")),
 		CancelFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "drop the filter")),
 	}
@@ -43,12 +45,12 @@ func newListKeys() listKeys {
 
 // ShortHelp is the help line while the list has the focus (or its filter).
 func (k listKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.ApplyFilter, k.CancelFilter, k.Up, k.Down, k.Open, k.Reply, k.Filter, k.ClearFilter, k.Pause, k.Bottom}
+	return []key.Binding{k.ApplyFilter, k.CancelFilter, k.Up, k.Down, k.Open, k.Reply, k.Filter, k.ClearFilter, k.Pause, k.Bottom, k.Search}
 }
 
 // FullHelp lists every list key.
 func (k listKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Reply, k.Filter, k.ClearFilter, k.Pause, k.Help}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Reply, k.Filter, k.ClearFilter, k.Search, k.Pause, k.Help}}
 }
 
 // listPart is the message list with its live filter: it owns the list's
@@ -76,7 +78,7 @@ func newListPart(maxCount, maxBytes, maxLines int, s *Styles) listPart {
 // while it is typed, "clear" only when there is a filter.
 func (p *listPart) updateKeys() {
 	typing := p.filterIn.Focused()
-	for _, b := range []*key.Binding{&p.keys.Up, &p.keys.Down, &p.keys.Top, &p.keys.Bottom, &p.keys.Open, &p.keys.Reply, &p.keys.Filter, &p.keys.Pause, &p.keys.Help} {
+	for _, b := range []*key.Binding{&p.keys.Up, &p.keys.Down, &p.keys.Top, &p.keys.Bottom, &p.keys.Open, &p.keys.Reply, &p.keys.Search, &p.keys.Filter, &p.keys.Pause, &p.keys.Help} {
 		b.SetEnabled(!typing)
 	}
 	p.keys.ClearFilter.SetEnabled(!typing && p.filterIn.Value() != "")
@@ -105,6 +107,8 @@ func (p listPart) handle(msg tea.KeyMsg) (listPart, tea.Cmd) {
 		p.req = requestOpen
 	case key.Matches(msg, k.Reply):
 		p.req = requestReply
+	case key.Matches(msg, k.Search):
+		p.req = requestSearch
 	case key.Matches(msg, k.Help):
 		p.req = requestHelp
 	case key.Matches(msg, k.Pause):

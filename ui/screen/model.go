@@ -62,6 +62,9 @@ type Options struct {
 	// LoadPayload reads a whole payload back from the history when the list
 	// held only its start; nil when history is off.
 	LoadPayload PayloadLoader
+	// Search runs a history search (/search, s in the list) off the UI
+	// goroutine; nil when history is off.
+	Search SearchFunc
 	// Clipboard is the terminal, for copies through OSC 52.
 	Clipboard io.Writer
 	// OutboxKept says undelivered messages outlive the program (a
@@ -97,7 +100,8 @@ type Model struct {
 	topics     topics.Model
 	clearing   *clearRun // a clear of retained messages in progress
 	helpView   helpView
-	question   *question // the open question (modeQuestion)
+	search     searchPart // a history search's results (modeSearch, or under its detail)
+	question   *question  // the open question (modeQuestion)
 	mode       mode
 	focus      focus
 	width      int
@@ -107,6 +111,9 @@ type Model struct {
 	onSent    func(topic, text string) error
 	load      PayloadLoader
 	clipboard io.Writer
+
+	searchFn     SearchFunc
+	searchStream tea.Cmd // waits for the running search's next hits
 
 	echo           *echo.Matcher[*entry] // our sent messages awaiting their echo
 	replayedOut    map[replayKey]*entry  // replayed rows of our messages, for the outbox's re-sends
@@ -148,6 +155,8 @@ func New(conn Conn, opts Options) Model {
 		history:        opts.History,
 		onSent:         opts.OnSent,
 		load:           opts.LoadPayload,
+		searchFn:       opts.Search,
+		search:         newSearchPart(&styles),
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
 		topics:         newTopicsView(opts.NoColor),
@@ -234,6 +243,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.status.warning = "recall not saved: " + msg.err.Error()
 		}
 		return m, nil
+	case searchHitsMsg:
+		return m, m.searchHits(msg)
 	case payloadLoadedMsg:
 		if m.detail != nil && m.detail.e.seq == msg.seq {
 			m.detail.loaded(msg)

@@ -17,6 +17,7 @@ func (m *Model) setSize(w, h int) {
 		m.detail.setSize(m.width, m.bodyHeight())
 	}
 	m.helpView.setSize(m.width, m.bodyHeight())
+	m.search.setSize(m.width, m.bodyHeight())
 	m.status.width = m.width
 	m.help.Width = m.width
 	m.composer.setWidth(m.width)
@@ -66,6 +67,7 @@ func (m *Model) helpSections() []helpSection {
 		{"rooms pane", flat(newRoomsKeys().FullHelp())},
 		{"open message", flat(newDetailKeys().FullHelp())},
 		{"topics view (f6; tab: composer)", flat(topics.DefaultKeyMap().FullHelp())},
+		{"history search (s in the list, /search)", flat(newSearchKeys().FullHelp())},
 		{"question", flat(newQuestionKeys().FullHelp())},
 		{"this help", flat(newHelpKeys().FullHelp())},
 	}
@@ -87,6 +89,8 @@ func (m Model) shortHelp() []key.Binding {
 			return append([]key.Binding{topicsKey, m.keys.NextFocus}, m.topics.Keys().ShortHelp()...)
 		}
 		return append([]key.Binding{topicsKey, m.keys.NextFocus}, m.composer.keys.ShortHelp()...)
+	case modeSearch:
+		return m.search.keys.ShortHelp()
 	}
 	var part []key.Binding
 	switch m.focus {
@@ -153,6 +157,8 @@ func (m Model) View() string {
 	case modeTopics:
 		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
 		body = m.topics.View() + "\n" + m.composer.View(m.styles, topicStyle)
+	case modeSearch:
+		body = m.search.View()
 	default:
 		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
 		body = m.middle() + "\n" + m.composer.View(m.styles, topicStyle)
