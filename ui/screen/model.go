@@ -254,6 +254,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.retainedCleared(msg)
 	case clearStepMsg:
 		return m, m.clearStepped(msg)
+	case topicHistoryMsg:
+		m.topicHistoryLoaded(msg)
+		return m, nil
 	case copiedMsg:
 		notice := msg.notice
 		if msg.err != nil {

@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -117,9 +118,72 @@ func (m *Model) topicsRequest(r topics.Request) tea.Cmd {
 	case topics.ClearRetained:
 		return m.startClear(r.Prefix)
 	case topics.LoadHistory:
-		m.status.warning = "older values from the history are not wired into the topics view yet"
+		if m.searchFn == nil {
+			m.status.warning = "older values need the history, which is off"
+			return nil
+		}
+		m.status.warning = "reading older values of " + sanitize.String(r.Topic) + " from the history…"
+		return loadTopicHistory(m.searchFn, r.Topic)
 	}
 	return nil
+}
+
+// topicHistoryMsg brings a topic's values from the history.
+type topicHistoryMsg struct {
+	topic  string
+	values []topics.Value
+	err    error
+}
+
+// topicHistoryLimit is how many of the newest recorded values are kept.
+const topicHistoryLimit = 256
+
+// loadTopicHistory reads a topic's recorded values off the UI goroutine,
+// keeping the newest ones.
+func loadTopicHistory(search SearchFunc, topicName string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		var vals []topics.Value
+		err := search(ctx, SearchQuery{Topic: topicName}, func(r Replayed) bool {
+			msg := r.Event.Message
+			if r.Event.Kind != mqttconn.KindMessage || msg.Topic != topicName {
+				return true
+			}
+			vals = append(vals, topics.Value{At: msg.Time, Payload: msg.Payload, Size: max(len(msg.Payload), r.Size), QoS: msg.QoS, Retained: msg.Retained})
+			if len(vals) > 2*topicHistoryLimit {
+				vals = append(vals[:0], vals[len(vals)-topicHistoryLimit:]...)
+			}
+			return true
+		})
+		if len(vals) > topicHistoryLimit {
+			vals = vals[len(vals)-topicHistoryLimit:]
+		}
+		return topicHistoryMsg{topic: topicName, values: vals, err: err}
+	}
+}
+
+// topicHistoryLoaded gives the view the values older than those it holds.
+func (m *Model) topicHistoryLoaded(msg topicHistoryMsg) {
+	if msg.err != nil {
+		m.status.warning = "older values not read: " + errText(msg.err)
+		return
+	}
+	tree := m.topics.Tree()
+	held := tree.Values(msg.topic)
+	older := msg.values
+	if len(held) > 0 {
+		oldest := held[0].At
+		for i, v := range held {
+			if v.At.Before(oldest) {
+				oldest = held[i].At
+			}
+		}
+		older = slices.DeleteFunc(older, func(v topics.Value) bool { return !v.At.Before(oldest) })
+	}
+	tree.AddOlder(msg.topic, older)
+	m.topics.Refresh()
+	m.status.warning = fmt.Sprintf("%d older %s of %s from the history", len(older), plural(len(older), "value", "values"), sanitize.String(msg.topic))
 }
 
 // A clear of a retained subtree runs in steps, each after the broker had

@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -101,3 +102,30 @@ func TestTopicsViewInTheScreen(t *testing.T) {
 }
 
 func ansiStripHelp(m Model) string { return plainText(m.helpLine()) }
+
+// TestTopicsViewReadsOlderValues: H asks the history for a topic's older
+// values; the ones older than those held are added, and the screen says
+// how many.
+func TestTopicsViewReadsOlderValues(t *testing.T) {
+	search := func(_ context.Context, q SearchQuery, emit func(Replayed) bool) error {
+		for i := range 3 {
+			at := t0.Add(-time.Duration(3-i) * time.Hour)
+			emit(Replayed{Event: mqttconn.Event{Kind: mqttconn.KindMessage, Time: at, Message: mqttconn.Message{Topic: q.Topic, Payload: []byte(fmt.Sprint(i)), Time: at}}})
+		}
+		return nil
+	}
+	m := New(newFakeConn(), Options{Search: search})
+	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	m = step(m, batch(msgEvent("lab/temp", "21", 0)))
+	m = step(m, keyMsg(tea.KeyF6))
+	m = step(m, runes("e"))
+	m = step(m, keyMsg(tea.KeyDown)) // lab/temp
+	m, cmd := stepCmd(m, runes("H"))
+	if cmd == nil {
+		t.Fatal("H asked nothing")
+	}
+	m = step(m, cmd())
+	if n := len(m.topics.Tree().Values("lab/temp")); n != 4 || !strings.Contains(plain(m), "3 older values of lab/temp from the history") {
+		t.Fatalf("%d values:\n%s", n, plain(m))
+	}
+}
