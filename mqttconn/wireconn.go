@@ -79,6 +79,7 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 			observe(p)
 		}
 	}}
+	w.in.fields, w.out.fields = observe != nil, observe != nil // decode fields only for an observer
 	return w
 }
 
@@ -176,6 +177,7 @@ func (w *wireConn) Read(p []byte) (int, error) {
 					w.fail(err)
 					return 0, err
 				}
+				w.in.keep(prefix)
 				w.in.finish()
 				continue
 			}
@@ -327,6 +329,9 @@ func (w *wireConn) dropPublish(b0 byte, length int) error {
 		return err
 	}
 	p := Packet{Type: TypePublish, Flags: b0 & 0x0f, Length: length, ID: id, Dropped: true}
+	if w.in.fields {
+		p.Topic, p.PayloadLen = string(topic), rest
+	}
 	if w.in.emit != nil {
 		p.Time = time.Now()
 		w.in.emit(p)
