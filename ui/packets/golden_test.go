@@ -17,7 +17,9 @@ func TestViewGolden(t *testing.T) {
 		steps func(Model) Model
 	}{
 		{"newest", func(m Model) Model { return m }},
-		{"qos2_selected", func(m Model) Model { return keys(m, "home", "down", "down", "down", "down", "down", "down", "down", "down") }},
+		{"qos2_selected", func(m Model) Model {
+			return keys(m, "home", "down", "down", "down", "down", "down", "down", "down", "down")
+		}},
 		{"connect_selected", func(m Model) Model { return keys(m, "home") }},
 		{"filter_typing", func(m Model) Model { return typeText(keys(m, "/"), "pubrec 2") }},
 		{"filter_applied", func(m Model) Model { return keys(typeText(keys(m, "/"), "pub 1"), "enter") }},

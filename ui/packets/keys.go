@@ -31,7 +31,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the help line for the current state.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.ApplyFilter, k.CancelFilter, k.Up, k.Down, k.Bottom, k.Filter, k.ClearFilter}
+	return []key.Binding{k.ApplyFilter, k.CancelFilter, k.Filter, k.ClearFilter, k.Up, k.Down, k.Bottom}
 }
 
 // FullHelp lists every key enabled now.

@@ -7,7 +7,7 @@ package screen
 //  2. application messages (connection events, results of commands) are
 //     not keys and are handled whatever the mode;
 //  3. the active overlay or question: modeQuestion, modeHelp, modeDetail,
-//     modeFilter and modeTopics each give every key to their own part;
+//     modeFilter, modeTopics and modePackets each give every key to their own part;
 //  4. in modeNormal, the screen's keys (F-keys, Tab, pages), then the
 //     focused part: the text field, the topic field, the list or the rooms.
 type mode int
@@ -19,10 +19,11 @@ const (
 	modeHelp                 // the full help is open
 	modeQuestion             // a question guards an action; drawn over everything
 	modeTopics               // the topics view (the tree, or the composer with Tab)
+	modePackets              // the packets view (the packets, or the composer with Tab)
 )
 
 func (m mode) String() string {
-	return [...]string{"normal", "filter", "detail", "help", "question", "topics"}[m]
+	return [...]string{"normal", "filter", "detail", "help", "question", "topics", "packets"}[m]
 }
 
 // focus is the part of the screen that gets typing and arrow keys in

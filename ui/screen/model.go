@@ -16,6 +16,7 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/ui/echo"
+	"mqttchat/ui/packets"
 	"mqttchat/ui/topics"
 )
 
@@ -75,6 +76,9 @@ type Options struct {
 	OnPanic func(r any, stack []byte)
 	// Warning is a problem found before the screen started, shown at once.
 	Warning string
+	// Packets, when set, feeds the packets view (F7): every MQTT packet on
+	// the wire (mqttconn.Config.OnPacket = Packets.Observe).
+	Packets *packets.Feed
 }
 
 // Model is the root model of the screen. It holds one mode and one focus;
@@ -95,6 +99,8 @@ type Model struct {
 	detailFrom mode
 	helpFrom   mode // the mode the full help returns to
 	topics     topics.Model
+	packets    packets.Model
+	packetFeed *packets.Feed
 	helpView   helpView
 	question   *question // the open question (modeQuestion)
 	mode       mode
@@ -149,6 +155,8 @@ func New(conn Conn, opts Options) Model {
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
 		topics:         newTopicsView(opts.NoColor),
+		packets:        newPacketsView(opts.NoColor),
+		packetFeed:     opts.Packets,
 		echo:           echo.New[*entry](),
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
@@ -174,7 +182,7 @@ func New(conn Conn, opts Options) Model {
 
 // Init starts reading connection events.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn))
+	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn), waitForPackets(m.packetFeed))
 }
 
 // Update handles one message: keys through handleKey (whose order is
@@ -199,6 +207,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.applyEvents(msg)
 		m.keys.Retry.SetEnabled(m.status.state != stateConnected) // the help line offers F5 only then
 		return m, waitForEvents(m.conn, m.history)
+	case packetsArrived:
+		return m, m.packetsArrived(msg)
 	case questionArmedMsg:
 		if m.question != nil && msg.gen == m.question.gen {
 			m.question.armed = true
