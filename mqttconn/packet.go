@@ -128,6 +128,7 @@ type decoder struct {
 	fields bool
 	buf    []byte
 	need   int
+	topics topicCache
 
 	hdr  [5]byte
 	nh   int // fixed header bytes collected
@@ -156,7 +157,7 @@ func (d *decoder) start(b0 byte, length int) {
 func (d *decoder) finish() {
 	d.cur.Time = time.Now()
 	if d.fields {
-		decodeFields(&d.cur, d.buf)
+		decodeFieldsCached(&d.cur, d.buf, &d.topics)
 		if d.cur.Type == TypeConnect {
 			clear(d.buf) // it held the password
 		}

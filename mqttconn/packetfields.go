@@ -87,10 +87,29 @@ func (r *reader) str(keep bool) string {
 	return ""
 }
 
+// topicCache keeps the last topics decoded, so that a flood on a few
+// topics costs no allocation per packet.
+type topicCache [8]string
+
+// get returns b as a string, reusing a cached one when equal.
+func (c *topicCache) get(b []byte) string {
+	h := 0
+	if len(b) > 0 {
+		h = (len(b) + int(b[len(b)-1])) % len(c)
+	}
+	if c[h] == string(b) { // no allocation: the compiler compares in place
+		return c[h]
+	}
+	c[h] = string(b)
+	return c[h]
+}
+
 // decodeFields fills p's decoded fields from body, the start of its body
 // (the whole body unless p.Length is longer). It never panics, whatever
 // the bytes: what does not parse marks the packet Malformed.
-func decodeFields(p *Packet, body []byte) {
+func decodeFields(p *Packet, body []byte) { decodeFieldsCached(p, body, nil) }
+
+func decodeFieldsCached(p *Packet, body []byte, topics *topicCache) {
 	cut := len(body) < p.Length
 	r := reader{b: body}
 	switch p.Type {
@@ -113,7 +132,15 @@ func decodeFields(p *Packet, body []byte) {
 			p.Malformed = true
 		}
 	case TypePublish:
+		if topics != nil && len(body) >= 2 {
+			if n := 2 + int(binary.BigEndian.Uint16(body)); n <= len(body) {
+				p.Topic = topics.get(body[2:n])
+				r.b = body[n:]
+				goto topicRead
+			}
+		}
 		p.Topic = r.str(true)
+	topicRead:
 		head := 2 + len(p.Topic)
 		if p.QoS() > 0 {
 			r.u16()
