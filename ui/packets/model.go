@@ -37,9 +37,10 @@ type Model struct {
 	set    Settings
 	keys   KeyMap
 	styles Styles
+	paints paints
 
-	rows        []row  // oldest first; rows[0] has sequence number first
-	first, next uint64 // sequence numbers of rows[0] and of the next row
+	rows        ring   // oldest first; the oldest has sequence number first
+	first, next uint64 // sequence numbers of the oldest row and of the next one
 	bytes       int
 	letGo       uint64 // rows let go to stay within the caps
 	dropped     uint64 // packets the feed dropped (the view could not keep up)
@@ -75,7 +76,7 @@ func New(set Settings, st Styles) Model {
 	ti.Prompt = "filter: "
 	ti.Placeholder = "pubrec pubrel 12"
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return Model{set: set, keys: DefaultKeyMap(), styles: st, sel: -1, follow: true, id: -1, filterIn: ti}
+	return Model{set: set, keys: DefaultKeyMap(), styles: st, paints: newPaints(st), sel: -1, follow: true, id: -1, filterIn: ti}
 }
 
 // rowSize is about what a row holds in memory.
@@ -99,21 +100,24 @@ func (m *Model) Add(ps []mqttconn.Packet, dropped uint64) {
 	m.dropped = dropped
 	for _, p := range ps {
 		r := row{p: p, size: rowSize(p)}
-		m.rows = append(m.rows, r)
+		m.rows.push(r, m.set.MaxRows)
 		m.bytes += r.size
 		if m.matches(p) {
 			m.shown = append(m.shown, m.next)
 		}
 		m.next++
 	}
-	k := 0
-	for len(m.rows)-k > m.set.MaxRows || (m.bytes > m.set.MaxBytes && len(m.rows)-k > 1) {
-		m.bytes -= m.rows[k].size
+	k := m.rows.evicted // let go by push to stay within MaxRows
+	m.rows.evicted = 0
+	for _, size := range m.rows.evictedSizes {
+		m.bytes -= size
+	}
+	m.rows.evictedSizes = m.rows.evictedSizes[:0]
+	for m.bytes > m.set.MaxBytes && m.rows.n > 1 {
+		m.bytes -= m.rows.pop().size
 		k++
 	}
 	if k > 0 {
-		clear(m.rows[:k]) // let the strings go
-		m.rows = m.rows[k:]
 		m.first += uint64(k)
 		m.letGo += uint64(k)
 		j := 0
@@ -138,11 +142,11 @@ func (m *Model) at(s uint64) (row, bool) {
 	if s < m.first || s >= m.next {
 		return row{}, false
 	}
-	return m.rows[s-m.first], true
+	return m.rows.at(int(s - m.first)), true
 }
 
 // Len is how many packets are held.
-func (m Model) Len() int { return len(m.rows) }
+func (m Model) Len() int { return m.rows.n }
 
 // Selected is the selected packet.
 func (m Model) Selected() (mqttconn.Packet, bool) {
@@ -328,8 +332,8 @@ func (m *Model) SetFilter(s string) {
 	}
 	m.shown = m.shown[:0]
 	m.sel = -1
-	for i, r := range m.rows {
-		if m.matches(r.p) {
+	for i := range m.rows.n {
+		if r := m.rows.at(i); m.matches(r.p) {
 			s := m.first + uint64(i)
 			if s <= keepSeq || m.sel < 0 {
 				m.sel = len(m.shown)

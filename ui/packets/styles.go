@@ -1,6 +1,10 @@
 package packets
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
 
 // Styles are the packets view's styles, built once.
 type Styles struct {
@@ -29,4 +33,36 @@ func DefaultStyles() Styles {
 		Selected: lipgloss.NewStyle().Reverse(true),
 		Linked:   lipgloss.NewStyle().Bold(true),
 	}
+}
+
+// paint is a style's escape sequences, taken once: wrapping text in them
+// costs what lipgloss's Render would, without measuring and splitting the
+// text again for every row drawn.
+type paint struct{ pre, post string }
+
+func paintOf(st lipgloss.Style) paint {
+	const mark = "\x00"
+	pre, post, ok := strings.Cut(st.Render(mark), mark)
+	if !ok {
+		return paint{}
+	}
+	return paint{pre, post}
+}
+
+// of wraps s.
+func (p paint) of(s string) string {
+	if p.pre == "" && p.post == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
+
+// paints are the row styles as escape sequences.
+type paints struct {
+	out, in, typ, linked, words, time, selected paint
+}
+
+func newPaints(st Styles) paints {
+	return paints{out: paintOf(st.Out), in: paintOf(st.In), typ: paintOf(st.Type), linked: paintOf(st.Type.Inherit(st.Linked)),
+		words: paintOf(st.Words), time: paintOf(st.Time), selected: paintOf(st.Selected)}
 }

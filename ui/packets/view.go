@@ -51,9 +51,9 @@ func (m *Model) fit(s string) string { return ansi.Truncate(s, m.width, "…") }
 
 // title says what is held, what was dropped and the filter.
 func (m *Model) title() string {
-	s := fmt.Sprintf("packets: %d", len(m.rows))
+	s := fmt.Sprintf("packets: %d", m.rows.n)
 	if m.filter != "" {
-		s = fmt.Sprintf("packets: %d of %d · filter %s", len(m.shown), len(m.rows), m.filterWords())
+		s = fmt.Sprintf("packets: %d of %d · filter %s", len(m.shown), m.rows.n, m.filterWords())
 	}
 	if m.letGo > 0 {
 		s += fmt.Sprintf(" · %d older let go", m.letGo)
@@ -76,9 +76,9 @@ func (m *Model) fitRest(before, more string) string {
 
 // line is one packet's row.
 func (m *Model) line(p mqttconn.Packet, selected, linked bool) string {
-	mark, arrow, dir := "  ", ArrowIn, m.styles.In
+	mark, arrow, dir := "  ", ArrowIn, m.paints.in
 	if p.Out {
-		arrow, dir = ArrowOut, m.styles.Out
+		arrow, dir = ArrowOut, m.paints.out
 	}
 	switch {
 	case selected:
@@ -86,30 +86,38 @@ func (m *Model) line(p mqttconn.Packet, selected, linked bool) string {
 	case linked:
 		mark = "• "
 	}
-	plain := fmt.Sprintf("%s%s %s %-*s %s", mark, p.Time.Format(timeLayout), arrow, typeWidth, p.TypeName(), Words(p))
-	plain = m.fit(strings.TrimRight(plain, " "))
+	var b strings.Builder
+	b.Grow(128)
+	b.WriteString(mark)
+	b.WriteString(p.Time.Format(timeLayout))
+	head := b.Len()
+	b.WriteString(" " + arrow + " ")
+	arrowEnd := b.Len()
+	name, words := p.TypeName(), Words(p)
+	b.WriteString(name)
+	if words != "" {
+		for range typeWidth - len(name) {
+			b.WriteByte(' ')
+		}
+	}
+	typeEnd := b.Len()
+	if words != "" {
+		b.WriteByte(' ')
+		b.WriteString(words)
+	}
+	full := b.String()
+	plain := m.fit(full)
 	if selected {
-		return m.styles.Selected.Render(plain + strings.Repeat(" ", max(m.width-ansi.StringWidth(plain), 0)))
+		return m.paints.selected.of(plain + strings.Repeat(" ", max(m.width-ansi.StringWidth(plain), 0)))
 	}
-	// Colour by parts of the plain line already cut to the width, when
-	// the cut is in the words.
-	w := len(mark) + len(timeLayout)
-	if m.width <= 2+len(timeLayout)+3+typeWidth+2 {
-		return m.styles.Words.Render(plain)
+	if len(plain) < typeEnd || plain[:typeEnd] != full[:typeEnd] { // cut before the words: no colours
+		return m.paints.words.of(plain)
 	}
-	out := m.styles.Time.Render(plain[:w+1])
-	rest := plain[w+1:]
-	if len(rest) < len(arrow) {
-		return out + rest
-	}
-	out += dir.Render(rest[:len(arrow)])
-	rest = rest[len(arrow):]
-	n := min(len(rest), 1+typeWidth)
-	ty := m.styles.Type
+	ty := m.paints.typ
 	if linked {
-		ty = ty.Inherit(m.styles.Linked)
+		ty = m.paints.linked
 	}
-	return out + ty.Render(rest[:n]) + m.styles.Words.Render(rest[n:])
+	return m.paints.time.of(plain[:head]) + dir.of(plain[head:arrowEnd]) + ty.of(plain[arrowEnd:typeEnd]) + m.paints.words.of(plain[typeEnd:])
 }
 
 // footer is the filter being typed, or the selected packet's exchange.
@@ -119,7 +127,7 @@ func (m *Model) footer() string {
 	}
 	ps, rtt := m.Exchange()
 	if len(ps) == 0 {
-		if len(m.rows) == 0 {
+		if m.rows.n == 0 {
 			return m.styles.Hint.Render(m.fit("no packet yet: every packet sent (→) and received (←) shows here"))
 		}
 		if p, ok := m.Selected(); ok {

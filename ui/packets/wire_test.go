@@ -63,7 +63,7 @@ const secret = "s3cret-pw-never-shown"
 
 // TestWireQoS2KeepAliveTrace: on each broker, a QoS 2 publish to a topic we
 // subscribe to shows both handshakes (ours out, the broker's in), each of
-// four packets linked by its id; a one-second keep-alive shows PINGREQ and
+// four packets linked by its id; a two-second keep-alive (mochi closes after 1.5 keep-alives of silence; paho pings after one) shows PINGREQ and
 // PINGRESP; the trace file parses line by line and holds no password.
 func TestWireQoS2KeepAliveTrace(t *testing.T) {
 	brokers := []struct {
@@ -83,7 +83,7 @@ func TestWireQoS2KeepAliveTrace(t *testing.T) {
 			}
 			tr := packettrace.New(f)
 			rec := &recorder{}
-			c, err := mqttconn.New(mqttconn.Config{Server: url, Username: "learner", Password: secret, KeepAlive: time.Second,
+			c, err := mqttconn.New(mqttconn.Config{Server: url, Username: "learner", Password: secret, KeepAlive: 2 * time.Second,
 				Subscriptions: []mqttconn.Subscription{{Filter: "learn/#", QoS: 2}},
 				OnPacket:      func(p mqttconn.Packet) { rec.observe(p); tr.Observe(p) }})
 			if err != nil {
@@ -125,7 +125,7 @@ func TestWireQoS2KeepAliveTrace(t *testing.T) {
 						t.Errorf("ping exchange %q", got)
 					}
 				case p.Type == mqttconn.TypeConnect:
-					if w := Words(p); !strings.Contains(w, "keep-alive 1 s") || !strings.Contains(w, "password (not shown)") || strings.Contains(w, secret) {
+					if w := Words(p); !strings.Contains(w, "keep-alive 2 s") || !strings.Contains(w, "password (not shown)") || strings.Contains(w, secret) {
 						t.Errorf("CONNECT in words: %s", w)
 					}
 				case p.Type == mqttconn.TypeSubscribe:
