@@ -26,12 +26,12 @@ func TestPersonWatchesTheQoS2Handshake(t *testing.T) {
 	s.typeKeys("/topic learn/qos2\r")
 	s.typeKeys("exactly once\r")
 	s.waitFor("you → learn/qos2 q2 exactly once ✓ acknowledged · echoed") // sent, and received back
-	s.typeKeys("\x1b[18~") // F7
+	s.typeKeys("\x1b[18~")                                                // F7
 	s.waitFor("→ CONNECT", "user name · password", "← CONNACK     accepted", "→ PUBLISH", "← PUBREC", "→ PUBREL", "← PUBCOMP",
 		"← PUBLISH", "→ PUBREC", "← PUBREL", "→ PUBCOMP", "f7 packets view / chat")
 	s.typeKeys("/pubcomp\r")
 	s.waitFor("packets: 2 of", "filter PUBCOMP", "exchange: PUBLISH")
-	s.typeKeys("\x1b[18~") // back to the chat
+	s.typeKeys("\x1b[18~")                          // back to the chat
 	s.waitFor("acknowledged · echoed", "↑/k older") // the chat, its list with the keys
 	s.typeKeys("\x03")
 	if code := s.waitExit(); code != 0 {
