@@ -173,11 +173,15 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			if w.in.cur.Duplicate = w.seenQoS2(w.in.cur.ID); w.in.cur.Duplicate {
 				// The same message again before its PUBREL: acknowledged
 				// (seenQoS2 saw to it), never delivered twice.
+				w.in.keep(prefix)
+				if w.in.fields { // the preview, without reading it
+					pv, _ := w.r.Peek(min(PreviewSize, length-len(prefix)))
+					w.in.keep(pv)
+				}
 				if _, err := w.r.Discard(length - len(prefix)); err != nil {
 					w.fail(err)
 					return 0, err
 				}
-				w.in.keep(prefix)
 				w.in.finish()
 				continue
 			}
