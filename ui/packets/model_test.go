@@ -2,6 +2,7 @@ package packets
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -218,5 +219,49 @@ func TestKeysFollowState(t *testing.T) {
 	m = keys(typeText(m, "ping"), "enter")
 	if k := m.Keys(); m.Typing() || !k.ClearFilter.Enabled() {
 		t.Error("keys with a filter")
+	}
+}
+
+// The ring holds what a plain slice capped the same way would, through
+// growth, wrap-around, count and byte caps, whatever the batch sizes.
+func TestRingAgainstSlice(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for round := range 20 {
+		set := Settings{MaxRows: 1 + rnd.IntN(300), MaxBytes: 2000 + rnd.IntN(60000)}
+		m := New(set, DefaultStyles())
+		m.SetSize(80, 12)
+		var model []mqttconn.Packet
+		bytes := 0
+		id := 0
+		for range 50 {
+			batch := make([]mqttconn.Packet, rnd.IntN(120))
+			for i := range batch {
+				id++
+				batch[i] = mqttconn.Packet{Type: mqttconn.TypePuback, ID: uint16(id), Topic: strings.Repeat("t", rnd.IntN(400))}
+			}
+			m.Add(batch, 0)
+			for _, p := range batch {
+				model = append(model, p)
+				bytes += rowSize(p)
+			}
+			for len(model) > set.MaxRows || (bytes > set.MaxBytes && len(model) > 1) {
+				bytes -= rowSize(model[0])
+				model = model[1:]
+			}
+			if m.Len() != len(model) || m.bytes != bytes || int(m.next-m.first) != len(model) || len(m.shown) != len(model) {
+				t.Fatalf("round %d: %d rows (%d bytes), want %d (%d)", round, m.Len(), m.bytes, len(model), bytes)
+			}
+			if len(model) > 0 && (m.sel < 0 || m.sel >= len(m.shown) || m.top < 0 || m.top > m.sel) {
+				t.Fatalf("round %d: selection %d, top %d of %d", round, m.sel, m.top, len(m.shown))
+			}
+			if rnd.IntN(4) == 0 {
+				m = keys(m, []string{"up", "home", "end", "pgup"}[rnd.IntN(4)])
+			}
+			for i, p := range model {
+				if r, ok := m.at(m.first + uint64(i)); !ok || r.p.ID != p.ID {
+					t.Fatalf("round %d: row %d is %d, want %d", round, i, r.p.ID, p.ID)
+				}
+			}
+		}
 	}
 }
