@@ -40,6 +40,48 @@ type Packet struct {
 	SessionPresent bool   // CONNACK
 	Dropped        bool   // an inbound PUBLISH over Config.MaxIncoming: not handed on, acknowledged
 	Duplicate      bool   // an inbound QoS 2 PUBLISH whose id we still hold: the same message again, not handed on
+
+	// The decoded fields, filled only when an observer wants them
+	// (Config.OnPacket set): see decodeFields. A payload is never copied
+	// beyond Preview, and a password never at all.
+
+	Topic      string              // PUBLISH: the topic (cut when Cut)
+	PayloadLen int                 // PUBLISH: the payload's length in bytes
+	Preview    [PreviewSize]byte   // PUBLISH: the payload's first bytes, raw (sanitize to show)
+	PreviewLen uint8               // how many bytes of Preview are set
+	Connect    *ConnectFields      // CONNECT
+	Subs       *SubscriptionFields // SUBSCRIBE, SUBACK, UNSUBSCRIBE
+	Cut        bool                // the fields were longer than what is kept (fieldCap): what is shown is their start
+	Malformed  bool                // the fields did not parse as MQTT 3.1.1 says
+}
+
+// PreviewSize is how many bytes of a PUBLISH's payload a Packet keeps.
+const PreviewSize = 24
+
+// PreviewBytes is the payload's first bytes as kept (PreviewLen of them).
+func (p *Packet) PreviewBytes() []byte { return p.Preview[:p.PreviewLen] }
+
+// ConnectFields are a CONNECT's fields. The password is never kept: only
+// whether there was one.
+type ConnectFields struct {
+	Protocol     string // "MQTT" (3.1.1) or "MQIsdp" (3.1)
+	Level        byte   // 4 for 3.1.1, 3 for 3.1, 5 for MQTT 5
+	CleanSession bool
+	KeepAlive    uint16 // seconds
+	ClientID     string
+	Will         bool
+	WillTopic    string
+	WillQoS      byte
+	WillRetain   bool
+	Username     bool // a user name was sent (not kept)
+	Password     bool // a password was sent (never kept)
+}
+
+// SubscriptionFields are the filters of a SUBSCRIBE (with the QoS asked
+// for) or an UNSUBSCRIBE, or the return codes of a SUBACK.
+type SubscriptionFields struct {
+	Filters []Subscription
+	Codes   []byte // SUBACK: granted QoS 0–2, or 0x80 for a refusal
 }
 
 // QoS of a PUBLISH.
@@ -80,6 +122,14 @@ type decoder struct {
 	out  bool
 	emit func(Packet)
 
+	// fields: collect the start of each body (buf, at most need bytes) and
+	// decode its fields when the packet ends; off, only the fixed header and
+	// identifying bytes are read (the cheap path).
+	fields bool
+	buf    []byte
+	need   int
+	topics topicCache
+
 	hdr  [5]byte
 	nh   int // fixed header bytes collected
 	cur  Packet
@@ -92,6 +142,13 @@ type decoder struct {
 func (d *decoder) start(b0 byte, length int) {
 	d.cur = Packet{Out: d.out, Type: b0 >> 4, Flags: b0 & 0x0f, Length: length}
 	d.rem, d.pos, d.tlen = length, 0, 0
+	if d.fields {
+		d.buf = d.buf[:0]
+		d.need = min(length, fieldCap)
+		if d.cur.Type == TypePublish {
+			d.need = min(length, 2) // until the topic's length is known
+		}
+	}
 	if length == 0 {
 		d.finish()
 	}
@@ -99,6 +156,12 @@ func (d *decoder) start(b0 byte, length int) {
 
 func (d *decoder) finish() {
 	d.cur.Time = time.Now()
+	if d.fields {
+		decodeFieldsCached(&d.cur, d.buf, &d.topics)
+		if d.cur.Type == TypeConnect {
+			clear(d.buf) // it held the password
+		}
+	}
 	if d.emit != nil {
 		d.emit(d.cur)
 	}
@@ -110,6 +173,7 @@ func (d *decoder) body(b []byte) {
 	for len(b) > 0 && d.rem > 0 {
 		n := min(len(b), d.rem)
 		d.scan(b[:n])
+		d.keep(b[:n])
 		d.pos += n
 		d.rem -= n
 		b = b[n:]

@@ -79,6 +79,7 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 			observe(p)
 		}
 	}}
+	w.in.fields, w.out.fields = observe != nil, observe != nil // decode fields only for an observer
 	return w
 }
 
@@ -172,6 +173,11 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			if w.in.cur.Duplicate = w.seenQoS2(w.in.cur.ID); w.in.cur.Duplicate {
 				// The same message again before its PUBREL: acknowledged
 				// (seenQoS2 saw to it), never delivered twice.
+				w.in.keep(prefix)
+				if w.in.fields { // the preview, without reading it
+					pv, _ := w.r.Peek(min(PreviewSize, length-len(prefix)))
+					w.in.keep(pv)
+				}
 				if _, err := w.r.Discard(length - len(prefix)); err != nil {
 					w.fail(err)
 					return 0, err
@@ -327,6 +333,9 @@ func (w *wireConn) dropPublish(b0 byte, length int) error {
 		return err
 	}
 	p := Packet{Type: TypePublish, Flags: b0 & 0x0f, Length: length, ID: id, Dropped: true}
+	if w.in.fields {
+		p.Topic, p.PayloadLen = string(topic), rest
+	}
 	if w.in.emit != nil {
 		p.Time = time.Now()
 		w.in.emit(p)

@@ -8,6 +8,7 @@ import (
 	"mqttchat/history"
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/packets"
 	"mqttchat/ui/sanitize"
 	"mqttchat/ui/screen"
 	"os"
@@ -46,13 +47,14 @@ type chatRun struct {
 	rec          *recorder
 	cfg          mqttconn.Config
 	conn         *mqttconn.Client
+	packets      *packets.Feed // the packets view's feed
 }
 
 // chat connects and runs the screen until the user quits.
 func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
 	r := &chatRun{s: s, stdin: stdin, stdout: stdout, stderr: stderr}
 	defer r.stack.closeAll()
-	for _, step := range []func() error{r.openLog, r.startProfile, r.startBroker, r.openHistory, r.configure, r.openOutbox, r.connect, r.runScreen} {
+	for _, step := range []func() error{r.openLog, r.startProfile, r.startBroker, r.openHistory, r.configure, r.tapPackets, r.openOutbox, r.connect, r.runScreen} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -248,6 +250,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		OtherClients:  r.otherClients,
 		OnPanic:       r.guard.screenPanicked,
 		Warning:       r.warning,
+		Packets:       r.packets,
 	}
 }
 

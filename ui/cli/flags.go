@@ -30,6 +30,8 @@ type values struct {
 	noHistory               bool
 	historySize, historyAge string
 	historyReplay           int
+
+	trace string
 }
 
 // option is one setting: its config key, flag, environment variable and
@@ -75,6 +77,7 @@ var options = []option{
 	{key: "history_size", flag: "history-size", def: "1GiB", usage: "history kept per broker, by total size (e.g. 500MiB, 2GiB)", ptr: func(v *values) any { return &v.historySize }},
 	{key: "history_age", flag: "history-age", def: "30d", usage: "history kept per broker, by age (e.g. 12h, 7d)", ptr: func(v *values) any { return &v.historyAge }},
 	{key: "history_replay", flag: "history-replay", def: 500, usage: "messages from history shown on start (0: none)", ptr: func(v *values) any { return &v.historyReplay }},
+	{key: "trace", flag: "trace", def: "", usage: "write every MQTT packet sent and received, decoded (never a password), as JSON lines to this file", ptr: func(v *values) any { return &v.trace }},
 }
 
 // optionByKey and optionByFlag index the table.

@@ -43,6 +43,8 @@ type settings struct {
 	widthMode     string // "auto" or a sanitize mode's name
 	textMode      sanitize.Mode
 	textModeWhy   string // how textMode was chosen, for the log
+	trace         string // --trace: the file the packets are written to, or ""
+	traceWhere    string // where trace was set, for its errors
 }
 
 // historySettings are the checked history settings.
@@ -59,7 +61,7 @@ func resolve(v values, src sources) (settings, error) {
 	w := src.where
 	s := settings{clientID: v.id, idGiven: src.set("id"), username: v.username, password: v.password,
 		pwFromFlag: src["password"].rank == rankFlag, maxMessages: v.maxMessages, rowLines: v.rowLines, mouse: !v.noMouse,
-		persistent: v.disableCleanSession, insecure: v.insecure}
+		persistent: v.disableCleanSession, insecure: v.insecure, trace: v.trace, traceWhere: src.where("trace")}
 	if v.qos < 0 || v.qos > 2 {
 		return s, usagef("%s: %d is not a QoS (use 0, 1 or 2)", w("qos"), v.qos)
 	}

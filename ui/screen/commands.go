@@ -40,6 +40,7 @@ func init() {
 		{"pause", "", "pause or resume the list (messages keep arriving and counting)", (*Model).cmdPause},
 		{"rooms", "", "show or hide the rooms pane", (*Model).cmdRooms},
 		{"topics", "[FILTER]", "the topics view: every topic seen as a tree, with last values (F6; again: back to the chat)", (*Model).cmdTopics},
+		{"packets", "[TYPES] [ID]", "the packets view: every MQTT packet sent and received, in words (F7; again: back to the chat)", (*Model).cmdPackets},
 		{"clear", "", "clear the screen's list (the history keeps everything)", (*Model).cmdClear},
 		{"help", "", "list the commands", (*Model).cmdHelp},
 		{"quit", "", "quit", (*Model).cmdQuit},

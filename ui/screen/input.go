@@ -38,9 +38,15 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, cmd
 	case modeTopics:
+		if key.Matches(msg, packetsKey) && !m.topics.Typing() {
+			m.mode = modeNormal
+			return m, m.togglePackets()
+		}
 		return m.updateTopics(msg)
 	case modeSearch:
 		return m.searchKey(msg)
+	case modePackets:
+		return m.updatePackets(msg)
 	case modeFilter:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.updateFilter(msg)
@@ -67,6 +73,8 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, topicsKey):
 		return m, m.toggleTopics()
+	case key.Matches(msg, packetsKey):
+		return m, m.togglePackets()
 	case key.Matches(msg, k.NextFocus):
 		return m, m.setFocus(m.nextFocus(+1))
 	case key.Matches(msg, k.PrevFocus):
@@ -204,6 +212,8 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 		d, cmd := m.detail.update(msg)
 		m.detail = &d
 		return m, cmd
+	case modePackets:
+		return m, nil
 	case modeTopics:
 		msg.Y -= 2 // the view starts below the status bar
 		m.topics, cmd = m.topics.Update(msg)

@@ -7,8 +7,8 @@ package screen
 //  2. application messages (connection events, results of commands) are
 //     not keys and are handled whatever the mode;
 //  3. the active overlay or question: modeQuestion, modeHelp, modeDetail,
-//     modeFilter, modeTopics and modeSearch each give every key to their
-//     own part;
+//     modeFilter, modeTopics, modeSearch and modePackets each give every
+//     key to their own part;
 //  4. in modeNormal, the screen's keys (F-keys, Tab, pages), then the
 //     focused part: the text field, the topic field, the list or the rooms.
 type mode int
@@ -21,10 +21,11 @@ const (
 	modeQuestion             // a question guards an action; drawn over everything
 	modeTopics               // the topics view (the tree, or the composer with Tab)
 	modeSearch               // the results of a history search have the keys
+	modePackets              // the packets view (the packets, or the composer with Tab)
 )
 
 func (m mode) String() string {
-	return [...]string{"normal", "filter", "detail", "help", "question", "topics", "search"}[m]
+	return [...]string{"normal", "filter", "detail", "help", "question", "topics", "search", "packets"}[m]
 }
 
 // focus is the part of the screen that gets typing and arrow keys in

@@ -16,6 +16,7 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/ui/echo"
+	"mqttchat/ui/packets"
 	"mqttchat/ui/topics"
 )
 
@@ -78,6 +79,9 @@ type Options struct {
 	OnPanic func(r any, stack []byte)
 	// Warning is a problem found before the screen started, shown at once.
 	Warning string
+	// Packets, when set, feeds the packets view (F7): every MQTT packet on
+	// the wire (mqttconn.Config.OnPacket = Packets.Observe).
+	Packets *packets.Feed
 }
 
 // Model is the root model of the screen. It holds one mode and one focus;
@@ -99,6 +103,8 @@ type Model struct {
 	helpFrom   mode // the mode the full help returns to
 	topics     topics.Model
 	clearing   *clearRun // a clear of retained messages in progress
+	packets    packets.Model
+	packetFeed *packets.Feed
 	helpView   helpView
 	search     searchPart // a history search's results (modeSearch, or under its detail)
 	question   *question  // the open question (modeQuestion)
@@ -160,6 +166,8 @@ func New(conn Conn, opts Options) Model {
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
 		topics:         newTopicsView(opts.NoColor),
+		packets:        newPacketsView(opts.NoColor),
+		packetFeed:     opts.Packets,
 		echo:           echo.New[*entry](),
 		replayedOut:    map[replayKey]*entry{},
 		otherClientsFn: opts.OtherClients,
@@ -186,7 +194,7 @@ func New(conn Conn, opts Options) Model {
 
 // Init starts reading connection events.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn))
+	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn), waitForPackets(m.packetFeed))
 }
 
 // Update handles one message: keys through handleKey (whose order is
@@ -211,6 +219,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.applyEvents(msg)
 		m.keys.Retry.SetEnabled(m.status.state != stateConnected) // the help line offers F5 only then
 		return m, waitForEvents(m.conn, m.history)
+	case packetsArrived:
+		return m, m.packetsArrived(msg)
 	case questionArmedMsg:
 		if m.question != nil && msg.gen == m.question.gen {
 			m.question.armed = true

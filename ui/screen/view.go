@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
+	"mqttchat/ui/packets"
 	"mqttchat/ui/sanitize"
 	"mqttchat/ui/topics"
 )
@@ -23,6 +24,7 @@ func (m *Model) setSize(w, h int) {
 	m.composer.setWidth(m.width)
 	m.layout()
 	m.layoutTopics()
+	m.layoutPackets()
 }
 
 // bodyHeight is what the status bar (2 rows) and the help line leave to a
@@ -60,7 +62,7 @@ func (m *Model) helpSections() []helpSection {
 	// The full help lists every key, whatever is enabled now.
 	composerKeys, listKeys := newComposerKeys(), newListKeys()
 	return []helpSection{
-		{"everywhere (ctrl+c) and outside views", append(flat(m.keys.FullHelp()), topicsKey)},
+		{"everywhere (ctrl+c) and outside views", append(flat(m.keys.FullHelp()), topicsKey, packetsKey)},
 		{"message and topic fields", flat(composerKeys.FullHelp())},
 		{"list (tab to it)", flat(listKeys.FullHelp())},
 		{"list filter (/)", []key.Binding{listKeys.ApplyFilter, listKeys.CancelFilter}},
@@ -68,6 +70,7 @@ func (m *Model) helpSections() []helpSection {
 		{"open message", flat(newDetailKeys().FullHelp())},
 		{"topics view (f6; tab: composer)", flat(topics.DefaultKeyMap().FullHelp())},
 		{"history search (s in the list, /search)", flat(newSearchKeys().FullHelp())},
+		{"packets view (f7; tab: composer)", flat(packets.DefaultKeyMap().FullHelp())},
 		{"question", flat(newQuestionKeys().FullHelp())},
 		{"this help", flat(newHelpKeys().FullHelp())},
 	}
@@ -91,6 +94,8 @@ func (m Model) shortHelp() []key.Binding {
 		return append([]key.Binding{topicsKey, m.keys.NextFocus}, m.composer.keys.ShortHelp()...)
 	case modeSearch:
 		return m.search.keys.ShortHelp()
+	case modePackets:
+		return m.packetsHelp()
 	}
 	var part []key.Binding
 	switch m.focus {
@@ -159,6 +164,9 @@ func (m Model) View() string {
 		body = m.topics.View() + "\n" + m.composer.View(m.styles, topicStyle)
 	case modeSearch:
 		body = m.search.View()
+	case modePackets:
+		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
+		body = m.packets.View() + "\n" + m.composer.View(m.styles, topicStyle)
 	default:
 		topicStyle := m.styles.topicStyle(m.rooms.colourOf(m.composer.topic.Value()))
 		body = m.middle() + "\n" + m.composer.View(m.styles, topicStyle)

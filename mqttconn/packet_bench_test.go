@@ -1,0 +1,72 @@
+package mqttconn
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"sync"
+	"testing"
+
+	"github.com/eclipse/paho.mqtt.golang/packets"
+)
+
+// readConn is a net.Conn that reads from r.
+type readConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func (c readConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// benchRing is what the packets view's feed does for each packet: a
+// non-blocking append under a lock into a bounded buffer, drained by
+// someone else (here: when full).
+type benchRing struct {
+	mu      sync.Mutex
+	items   []Packet
+	dropped uint64
+}
+
+func (r *benchRing) observe(p Packet) {
+	r.mu.Lock()
+	if len(r.items) >= 8192 {
+		r.items = r.items[:0] // as if the screen drained it
+	}
+	r.items = append(r.items, p)
+	r.mu.Unlock()
+}
+
+// BenchmarkWireFlood reads a flood of QoS 0 PUBLISH (64-byte payloads)
+// through the wire wrapper as paho does (packets.ReadPacket), with no
+// observer (headers only) and with the packets view's tap (fields decoded,
+// pushed into a bounded ring). The ratio is the tap's cost on the read
+// path, which is a small part of a whole client's work per message.
+func BenchmarkWireFlood(b *testing.B) {
+	const n = 10000
+	var stream []byte
+	for range n {
+		stream = append(stream, pkt(TypePublish<<4, str("bench/flood/sensor"), bytes.Repeat([]byte("x"), 64))...)
+	}
+	for _, tc := range []struct {
+		name    string
+		observe func() func(Packet)
+	}{
+		{"tap=off", func() func(Packet) { return nil }},
+		{"tap=view", func() func(Packet) { r := &benchRing{}; return r.observe }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(stream)))
+			observe := tc.observe()
+			for range b.N {
+				w := newWireConn(readConn{r: bytes.NewReader(stream)}, DefaultMaxIncoming, observe)
+				for range n {
+					if _, err := packets.ReadPacket(w); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "msg/s")
+		})
+	}
+}

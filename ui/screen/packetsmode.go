@@ -1,0 +1,128 @@
+package screen
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"mqttchat/mqttconn"
+	"mqttchat/ui/packets"
+)
+
+// The packets view (ui/packets) shows every MQTT control packet on the
+// connection, both ways, decoded into words. F7 or /packets switches to it
+// and back; the composer stays below it (Tab moves the keys), so a
+// message sent shows its handshake at once. Packets arrive through
+// Options.Packets, a packets.Feed that mqttconn's OnPacket fills without
+// blocking; the screen drains it once per frame, like its events.
+
+// packetsKey switches between the chat and the packets view.
+var packetsKey = key.NewBinding(key.WithKeys("f7"), key.WithHelp("f7", "packets view / chat"))
+
+// newPacketsView is the view with the screen's styles (no colour under
+// NO_COLOR).
+func newPacketsView(noColor bool) packets.Model {
+	st := packets.DefaultStyles()
+	if noColor {
+		stripColours(reflect.ValueOf(&st).Elem())
+	}
+	return packets.New(packets.Settings{}, st)
+}
+
+// waitForPackets blocks until the feed has packets, gathers a frame's worth
+// and delivers them as one message; Update re-arms it.
+func waitForPackets(f *packets.Feed) tea.Cmd {
+	if f == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		<-f.Ready()
+		time.Sleep(frameInterval)
+		ps, dropped := f.Drain()
+		return packetsArrived{ps: ps, dropped: dropped}
+	}
+}
+
+// packetsArrived is what waitForPackets delivers.
+type packetsArrived struct {
+	ps      []mqttconn.Packet
+	dropped uint64
+}
+
+// packetsArrivedUpdate adds the packets to the view and re-arms the drain.
+func (m *Model) packetsArrived(msg packetsArrived) tea.Cmd {
+	m.packets.Add(msg.ps, msg.dropped)
+	return waitForPackets(m.packetFeed)
+}
+
+// togglePackets switches between the chat and the packets view (from the
+// topics view too).
+func (m *Model) togglePackets() tea.Cmd {
+	if m.mode == modePackets {
+		m.mode = modeNormal
+		m.layout()
+		return nil
+	}
+	m.mode = modePackets
+	m.layoutPackets()
+	return m.setFocus(focusList) // the packets have the keys
+}
+
+// layoutPackets gives the view what the status bar, composer and help
+// line leave.
+func (m *Model) layoutPackets() {
+	m.packets.SetSize(m.width, m.height-2-m.composer.height()-1)
+}
+
+// updatePackets routes a key in the packets view: Tab moves the keys
+// between the packets and the composer; the packets get the rest while
+// they have them.
+func (m Model) updatePackets(msg tea.KeyMsg) (Model, tea.Cmd) {
+	listHasKeys := m.focus == focusList
+	typing := m.packets.Typing()
+	switch {
+	case key.Matches(msg, packetsKey) && !typing:
+		return m, m.togglePackets()
+	case key.Matches(msg, topicsKey) && !typing:
+		m.mode = modeNormal
+		return m, m.toggleTopics()
+	case key.Matches(msg, m.keys.NextFocus, m.keys.PrevFocus) && !typing:
+		if listHasKeys {
+			return m, m.setFocus(focusText)
+		}
+		return m, m.setFocus(focusList)
+	case !listHasKeys:
+		var cmd tea.Cmd
+		m.composer, cmd = m.composer.update(msg)
+		if s, ok := m.composer.takeSubmitted(); ok {
+			return m, tea.Batch(cmd, m.submit(s))
+		}
+		return m, cmd
+	case key.Matches(msg, m.keys.Help) && !typing:
+		m.openHelp()
+		return m, nil
+	case msg.Type == tea.KeyEsc && !m.packets.HandlesEsc():
+		return m, m.togglePackets()
+	}
+	var cmd tea.Cmd
+	m.packets, cmd = m.packets.Update(msg)
+	return m, cmd
+}
+
+// packetsHelp is the help line in the packets view.
+func (m Model) packetsHelp() []key.Binding {
+	if m.focus == focusList {
+		return append([]key.Binding{packetsKey, m.keys.NextFocus}, m.packets.Keys().ShortHelp()...)
+	}
+	return append([]key.Binding{packetsKey, m.keys.NextFocus}, m.composer.keys.ShortHelp()...)
+}
+
+func (m *Model) cmdPackets(args string) (tea.Cmd, error) {
+	cmd := m.togglePackets()
+	if args != "" && m.mode == modePackets {
+		m.packets.SetFilter(args)
+	}
+	return cmd, nil
+}
