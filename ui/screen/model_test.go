@@ -190,7 +190,7 @@ func TestHelpAndMouseKeys(t *testing.T) {
 	m, _ := newTestModel(100, 30)
 	h := m.list.height
 	m = step(m, keyMsg(tea.KeyF1))
-	if s := plain(m); m.mode != modeHelp || !strings.Contains(s, "oldest") || !strings.Contains(s, "open message") || m.list.height != h {
+	if s := plain(m); m.mode != modeHelp || !strings.Contains(s, "oldest") || !strings.Contains(s, "list filter") || m.list.height != h {
 		t.Fatalf("F1 shows no full help (list height %d→%d):\n%s", h, m.list.height, plain(m))
 	}
 	m = step(m, keyMsg(tea.KeyEsc))
