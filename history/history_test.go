@@ -461,3 +461,19 @@ func TestNewStatesAndEventsRoundTrip(t *testing.T) {
 		t.Fatalf("too large recorded as %+v", r)
 	}
 }
+
+// TestFlushPutsWhatWasRecordedOnDisk: a search right after a message
+// arrived finds it: Flush returns once the writer wrote it to the file.
+func TestFlushPutsWhatWasRecordedOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	w, err := OpenWriter(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.Record(inEvent("t", []byte("just now"), 0))
+	w.Flush(5 * time.Second)
+	if recs, _ := scanAll(t, dir); len(recs) != 1 || string(recs[0].Payload) != "just now" {
+		t.Fatalf("after Flush: %d records on disk", len(recs))
+	}
+}

@@ -65,6 +65,8 @@ type Writer struct {
 	ch   chan item
 	stop chan struct{}
 	done chan struct{}
+
+	flushReq chan chan struct{} // Flush's requests
 	once sync.Once
 
 	notWritten atomic.Uint64
@@ -104,7 +106,7 @@ func OpenWriter(dir string, opts Options) (*Writer, error) {
 		}
 	}
 	w := &Writer{dir: dir, opts: opts, ch: make(chan item, opts.Queue),
-		stop: make(chan struct{}), done: make(chan struct{}), lastSync: time.Now()}
+		stop: make(chan struct{}), done: make(chan struct{}), flushReq: make(chan chan struct{}), lastSync: time.Now()}
 	if err := w.rotate(); err != nil {
 		return nil, err
 	}
@@ -142,6 +144,25 @@ func (w *Writer) RecordThen(ev mqttconn.Event, done func()) {
 	default:
 		w.notWritten.Add(1)
 		call(done)
+	}
+}
+
+// Flush writes what was recorded so far to the file (no fsync) and returns
+// once it is there, or after timeout: a search of the history finds what
+// arrived a moment ago.
+func (w *Writer) Flush(timeout time.Duration) {
+	if w.closed.Load() {
+		return
+	}
+	reply := make(chan struct{})
+	select {
+	case w.flushReq <- reply:
+	case <-time.After(timeout):
+		return
+	}
+	select {
+	case <-reply:
+	case <-time.After(timeout):
 	}
 }
 
@@ -206,6 +227,17 @@ func (w *Writer) run() {
 				flushTimer.Reset(flushEvery)
 				armed = true
 			}
+		case reply := <-w.flushReq:
+			for more := true; more; { // what was recorded before the request
+				select {
+				case it := <-w.ch:
+					w.write(it)
+				default:
+					more = false
+				}
+			}
+			w.flush(false)
+			close(reply)
 		case now := <-flushTimer.C:
 			armed = false
 			w.flush(now.Sub(w.lastSync) >= syncEvery)

@@ -16,7 +16,11 @@ func (r *recorder) searcher(server string) screen.SearchFunc {
 	if r.w == nil {
 		return nil
 	}
-	return searchHistory(server)
+	search := searchHistory(server)
+	return func(ctx context.Context, q screen.SearchQuery, emit func(screen.Replayed) bool) error {
+		r.w.Flush(time.Second) // what arrived a moment ago is on disk too
+		return search(ctx, q, emit)
+	}
 }
 
 // searchHistory is the screen's search over the log of the broker at server.
