@@ -326,7 +326,7 @@ func TestV5Settings(t *testing.T) {
 		want string
 	}{
 		{"name over 3.1.1", mqttconn.Config{Server: "tcp://127.0.0.1:1", Name: "alice"}, "needs MQTT 5"},
-		{"wildcard in name", mqttconn.Config{Server: "tcp://127.0.0.1:1", Name: "a+b", ProtocolVersion: 5}, "sender name"},
+		{"NUL in name", mqttconn.Config{Server: "tcp://127.0.0.1:1", Name: "a\x00b", ProtocolVersion: 5}, "sender name"},
 		{"negative expiry", mqttconn.Config{Server: "tcp://127.0.0.1:1", ProtocolVersion: 5, SessionExpiry: -time.Second}, "negative"},
 		{"version 6", mqttconn.Config{Server: "tcp://127.0.0.1:1", ProtocolVersion: 6}, "not MQTT"},
 	} {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	paho5 "github.com/eclipse/paho.golang/paho"
 
@@ -267,8 +269,8 @@ func (c *Config) validate5() error {
 		if c.ProtocolVersion != 5 {
 			return errors.New("a sender name is sent as an MQTT 5 user property: it needs MQTT 5")
 		}
-		if err := topic.ValidateName(c.Name); err != nil { // the rules of an MQTT string, and no wildcards
-			return fmt.Errorf("sender name: %w", err)
+		if !utf8.ValidString(c.Name) || strings.ContainsRune(c.Name, 0) || len(c.Name) > topic.MaxLen {
+			return errors.New("sender name: not an MQTT string (valid UTF-8, no U+0000, at most 65535 bytes)")
 		}
 	}
 	if c.SessionExpiry < 0 {
