@@ -42,7 +42,7 @@ type settings struct {
 	protocol      uint
 	name          string        // MQTT 5: the sender's name on what we send
 	sessionExpiry time.Duration // MQTT 5 with -c; 0: never
-	widthMode     string // "auto" or a sanitize mode's name
+	widthMode     string        // "auto" or a sanitize mode's name
 	textMode      sanitize.Mode
 	textModeWhy   string // how textMode was chosen, for the log
 }
