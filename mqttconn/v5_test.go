@@ -16,6 +16,31 @@ import (
 	"mqttchat/mqttconn/brokertest"
 )
 
+// testProtocol is the protocol newClient speaks: 0 (the default, MQTT
+// 3.1.1), or 5 while TestV5ClientSuite runs.
+var testProtocol uint
+
+// TestV5ClientSuite runs the client tests again over MQTT 5: what works
+// over 3.1.1 works the same over 5.
+func TestV5ClientSuite(t *testing.T) {
+	testProtocol = 5
+	defer func() { testProtocol = 0 }()
+	for name, test := range map[string]func(*testing.T){
+		"ChatFlow":                               TestChatFlow,
+		"ReconnectResubscribesAndResends":        TestReconnectResubscribesAndResends,
+		"FirstConnectFailsThenSucceeds":          TestFirstConnectFailsThenSucceeds,
+		"RefusedSubscriptionIsReported":          TestRefusedSubscriptionIsReported,
+		"LiveSubscribeAndUnsubscribe":            TestLiveSubscribeAndUnsubscribe,
+		"PersistentSessionDeliversWhatWasQueued": TestPersistentSessionDeliversWhatWasQueued,
+		"OutboxSurvivesARestartOfMqttchat":       TestOutboxSurvivesARestartOfMqttchat,
+		"SessionPresentIsNotResubscribed":        TestSessionPresentIsNotResubscribed,
+		"QoS2QueuedInAnOutageAllArrive":          TestQoS2QueuedInAnOutageAllArrive,
+		"FaultRunConverges":                      TestFaultRunConverges,
+	} {
+		t.Run(name, test)
+	}
+}
+
 // newClient5 is newClient speaking MQTT 5, with cfg changed by mod.
 func newClient5(t *testing.T, url string, mod func(*mqttconn.Config), subs ...mqttconn.Subscription) (*mqttconn.Client, *collector) {
 	t.Helper()
