@@ -117,3 +117,66 @@ func TestV5ScriptedConnack(t *testing.T) {
 		})
 	}
 }
+
+// TestV5ScriptedServerLimits: the broker's Server Keep Alive sets how
+// often we ping, and its Maximum Packet Size refuses a larger message
+// before it is sent; the packets view sees acks with their reason codes.
+func TestV5ScriptedServerLimits(t *testing.T) {
+	pings := make(chan struct{}, 8)
+	b := scripted.Start(t, func(c *scripted.Conn) error {
+		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+			return err
+		}
+		// Server Keep Alive 1 s, Maximum Packet Size 100 bytes.
+		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 8, 0x13, 0, 1, 0x27, 0, 0, 0, 100}); err != nil {
+			return err
+		}
+		for {
+			p, err := c.Read(time.Minute)
+			if err != nil {
+				return nil
+			}
+			switch p.Type {
+			case scripted.Pingreq:
+				pings <- struct{}{}
+				_ = c.Write(scripted.Pingresp, 0, nil)
+			case scripted.Publish:
+				if _, id, payload := p.Publish(); len(payload) > 100 {
+					return fmt.Errorf("a PUBLISH of %d bytes came, over the maximum", len(p.Body))
+				} else {
+					_ = c.Write(scripted.Puback, 0, []byte{byte(id >> 8), byte(id), 0x10, 0})
+				}
+			}
+		}
+	})
+	codes := make(chan byte, 8)
+	c, col := newClient5(t, b.URL(), func(c *mqttconn.Config) {
+		c.KeepAlive = time.Hour
+		c.OnPacket = func(p mqttconn.Packet) {
+			if !p.Out && p.Type == mqttconn.TypePuback {
+				codes <- p.Code
+			}
+		}
+	})
+	col.waitFor(t, 0, "connected", kind(mqttconn.KindConnected))
+	// Our keep-alive is an hour: pings every second or so come from the broker's.
+	for i := range 3 {
+		select {
+		case <-pings:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d PINGREQs; the broker's keep-alive is 1 s", i)
+		}
+	}
+	if _, err := c.Publish(mqttconn.Message{Topic: "big", Payload: make([]byte, 200), QoS: 1}); err == nil ||
+		err.Error() != "the message makes a packet of 211 bytes; the broker takes at most 100" {
+		t.Fatalf("too large: %v", err)
+	}
+	id, err := c.Publish(mqttconn.Message{Topic: "small", Payload: []byte("ok"), QoS: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col.waitFor(t, 0, "acknowledged", publishState(id, mqttconn.StateAcked))
+	if code := <-codes; code != 0x10 {
+		t.Fatalf("PUBACK reason code in the packets view: 0x%02x, want 0x10", code)
+	}
+}

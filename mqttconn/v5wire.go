@@ -54,10 +54,6 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("malformed %s: %w", Packet{Type: t}.TypeName(), err)
 	}
-	w.in.start(b0, length)
-	if length > 0 {
-		w.in.body(raw[len(hdr):])
-	}
 	reason := func(p *packets.Properties) string {
 		if p == nil {
 			return ""
@@ -70,22 +66,37 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 		}
 		return codes[0] // one filter per SUBSCRIBE and UNSUBSCRIBE
 	}
+	var (
+		id   uint16
+		code byte
+		why  string
+	)
 	switch p := cp.Content.(type) {
 	case *packets.Disconnect:
-		w.fail(&ReasonCodeError{Packet: "DISCONNECT", Code: p.ReasonCode, Reason: reason(p.Properties)})
-		w.pend = raw
-		return true, nil
+		code, why = p.ReasonCode, reason(p.Properties)
 	case *packets.Puback:
-		w.onAck5(t, p.PacketID, p.ReasonCode, reason(p.Properties))
+		id, code, why = p.PacketID, p.ReasonCode, reason(p.Properties)
 	case *packets.Pubrec:
-		w.onAck5(t, p.PacketID, p.ReasonCode, reason(p.Properties))
+		id, code, why = p.PacketID, p.ReasonCode, reason(p.Properties)
 	case *packets.Pubcomp:
-		w.onAck5(t, p.PacketID, p.ReasonCode, reason(p.Properties))
+		id, code, why = p.PacketID, p.ReasonCode, reason(p.Properties)
 	case *packets.Suback:
-		w.onAck5(t, p.PacketID, first(p.Reasons), reason(p.Properties))
+		id, code, why = p.PacketID, first(p.Reasons), reason(p.Properties)
 	case *packets.Unsuback:
-		w.onAck5(t, p.PacketID, first(p.Reasons), reason(p.Properties))
+		id, code, why = p.PacketID, first(p.Reasons), reason(p.Properties)
 	}
+	// The packets view sees it with its id and reason code.
+	w.in.start(b0, length)
+	if length > 0 {
+		w.in.cur.ID, w.in.cur.Code = id, code
+		w.in.finish()
+	}
+	if t == TypeDisconnect {
+		w.fail(&ReasonCodeError{Packet: "DISCONNECT", Code: code, Reason: why})
+		w.pend = raw // paho.golang reads it too, and closes
+		return true, nil
+	}
+	w.onAck5(t, id, code, why)
 	return true, nil
 }
 
