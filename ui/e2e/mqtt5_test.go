@@ -53,7 +53,7 @@ func peer5(t *testing.T, url, filter string) (*mqttconn.Client, <-chan mqttconn.
 
 // TestMQTT5ChatThroughTheBinary: with -V 5 --name, what the person types
 // reaches an MQTT 5 peer with the name as a user property, and the peer's
-// reply is shown.
+// reply is shown with his name.
 func TestMQTT5ChatThroughTheBinary(t *testing.T) {
 	m := brokertest.StartMosquitto(t)
 	host, port, _ := strings.Cut(m.Addr(), ":")
@@ -73,7 +73,7 @@ func TestMQTT5ChatThroughTheBinary(t *testing.T) {
 	if _, err := bob.Publish(mqttconn.Message{Topic: "room", Payload: []byte("hi alice"), QoS: 1}); err != nil {
 		t.Fatal(err)
 	}
-	s.waitFor("◀ room q1 hi alice")
+	s.waitFor("◀ bob ▸ room q1 hi alice")
 	s.typeKeys("\x03")
 	if code := s.waitExit(); code != 0 {
 		t.Fatalf("exit status %d", code)
