@@ -38,7 +38,7 @@ type Client struct {
 	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
 	lastID    uint16          // the packet id given last
 	inFlightN int             // outbox messages with a packet id
-	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written
+	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written (MQTT 5: or may be: the message is recorded)
 	control   [][]byte        // SUBSCRIBE and UNSUBSCRIBE packets for the pump
 	strayRel  []uint16        // PUBREL packets for the pump
 	kick      chan struct{}   // wakes the pump

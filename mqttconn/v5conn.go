@@ -143,6 +143,9 @@ func (c *Client) onPublish5(pr paho5.PublishReceived) (bool, error) {
 		Properties: fromPaho5(p.Properties),
 	}}
 	ack := func() {
+		if p.QoS == 2 {
+			c.recordedQoS2(pr.Client, p.PacketID)
+		}
 		if p.QoS > 0 {
 			_ = pr.Client.Ack(p) // fails only when the connection is gone: the broker sends it again
 		}
@@ -173,19 +176,19 @@ func (c *Client) disconnect5() {
 			_ = pc.Disconnect(&paho5.Disconnect{ReasonCode: 0})
 		}
 	}()
-	t := time.NewTimer(closeWait)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
+	wait := func() {
+		t := time.NewTimer(closeWait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		}
 	}
+	wait() // the DISCONNECT written
 	if w != nil {
 		w.Close()
 	}
-	select {
-	case <-done:
-	case <-t.C:
-	}
+	wait() // paho.golang's goroutines ended with the connection
 }
 
 // window is how many QoS 1/2 messages may be in flight at once: ours, and
@@ -293,4 +296,26 @@ func (c *Client) takenOver(err error) (*ConnectError, bool) {
 		ce.Hint = c.cfg.Hint(ReasonTakeover)
 	}
 	return ce, true
+}
+
+// recordedQoS2 notes that an inbound QoS 2 message, received by the
+// paho.golang client from, is recorded: its PUBREC may go. paho.golang
+// sends acks in order and in batches (every 50 ms), and only on the
+// connection that received the message, so a PUBREC can be lost with its
+// connection; the broker then sends the message again (DUP) on the next
+// one, where paho.golang knows nothing of it. So the id is marked as
+// answerable (seenQoS2 then answers a redelivery with PUBREC itself), and
+// when the connection has already changed, the PUBREC goes now on the
+// current one.
+func (c *Client) recordedQoS2(from *paho5.Client, id uint16) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, held := c.inHeld[id]; !held {
+		return // released (PUBREL came), or a session the broker lost
+	}
+	c.inHeld[id] = true
+	if c.connected && c.v5.pc != from {
+		c.control = append(c.control, ackPacket(TypePubrec, id))
+		c.kickPump()
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,5 +179,84 @@ func TestV5ScriptedServerLimits(t *testing.T) {
 	col.waitFor(t, 0, "acknowledged", publishState(id, mqttconn.StateAcked))
 	if code := <-codes; code != 0x10 {
 		t.Fatalf("PUBACK reason code in the packets view: 0x%02x, want 0x10", code)
+	}
+}
+
+// TestV5RedeliveredQoS2IsAnswered: a QoS 2 message whose connection ended
+// before its PUBREC went out (paho.golang sends acks in batches) comes
+// again with DUP on the next connection; it is answered with PUBREC, and
+// shown once. Without an answer the broker would hold it, and everything
+// queued behind it, for ever.
+func TestV5RedeliveredQoS2IsAnswered(t *testing.T) {
+	publish := []byte{0, 1, 'r', 0, 7, 0, 'x'} // topic r, packet id 7, no properties, payload x
+	done := make(chan error, 1)
+	b := scripted.Start(t, func(c *scripted.Conn) error {
+		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+			return err
+		}
+		if c.N == 1 {
+			if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+				return err
+			}
+			return c.Write(scripted.Publish, 2<<1, publish) // and the connection ends at once
+		}
+		if c.N > 2 {
+			return nil
+		}
+		if err := c.Write(scripted.Connack, 0, []byte{1, 0, 0}); err != nil {
+			return err
+		}
+		err := func() error {
+			if err := c.Write(scripted.Publish, 8|2<<1, publish); err != nil {
+				return err
+			}
+			p, err := c.Expect(scripted.Pubrec, 5*time.Second)
+			if err != nil {
+				return err
+			}
+			if p.ID() != 7 {
+				return fmt.Errorf("PUBREC for %d", p.ID())
+			}
+			if err := c.Write(scripted.Pubrel, 2, []byte{0, 7}); err != nil {
+				return err
+			}
+			_, err = c.Expect(scripted.Pubcomp, 5*time.Second)
+			return err
+		}()
+		done <- err
+		if err != nil {
+			return err
+		}
+		_, _ = c.Expect(scripted.Disconnect, time.Minute)
+		return nil
+	})
+	var mu sync.Mutex
+	got := 0
+	_, col := newClient5(t, b.URL(), func(c *mqttconn.Config) {
+		c.ClientID, c.PersistentSession = "redelivered", true
+		c.Sink = func(ev mqttconn.Event, ack func()) {
+			if ev.Kind == mqttconn.KindMessage {
+				mu.Lock()
+				got++
+				mu.Unlock()
+			}
+			if ack != nil {
+				ack()
+			}
+		}
+	})
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the redelivered message was never answered")
+	}
+	col.waitFor(t, 0, "connected again", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindConnected && e.SessionPresent })
+	mu.Lock()
+	defer mu.Unlock()
+	if got != 1 {
+		t.Fatalf("the message was delivered %d times, want once", got)
 	}
 }
