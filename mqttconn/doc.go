@@ -82,6 +82,9 @@
 //     messages are in flight; a message larger than the broker's Maximum
 //     Packet Size is refused by Publish while connected.
 //   - Topic Alias Maximum stays 0: the broker sends every topic in full.
+//   - paho.golang acknowledges received messages in batches, on the
+//     connection that received them only: a recorded QoS 2 message sent
+//     again on a later connection is answered with PUBREC by the wire.
 //   - With PersistentSession, Clean Start is 0 and the session expiry is
 //     Config.SessionExpiry (never, when 0).
 //
