@@ -370,3 +370,34 @@ func TestV5Settings(t *testing.T) {
 		t.Fatalf("properties over 3.1.1: err = %v", err)
 	}
 }
+
+// TestV5SessionExpiry: with a kept session, the broker keeps it after we go
+// for the session expiry we sent: never by default, else that long.
+func TestV5SessionExpiry(t *testing.T) {
+	b := brokertest.StartMosquitto(t)
+	for _, tc := range []struct {
+		name    string
+		expiry  time.Duration
+		present bool
+	}{
+		{"never", 0, true},
+		{"one second", time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keep := func(c *mqttconn.Config) {
+				c.ClientID, c.PersistentSession, c.SessionExpiry = "expiry"+strings.ReplaceAll(tc.name, " ", ""), true, tc.expiry
+			}
+			first, col := newClient5(t, b.URL(), keep, mqttconn.Subscription{Filter: "e/#", QoS: 1})
+			col.waitFor(t, 0, "subscribed", subscribedTo("e/#"))
+			first.Close()
+			if tc.expiry > 0 {
+				time.Sleep(tc.expiry + 1500*time.Millisecond) // past the expiry, and mosquitto's next check
+			}
+			_, col = newClient5(t, b.URL(), keep, mqttconn.Subscription{Filter: "e/#", QoS: 1})
+			ev := col.event(col.waitFor(t, 0, "connected", kind(mqttconn.KindConnected)))
+			if ev.SessionPresent != tc.present {
+				t.Fatalf("session present = %v, want %v", ev.SessionPresent, tc.present)
+			}
+		})
+	}
+}
