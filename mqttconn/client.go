@@ -22,6 +22,7 @@ type Client struct {
 	queue   *Queue
 	opts    *paho.ClientOptions
 	factory pahoFactory
+	v5      *v5conn // MQTT 5 (eclipse/paho.golang), or nil for MQTT 3.1.1 (paho v1)
 
 	received atomic.Uint64
 	retry    chan struct{} // Retry: try to connect now
@@ -37,7 +38,7 @@ type Client struct {
 	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
 	lastID    uint16          // the packet id given last
 	inFlightN int             // outbox messages with a packet id
-	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written
+	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written (MQTT 5: or may be: the message is recorded)
 	control   [][]byte        // SUBSCRIBE and UNSUBSCRIBE packets for the pump
 	strayRel  []uint16        // PUBREL packets for the pump
 	kick      chan struct{}   // wakes the pump
@@ -116,6 +117,9 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 		opts.SetBinaryWill(w.Topic, w.Payload, w.QoS, w.Retained)
 	}
 	c.opts, c.factory = opts, factory
+	if cfg.ProtocolVersion == 5 {
+		c.v5 = &v5conn{}
+	}
 	return c, nil
 }
 
@@ -315,6 +319,9 @@ func (c *Client) run(ctx context.Context) {
 			err = c.takeoverError(err)
 		}
 		fatal := takeovers >= c.cfg.TakeoverLimit
+		if ce, ok := c.takenOver(err); ok { // MQTT 5 says so: no need to count
+			err, fatal = ce, true
+		}
 		if fatal {
 			wait = -1
 		}
@@ -355,6 +362,9 @@ func (c *Client) pause(ctx context.Context, d time.Duration) bool {
 // CONNACK or ctx. The return code and session-present flag are read from
 // the wire: paho reports a reserved return code (6 and up) as success.
 func (c *Client) connect(ctx context.Context) (*wireConn, bool, error) {
+	if c.v5 != nil {
+		return c.connect5(ctx)
+	}
 	var mu sync.Mutex
 	var wc *wireConn
 	opts := *c.opts
@@ -449,6 +459,10 @@ func (c *Client) wrap(conn net.Conn) *wireConn {
 
 // disconnect ends the current paho client, waiting at most closeWait.
 func (c *Client) disconnect() {
+	if c.v5 != nil {
+		c.disconnect5()
+		return
+	}
 	c.mu.Lock()
 	pc, w := c.paho, c.wire
 	c.mu.Unlock()

@@ -81,11 +81,12 @@ func message(topic string) func(mqttconn.Event) bool {
 func newClient(t *testing.T, url string, subs ...mqttconn.Subscription) (*mqttconn.Client, *collector) {
 	t.Helper()
 	c, err := mqttconn.New(mqttconn.Config{
-		Server:        url,
-		Subscriptions: subs,
-		MinBackoff:    50 * time.Millisecond,
-		MaxBackoff:    300 * time.Millisecond,
-		KeepAlive:     5 * time.Second,
+		Server:          url,
+		Subscriptions:   subs,
+		ProtocolVersion: testProtocol, // 0: the default, MQTT 3.1.1; TestV5ClientSuite sets 5
+		MinBackoff:      50 * time.Millisecond,
+		MaxBackoff:      300 * time.Millisecond,
+		KeepAlive:       5 * time.Second,
 		// A broker restarted by a test can accept a connection while shutting
 		// down and never answer it: give up on such an attempt quickly.
 		ConnectTimeout: 2 * time.Second,

@@ -44,7 +44,16 @@ type Config struct {
 	TLS               *tls.Config // for ssl:// and wss:// servers
 	Will              *Will       // the Last Will, or nil
 	PersistentSession bool        // clean session off: the broker keeps our subscriptions and queues for us
-	ProtocolVersion   uint        // 3 (MQTT 3.1) or 4 (MQTT 3.1.1, the default)
+	ProtocolVersion   uint        // 3 (MQTT 3.1), 4 (MQTT 3.1.1, the default) or 5 (MQTT 5, on eclipse/paho.golang)
+
+	// Name, MQTT 5 only: the sender's name, sent as the user property
+	// NameProperty on every message (and the Will).
+	Name string
+	// SessionExpiry, MQTT 5 with PersistentSession: how long the broker
+	// keeps the session after the connection ends, in whole seconds; 0
+	// means it never expires (mosquitto_sub -c without -x does the same).
+	// Without PersistentSession the session ends with the connection.
+	SessionExpiry time.Duration
 
 	// Outbox, when set, keeps QoS 1/2 messages until the broker acknowledges
 	// them, across restarts; Restored are the messages it held at start, in
@@ -175,8 +184,11 @@ func (c *Config) validate() error {
 	if c.MaxInFlight < 1 || c.MaxInFlight > 65535 {
 		return fmt.Errorf("max in-flight %d is not between 1 and 65535", c.MaxInFlight)
 	}
-	if c.ProtocolVersion != 3 && c.ProtocolVersion != 4 {
-		return fmt.Errorf("protocol version %d is not MQTT 3.1 (3) or 3.1.1 (4)", c.ProtocolVersion)
+	if c.ProtocolVersion != 3 && c.ProtocolVersion != 4 && c.ProtocolVersion != 5 {
+		return fmt.Errorf("protocol version %d is not MQTT 3.1 (3), 3.1.1 (4) or 5", c.ProtocolVersion)
+	}
+	if err := c.validate5(); err != nil {
+		return err
 	}
 	if c.PersistentSession && c.ClientID == "" {
 		return errors.New("a persistent session needs a client id")

@@ -106,7 +106,7 @@ func classify(err error, server string) *ConnectError {
 	tlsURL := strings.HasPrefix(server, "ssl://") || strings.HasPrefix(server, "wss://")
 	switch {
 	case errors.As(err, &refused):
-		return &ConnectError{Reason: ReasonRefused, Text: refused.Error(), Fatal: refused.Code != CodeServerUnavailable, Err: err}
+		return &ConnectError{Reason: ReasonRefused, Text: refused.Error(), Fatal: !refused.Retryable(), Err: err}
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsNotFound {
 			return retry(ReasonUnknownHost, fmt.Sprintf("unknown host %q", dnsErr.Name))

@@ -55,5 +55,38 @@
 //     acknowledged and not delivered twice (kept across reconnects of a
 //     session, not across restarts of the process).
 //
+// # MQTT 5
+//
+// With Config.ProtocolVersion 5 the connection speaks MQTT 5 through
+// eclipse/paho.golang's low-level paho package, one paho.Client per
+// connection on a connection we dial and wrap, under the same reconnect
+// loop. The delivery design is the same: paho.golang keeps CONNECT,
+// keep-alive, DISCONNECT and inbound messages (acknowledged by hand, after
+// the sink), and the outbox and its pump own every packet id we send.
+// paho.golang's own session state is not used for our messages: it would
+// be a second owner, whose asynchronous send reports nothing, whose
+// synchronous send gives up while the message stays queued, which a
+// session-present of 0 wipes silently, and which takes a refused QoS 2
+// (PUBREC 0x80 and up) for success. So on MQTT 5:
+//
+//   - PUBLISH carries the message's Properties, and the user property
+//     NameProperty when Config.Name is set; SUBSCRIBE and UNSUBSCRIBE carry
+//     no properties, and the subscription options are the QoS alone.
+//   - The wire reads our acks with their reason codes and reason strings: a
+//     PUBACK or PUBREC of 0x80 and up fails the message with a
+//     ReasonCodeError (no PUBREL follows a refused PUBREC), a SUBACK of 0x80
+//     and up fails the subscription with ErrRefused and the reason.
+//   - A DISCONNECT from the broker ends the connection with its reason;
+//     "session taken over" stops the retries at once (ReasonTakeover).
+//   - At most min(Config.MaxInFlight, the broker's Receive Maximum) QoS 1/2
+//     messages are in flight; a message larger than the broker's Maximum
+//     Packet Size is refused by Publish while connected.
+//   - Topic Alias Maximum stays 0: the broker sends every topic in full.
+//   - paho.golang acknowledges received messages in batches, on the
+//     connection that received them only: a recorded QoS 2 message sent
+//     again on a later connection is answered with PUBREC by the wire.
+//   - With PersistentSession, Clean Start is 0 and the session expiry is
+//     Config.SessionExpiry (never, when 0).
+//
 // Quitting never waits on the broker longer than closeWait (250 ms).
 package mqttconn

@@ -32,6 +32,9 @@ type Message struct {
 	Retained  bool
 	Duplicate bool
 	Time      time.Time
+	// Properties are the MQTT 5 properties; nil over MQTT 3.1.1 and when
+	// a message has none.
+	Properties *Properties
 }
 
 // OutState is where an outgoing message stands.

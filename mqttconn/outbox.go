@@ -53,6 +53,10 @@ func (c *Client) Publish(m Message) (uint64, error) {
 		c.mu.Unlock()
 		return 0, c.hinted(ReasonNotConnected, ErrNotConnected)
 	}
+	if err := c.checkPublish(m); err != nil {
+		c.mu.Unlock()
+		return 0, err
+	}
 	if len(c.outbox) >= c.cfg.OutboxLimit {
 		c.mu.Unlock()
 		return 0, fmt.Errorf("%w (%d)", ErrOutboxFull, len(c.outbox))
@@ -103,7 +107,7 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 		c.control = c.control[1:]
 		return [][]byte{p}, nil
 	}
-	room := c.cfg.MaxInFlight - c.inFlight()
+	room := c.window() - c.inFlight()
 	for _, om := range c.outbox {
 		switch {
 		case om.pid != 0 && om.epoch != epoch: // held from an earlier connection
@@ -113,7 +117,7 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 			if om.rec {
 				return [][]byte{ackPacket(TypePubrel, om.pid)}, nil
 			}
-			return publishPacket(om.msg, om.pid, true), nil
+			return c.publishPacket(om.msg, om.pid, true), nil
 		case om.pid != 0:
 			continue // on this connection, awaiting its ack
 		case om.epoch == epoch:
@@ -122,7 +126,7 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 			om.epoch = epoch
 			om.sends++
 			id := om.id
-			return publishPacket(om.msg, 0, false), func() { c.settle(id, StateSent, nil) }
+			return c.publishPacket(om.msg, 0, false), func() { c.settle(id, StateSent, nil) }
 		case room <= 0:
 			return nil, nil // the window is full: the rest waits, in order
 		}
@@ -139,7 +143,7 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 			state = StateResent
 		}
 		c.emit(Event{Kind: KindPublish, OutID: om.id, State: state})
-		return publishPacket(om.msg, pid, false), nil
+		return c.publishPacket(om.msg, pid, false), nil
 	}
 	return nil, nil
 }

@@ -36,7 +36,7 @@ type Packet struct {
 	Flags          byte   // the low four bits of the first byte (PUBLISH: DUP, QoS, RETAIN)
 	Length         int    // the remaining length: bytes after the fixed header
 	ID             uint16 // the packet identifier, for the types that carry one
-	Code           byte   // CONNACK: return code; SUBACK: the first return code
+	Code           byte   // CONNACK: return code; SUBACK: the first return code; MQTT 5: the reason code of acks and DISCONNECT
 	SessionPresent bool   // CONNACK
 	Dropped        bool   // an inbound PUBLISH over Config.MaxIncoming: not handed on, acknowledged
 	Duplicate      bool   // an inbound QoS 2 PUBLISH whose id we still hold: the same message again, not handed on

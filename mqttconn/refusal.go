@@ -15,10 +15,24 @@ const (
 
 // RefusedError is a CONNACK that refused the connection.
 type RefusedError struct {
-	Code byte
+	Code   byte
+	V5     bool   // Code is an MQTT 5 reason code
+	Reason string // MQTT 5: the broker's reason string, when it sent one
+}
+
+// Retryable says whether the refusal may go away by itself (the server is
+// unavailable or busy), so that retrying with the same settings can help.
+func (e *RefusedError) Retryable() bool {
+	if e.V5 {
+		return retryableConnack(e.Code)
+	}
+	return e.Code == CodeServerUnavailable
 }
 
 func (e *RefusedError) Error() string {
+	if e.V5 {
+		return "connection refused: " + ReasonText(e.Code) + brokerSays(e.Code, e.Reason)
+	}
 	switch e.Code {
 	case CodeBadProtocol:
 		return "connection refused: unacceptable protocol version"

@@ -109,9 +109,9 @@ func (c *Client) sendSub(ps *pendingSub) {
 	}
 	c.ids[pid] = ps
 	if ps.unsub {
-		c.control = append(c.control, unsubscribePacket(pid, ps.filter))
+		c.control = append(c.control, c.unsubscribePacket(pid, ps.filter))
 	} else {
-		c.control = append(c.control, subscribePacket(pid, ps.filter, ps.qos))
+		c.control = append(c.control, c.subscribePacket(pid, ps.filter, ps.qos))
 	}
 	ps.timer = time.AfterFunc(c.cfg.ConnectTimeout, func() {
 		c.mu.Lock()

@@ -27,7 +27,7 @@ type counter struct {
 func subscribeCounter(t *testing.T, url, filter string) *counter {
 	t.Helper()
 	k := &counter{seen: map[string]int{}}
-	c, err := mqttconn.New(mqttconn.Config{Server: url, ClientID: "counter", PersistentSession: true,
+	c, err := mqttconn.New(mqttconn.Config{Server: url, ClientID: "counter", PersistentSession: true, ProtocolVersion: testProtocol,
 		Subscriptions: []mqttconn.Subscription{{Filter: filter, QoS: 2}},
 		MinBackoff:    50 * time.Millisecond, MaxBackoff: 300 * time.Millisecond, ConnectTimeout: 2 * time.Second,
 		Sink: func(ev mqttconn.Event, ack func()) {

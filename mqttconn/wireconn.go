@@ -41,6 +41,9 @@ type wireConn struct {
 	onPubrecOut func(id uint16)
 	epoch       atomic.Uint64 // the client's connection number, once accepted
 
+	v5     bool                                                // MQTT 5: acks and DISCONNECT are read by read5
+	onAck5 func(typ byte, id uint16, code byte, reason string) // MQTT 5 acks of ours, with reason code and string
+
 	wmu sync.Mutex
 	out decoder
 
@@ -148,6 +151,14 @@ func (w *wireConn) Read(p []byte) (int, error) {
 		if err != nil {
 			w.fail(err)
 			return 0, err
+		}
+		if w.v5 {
+			if took, err := w.read5(b0, length, hdr); err != nil {
+				w.fail(err)
+				return 0, err
+			} else if took {
+				continue
+			}
 		}
 		if t := b0 >> 4; w.onAck != nil && isOurAck(t) {
 			if err := w.readAck(b0, length); err != nil {

@@ -317,6 +317,8 @@ func connConfig(s settings) mqttconn.Config {
 		KeepAlive:         s.keepalive,
 		MaxInFlight:       s.maxInFlight,
 		ProtocolVersion:   s.protocol,
+		Name:              s.name,
+		SessionExpiry:     s.sessionExpiry,
 		Hint:              connHint,
 	}
 }

@@ -24,6 +24,8 @@ type values struct {
 
 	disableCleanSession bool
 	protocolVersion     string
+	name                string
+	sessionExpiry       string
 	noMouse             bool
 	widthMode           string
 
@@ -68,7 +70,9 @@ var options = []option{
 	{key: "disable_clean_session", flag: "disable-clean-session", short: "c", def: false, usage: "keep the session: the broker queues for us while we are away (needs -i)", ptr: func(v *values) any { return &v.disableCleanSession }},
 	{key: "keepalive", flag: "keepalive", short: "k", def: 60, usage: "keep-alive in seconds, 1-65535", ptr: func(v *values) any { return &v.keepalive }},
 	{key: "max_inflight", flag: "max-inflight", short: "M", def: 20, usage: "QoS 1/2 messages awaiting the broker's ack at once, 1-65535 (the rest wait in the outbox)", ptr: func(v *values) any { return &v.maxInFlight }},
-	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, mqttv31 or mqttv311", ptr: func(v *values) any { return &v.protocolVersion }},
+	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, 5, mqttv31, mqttv311 or mqttv5", ptr: func(v *values) any { return &v.protocolVersion }},
+	{key: "name", flag: "name", env: "MQTTCHAT_NAME", def: "", usage: "your name on everything you send (the MQTT 5 user property mqttchat-name; needs -V 5)", ptr: func(v *values) any { return &v.name }},
+	{key: "session_expiry", flag: "session-expiry", short: "x", def: "", usage: "with -c over MQTT 5: how long the broker keeps the session after we go: seconds, 30m, 12h, 7d or never (default never)", ptr: func(v *values) any { return &v.sessionExpiry }},
 	{key: "row_lines", flag: "row-lines", def: screen.DefaultRowLines, usage: "lines a text message wraps to in the list (1 keeps every row on one line)", ptr: func(v *values) any { return &v.rowLines }},
 	{key: "max_messages", flag: "max-messages", def: screen.DefaultMaxMessages, usage: "messages held on screen (older ones are let go)", ptr: func(v *values) any { return &v.maxMessages }},
 	{key: "no_mouse", flag: "no-mouse", def: false, usage: "do not capture the mouse (keeps the terminal's text selection)", ptr: func(v *values) any { return &v.noMouse }},

@@ -40,7 +40,9 @@ type settings struct {
 	keepalive     time.Duration
 	maxInFlight   int
 	protocol      uint
-	widthMode     string // "auto" or a sanitize mode's name
+	name          string        // MQTT 5: the sender's name on what we send
+	sessionExpiry time.Duration // MQTT 5 with -c; 0: never
+	widthMode     string        // "auto" or a sanitize mode's name
 	textMode      sanitize.Mode
 	textModeWhy   string // how textMode was chosen, for the log
 	trace         string // --trace: the file the packets are written to, or ""
@@ -86,6 +88,9 @@ func resolve(v values, src sources) (settings, error) {
 	}
 	if s.protocol, err = protocolVersion(v.protocolVersion); err != nil {
 		return s, usagef("%s: %v", w("protocol_version"), err)
+	}
+	if err := s.resolveV5(v, src); err != nil {
+		return s, err
 	}
 	topics, err := s.resolveBroker(v, src)
 	if err != nil {
@@ -269,9 +274,9 @@ func protocolVersion(v string) (uint, error) {
 	case "311", "mqttv311", "":
 		return 4, nil
 	case "5", "mqttv5":
-		return 0, errors.New("MQTT 5 is not supported yet (use 311 or 31)")
+		return 5, nil
 	}
-	return 0, errors.New(strconv.Quote(v) + " is not a protocol version (use 31, 311, mqttv31 or mqttv311)")
+	return 0, errors.New(strconv.Quote(v) + " is not a protocol version (use 31, 311, 5, mqttv31, mqttv311 or mqttv5)")
 }
 
 // resolveWill checks the Last Will settings.

@@ -34,6 +34,7 @@ type entry struct {
 	kind         entryKind
 	time         time.Time
 	topic        string
+	sender       string // MQTT 5: the sender's name (user property mqttchat-name), raw
 	payload      []byte
 	size         int
 	qos          byte
@@ -100,7 +101,7 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 		// the window's byte cap counts only the preview.
 		p = append([]byte(nil), p[:previewLimit]...)
 	}
-	return &entry{kind: kind, time: m.Time, topic: m.Topic, payload: p, size: len(m.Payload),
+	return &entry{kind: kind, time: m.Time, topic: m.Topic, sender: m.Sender(), payload: p, size: len(m.Payload),
 		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview,
 		textLines: a.lines, moreLines: a.moreLines, hash: a.hash, colour: -1}
 }
@@ -116,7 +117,7 @@ func newDayEntry(t time.Time) *entry {
 
 // cost is what the entry counts against the window's byte cap.
 func (e *entry) cost() int {
-	return len(e.payload) + len(e.topic) + len(e.note) + len(e.preview) + entryOverhead
+	return len(e.payload) + len(e.topic) + len(e.sender) + len(e.note) + len(e.preview) + entryOverhead
 }
 
 // invalidate drops the cached row after a change.
@@ -175,6 +176,9 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		add(s.Mine.Render, "▶ you → ")
 	default:
 		add(s.Incoming.Render, "◀ ")
+		if e.sender != "" {
+			add(s.Incoming.Render, ansi.Truncate(sanitize.String(e.sender), max(width/5, 8), "…")+" ▸ ")
+		}
 	}
 	topicText := sanitize.String(e.topic)
 	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {

@@ -1,0 +1,321 @@
+package mqttconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	paho5 "github.com/eclipse/paho.golang/paho"
+
+	"mqttchat/mqttconn/topic"
+)
+
+// v5conn is what a Client speaking MQTT 5 keeps beside the outbox. Its
+// fields are guarded by Client.mu.
+type v5conn struct {
+	pc         *paho5.Client // the client of the current or last connection
+	receiveMax int           // the broker's Receive Maximum; 0: it set none (65,535)
+	maxPacket  uint32        // the broker's Maximum Packet Size; 0: it set none
+}
+
+// sessionNeverExpires is MQTT 5's session expiry interval for "never".
+const sessionNeverExpires = 0xFFFFFFFF
+
+// connect5 makes one MQTT 5 connection attempt: we dial, wrap the
+// connection, and let paho.golang's low-level client send CONNECT and read
+// CONNACK. From then on paho.golang keeps the keep-alive and inbound
+// messages; the pump writes our PUBLISH, PUBREL, SUBSCRIBE and UNSUBSCRIBE.
+func (c *Client) connect5(ctx context.Context) (*wireConn, bool, error) {
+	u, err := url.Parse(c.cfg.Server)
+	if err != nil {
+		return nil, false, err
+	}
+	conn, err := dial(u, *c.opts)
+	if err != nil {
+		return nil, false, err
+	}
+	w := c.wrap(conn)
+	w.v5 = true
+	w.onAck5 = func(typ byte, pid uint16, code byte, reason string) {
+		c.onAck5(w.epoch.Load(), typ, pid, code, reason)
+	}
+	pc := paho5.NewClient(paho5.ClientConfig{
+		ClientID:                   c.cfg.ClientID,
+		Conn:                       wire5{w},
+		OnPublishReceived:          []func(paho5.PublishReceived) (bool, error){c.onPublish5},
+		PacketTimeout:              c.cfg.ConnectTimeout,
+		EnableManualAcknowledgment: true,
+		OnClientError:              func(error) {},
+	})
+	cctx, cancel := context.WithTimeout(ctx, c.cfg.ConnectTimeout)
+	defer cancel()
+	ca, err := pc.Connect(cctx, c.connectPacket5())
+	if ctx.Err() != nil {
+		w.Close()
+		return nil, false, ctx.Err()
+	}
+	if ca != nil && ca.ReasonCode >= 0x80 {
+		w.Close()
+		reason := ""
+		if ca.Properties != nil {
+			reason = ca.Properties.ReasonString
+		}
+		return nil, false, &RefusedError{Code: ca.ReasonCode, V5: true, Reason: reason}
+	}
+	if err != nil {
+		w.Close()
+		if p := w.connackPacket(); p != nil && p.Length == 2 && p.Code != 0 {
+			// A 3.1.1 CONNACK: the broker does not speak MQTT 5.
+			return nil, false, &RefusedError{Code: 0x84, V5: true, Reason: "an MQTT 3.1.1 CONNACK came back"}
+		}
+		return nil, false, err
+	}
+	// Drop a retry asked for while this attempt ran.
+	select {
+	case <-c.retry:
+	default:
+	}
+	c.mu.Lock()
+	c.v5.pc, c.wire = pc, w
+	c.v5.receiveMax, c.v5.maxPacket = 0, 0
+	if p := ca.Properties; p != nil {
+		if p.ReceiveMaximum != nil {
+			c.v5.receiveMax = int(*p.ReceiveMaximum)
+		}
+		if p.MaximumPacketSize != nil {
+			c.v5.maxPacket = *p.MaximumPacketSize
+		}
+	}
+	c.mu.Unlock()
+	return w, ca.SessionPresent, nil
+}
+
+// connectPacket5 is our CONNECT. Topic Alias Maximum stays 0 (not sent):
+// the broker must send every topic in full, as we resolve no aliases.
+func (c *Client) connectPacket5() *paho5.Connect {
+	cp := &paho5.Connect{
+		ClientID:     c.cfg.ClientID,
+		KeepAlive:    uint16(max(1, min(c.cfg.KeepAlive/time.Second, 65535))),
+		CleanStart:   !c.cfg.PersistentSession,
+		Username:     c.cfg.Username,
+		UsernameFlag: c.cfg.Username != "",
+		Password:     []byte(c.cfg.Password),
+		PasswordFlag: c.cfg.Password != "",
+		// Problem information on: reason strings on acks (and mochi sends
+		// no user properties at all to a client that asks for none).
+		Properties: &paho5.ConnectProperties{RequestProblemInfo: true},
+	}
+	if c.cfg.PersistentSession {
+		exp := uint32(sessionNeverExpires)
+		if s := c.cfg.SessionExpiry / time.Second; s > 0 && s < sessionNeverExpires {
+			exp = uint32(s)
+		}
+		cp.Properties.SessionExpiryInterval = &exp
+	}
+	if w := c.cfg.Will; w != nil {
+		cp.WillMessage = &paho5.WillMessage{Topic: w.Topic, Payload: w.Payload, QoS: w.QoS, Retain: w.Retained}
+		if c.cfg.Name != "" {
+			cp.WillProperties = &paho5.WillProperties{User: paho5.UserProperties{{Key: NameProperty, Value: c.cfg.Name}}}
+		}
+	}
+	return cp
+}
+
+// onPublish5 is paho.golang's handler for every inbound PUBLISH; like
+// onMessage it never blocks, and acknowledges a QoS 1/2 message of a
+// persistent session only once the sink recorded it.
+func (c *Client) onPublish5(pr paho5.PublishReceived) (bool, error) {
+	p := pr.Packet
+	c.received.Add(1)
+	now := time.Now()
+	ev := Event{Kind: KindMessage, Time: now, Message: Message{
+		Topic:      p.Topic,
+		Payload:    p.Payload,
+		QoS:        p.QoS,
+		Retained:   p.Retain,
+		Duplicate:  p.Duplicate(),
+		Time:       now,
+		Properties: fromPaho5(p.Properties),
+	}}
+	ack := func() {
+		if p.QoS == 2 {
+			c.recordedQoS2(pr.Client, p.PacketID)
+		}
+		if p.QoS > 0 {
+			_ = pr.Client.Ack(p) // fails only when the connection is gone: the broker sends it again
+		}
+	}
+	if c.cfg.Sink != nil && c.cfg.PersistentSession && p.QoS > 0 {
+		c.cfg.Sink(ev, ack)
+		c.queue.Push(ev)
+		return true, nil
+	}
+	c.emit(ev)
+	ack()
+	return true, nil
+}
+
+// disconnect5 sends DISCONNECT and ends the paho.golang client, waiting at
+// most closeWait for each.
+func (c *Client) disconnect5() {
+	c.mu.Lock()
+	pc, w := c.v5.pc, c.wire
+	c.mu.Unlock()
+	if w != nil {
+		w.limitWrites(time.Now().Add(closeWait))
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if pc != nil {
+			_ = pc.Disconnect(&paho5.Disconnect{ReasonCode: 0})
+		}
+	}()
+	wait := func() {
+		t := time.NewTimer(closeWait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		}
+	}
+	wait() // the DISCONNECT written
+	if w != nil {
+		w.Close()
+	}
+	wait() // paho.golang's goroutines ended with the connection
+}
+
+// window is how many QoS 1/2 messages may be in flight at once: ours, and
+// over MQTT 5 never more than the broker's Receive Maximum; c.mu is held.
+func (c *Client) window() int {
+	if c.v5 != nil && c.v5.receiveMax > 0 {
+		return min(c.cfg.MaxInFlight, c.v5.receiveMax)
+	}
+	return c.cfg.MaxInFlight
+}
+
+// checkPublish refuses what the protocol in use cannot carry: properties
+// over MQTT 3.1.1, a packet larger than the MQTT 5 broker said it takes
+// (known once connected); c.mu is held.
+func (c *Client) checkPublish(m Message) error {
+	if c.v5 == nil {
+		if m.Properties != nil {
+			return errors.New("message properties need MQTT 5")
+		}
+		return nil
+	}
+	if c.v5.maxPacket == 0 {
+		return nil
+	}
+	size := 0
+	for _, p := range publishPacket5(m, 1, false, c.cfg.Name) {
+		size += len(p)
+	}
+	if uint32(size) > c.v5.maxPacket {
+		return fmt.Errorf("the message makes a packet of %d bytes; the broker takes at most %d", size, c.v5.maxPacket)
+	}
+	return nil
+}
+
+// onAck5 handles an MQTT 5 PUBACK, PUBREC, PUBCOMP, SUBACK or UNSUBACK
+// read on the connection of epoch: a failure (reason code 0x80 and up)
+// settles the message or the subscription with the reason in words, and
+// a refused PUBREC gets no PUBREL (MQTT 5 §4.3.3); success goes the way of
+// MQTT 3.1.1.
+func (c *Client) onAck5(epoch uint64, typ byte, pid uint16, code byte, reason string) {
+	if code < 0x80 {
+		switch typ {
+		case TypeSuback, TypeUnsuback:
+			c.onSubAck(epoch, pid, code&^0x10) // UNSUBACK 0x11: there was none, gone all the same
+		default:
+			c.onPubAck(epoch, typ, pid)
+		}
+		return
+	}
+	if typ == TypePubcomp { // a failed PUBCOMP: the broker had the message at PUBREC, delivered all the same
+		c.onPubAck(epoch, typ, pid)
+		return
+	}
+	rc := &ReasonCodeError{Packet: Packet{Type: typ}.TypeName(), Code: code, Reason: reason}
+	c.mu.Lock()
+	defer c.kickPump()
+	defer c.mu.Unlock()
+	if !c.connected || c.epoch != epoch {
+		return // read late from a connection given up: its ids may be another's by now
+	}
+	switch v := c.ids[pid].(type) {
+	case *outMessage:
+		if i := slices.Index(c.outbox, v); i >= 0 {
+			c.remove(i)
+			c.emit(Event{Kind: KindPublish, OutID: v.id, State: StateFailed, Err: rc})
+		}
+	case *pendingSub:
+		delete(c.ids, pid)
+		v.timer.Stop()
+		var err error = rc
+		if !v.unsub {
+			err = fmt.Errorf("%w: %w", ErrRefused, rc)
+		}
+		c.subDone(v, code, err)
+	}
+}
+
+// validate5 checks the settings that only MQTT 5 has.
+func (c *Config) validate5() error {
+	if c.Name != "" {
+		if c.ProtocolVersion != 5 {
+			return errors.New("a sender name is sent as an MQTT 5 user property: it needs MQTT 5")
+		}
+		if !utf8.ValidString(c.Name) || strings.ContainsRune(c.Name, 0) || len(c.Name) > topic.MaxLen {
+			return errors.New("sender name: not an MQTT string (valid UTF-8, no U+0000, at most 65535 bytes)")
+		}
+	}
+	if c.SessionExpiry < 0 {
+		return errors.New("session expiry must not be negative")
+	}
+	return nil
+}
+
+// takenOver says whether a lost connection's error is an MQTT 5
+// DISCONNECT for a session taken over: another client connected with our
+// client id. Retrying would only take it back, so the retries stop at once,
+// as a ReasonTakeover error that keeps the broker's words.
+func (c *Client) takenOver(err error) (*ConnectError, bool) {
+	var rc *ReasonCodeError
+	if !errors.As(err, &rc) || rc.Code != ReasonCodeSessionTakenOver {
+		return nil, false
+	}
+	ce := &ConnectError{Reason: ReasonTakeover, Text: rc.Error(), Fatal: true, Err: err}
+	if c.cfg.Hint != nil {
+		ce.Hint = c.cfg.Hint(ReasonTakeover)
+	}
+	return ce, true
+}
+
+// recordedQoS2 notes that an inbound QoS 2 message, received by the
+// paho.golang client from, is recorded: its PUBREC may go. paho.golang
+// sends acks in order and in batches (every 50 ms), and only on the
+// connection that received the message, so a PUBREC can be lost with its
+// connection; the broker then sends the message again (DUP) on the next
+// one, where paho.golang knows nothing of it. So the id is marked as
+// answerable (seenQoS2 then answers a redelivery with PUBREC itself), and
+// when the connection has already changed, the PUBREC goes now on the
+// current one.
+func (c *Client) recordedQoS2(from *paho5.Client, id uint16) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, held := c.inHeld[id]; !held {
+		return // released (PUBREL came), or a session the broker lost
+	}
+	c.inHeld[id] = true
+	if c.connected && c.v5.pc != from {
+		c.control = append(c.control, ackPacket(TypePubrec, id))
+		c.kickPump()
+	}
+}

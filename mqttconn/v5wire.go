@@ -1,0 +1,241 @@
+package mqttconn
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/eclipse/paho.golang/packets"
+	paho5 "github.com/eclipse/paho.golang/paho"
+)
+
+// wire5 is the wireConn as paho.golang sees it: paho.golang writes a
+// packet in several Writes and holds the connection's Locker meanwhile
+// (packets.ControlPacket.WriteTo), so Lock takes the wire's write lock and
+// Write expects it held. Our pump's writeParts takes the same lock.
+type wire5 struct{ *wireConn }
+
+func (w wire5) Lock()   { w.wmu.Lock() }
+func (w wire5) Unlock() { w.wmu.Unlock() }
+
+func (w wire5) Write(p []byte) (int, error) {
+	w.out.feed(p)
+	n, err := w.Conn.Write(p)
+	if err != nil {
+		w.fail(err)
+	}
+	return n, err
+}
+
+// maxAck5 bounds an MQTT 5 ack or DISCONNECT we read whole: reason
+// strings and user properties fit easily.
+const maxAck5 = 1 << 20
+
+// read5 handles, on an MQTT 5 connection, the inbound packets the wire
+// reads itself: the acks of what the pump sent (handed to onAck5, never to
+// paho.golang) and DISCONNECT (whose reason becomes the connection's end,
+// before paho.golang closes it; the packet still goes on to paho.golang).
+// It reports whether it took the packet.
+func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
+	t := b0 >> 4
+	if !isOurAck(t) && t != TypeDisconnect {
+		return false, nil
+	}
+	if length > maxAck5 {
+		return false, fmt.Errorf("malformed %s: %d bytes", Packet{Type: t}.TypeName(), length)
+	}
+	raw := make([]byte, len(hdr)+length)
+	copy(raw, hdr)
+	if _, err := io.ReadFull(w.r, raw[len(hdr):]); err != nil {
+		return false, err
+	}
+	cp, err := packets.ReadPacket(bytes.NewReader(raw))
+	if err != nil {
+		return false, fmt.Errorf("malformed %s: %w", Packet{Type: t}.TypeName(), err)
+	}
+	reason := func(p *packets.Properties) string {
+		if p == nil {
+			return ""
+		}
+		return p.ReasonString
+	}
+	first := func(codes []byte) byte {
+		if len(codes) == 0 {
+			return 0x80
+		}
+		return codes[0] // one filter per SUBSCRIBE and UNSUBSCRIBE
+	}
+	var (
+		id   uint16
+		code byte
+		why  string
+	)
+	switch p := cp.Content.(type) {
+	case *packets.Disconnect:
+		code, why = p.ReasonCode, reason(p.Properties)
+	case *packets.Puback:
+		id, code, why = p.PacketID, p.ReasonCode, reason(p.Properties)
+	case *packets.Pubrec:
+		id, code, why = p.PacketID, p.ReasonCode, reason(p.Properties)
+	case *packets.Pubcomp:
+		id, code, why = p.PacketID, p.ReasonCode, reason(p.Properties)
+	case *packets.Suback:
+		id, code, why = p.PacketID, first(p.Reasons), reason(p.Properties)
+	case *packets.Unsuback:
+		id, code, why = p.PacketID, first(p.Reasons), reason(p.Properties)
+	}
+	// The packets view sees it with its id and reason code.
+	w.in.start(b0, length)
+	if length > 0 {
+		w.in.cur.ID, w.in.cur.Code = id, code
+		w.in.finish()
+	}
+	if t == TypeDisconnect {
+		w.fail(&ReasonCodeError{Packet: "DISCONNECT", Code: code, Reason: why})
+		w.pend = raw // paho.golang reads it too, and closes
+		return true, nil
+	}
+	w.onAck5(t, id, code, why)
+	return true, nil
+}
+
+// fromPaho5 turns paho.golang's properties of a PUBLISH into ours; nil
+// when there are none.
+func fromPaho5(p *paho5.PublishProperties) *Properties {
+	if p == nil {
+		return nil
+	}
+	out := &Properties{ContentType: p.ContentType, ResponseTopic: p.ResponseTopic, CorrelationData: p.CorrelationData}
+	if p.PayloadFormat != nil {
+		out.PayloadFormat = *p.PayloadFormat
+	}
+	if p.MessageExpiry != nil {
+		out.MessageExpiry = time.Duration(*p.MessageExpiry) * time.Second
+	}
+	if p.SubscriptionIdentifier != nil {
+		out.SubscriptionIDs = []int{*p.SubscriptionIdentifier}
+	}
+	for _, u := range p.User {
+		out.User = append(out.User, UserProperty{Key: u.Key, Value: u.Value})
+	}
+	if out.PayloadFormat == 0 && out.ContentType == "" && out.ResponseTopic == "" && out.CorrelationData == nil &&
+		out.MessageExpiry == 0 && out.SubscriptionIDs == nil && out.User == nil {
+		return nil
+	}
+	return out
+}
+
+// toPackets are a message's properties on the wire, with the sender's
+// name first when there is one and the message does not carry one already.
+func toPackets(p *Properties, name string) *packets.Properties {
+	pp := &packets.Properties{}
+	if name != "" {
+		if _, ok := p.Get(NameProperty); !ok {
+			pp.User = append(pp.User, packets.User{Key: NameProperty, Value: name})
+		}
+	}
+	if p == nil {
+		return pp
+	}
+	if p.PayloadFormat != 0 {
+		f := p.PayloadFormat
+		pp.PayloadFormat = &f
+	}
+	if s := p.MessageExpiry / time.Second; s > 0 {
+		e := uint32(min(s, 0xFFFFFFFF))
+		pp.MessageExpiry = &e
+	}
+	pp.ContentType, pp.ResponseTopic, pp.CorrelationData = p.ContentType, p.ResponseTopic, p.CorrelationData
+	for _, u := range p.User {
+		pp.User = append(pp.User, packets.User{Key: u.Key, Value: u.Value})
+	}
+	return pp
+}
+
+// appendVarint appends MQTT's variable byte integer.
+func appendVarint(b []byte, n int) []byte {
+	for {
+		d := byte(n % 128)
+		n /= 128
+		if n > 0 {
+			d |= 0x80
+		}
+		b = append(b, d)
+		if n == 0 {
+			return b
+		}
+	}
+}
+
+// publishPacket5 is an MQTT 5 PUBLISH with the message's properties (and
+// the sender's name), in one piece or, for a large payload, two.
+func publishPacket5(m Message, pid uint16, dup bool, name string) [][]byte {
+	props := toPackets(m.Properties, name).Pack(packets.PUBLISH)
+	b0 := TypePublish<<4 | m.QoS<<1
+	if dup && m.QoS > 0 {
+		b0 |= 8
+	}
+	if m.Retained {
+		b0 |= 1
+	}
+	vh := 2 + len(m.Topic) + len(appendVarint(nil, len(props))) + len(props)
+	if m.QoS > 0 {
+		vh += 2
+	}
+	small := len(m.Payload) <= smallPayload
+	size := 5 + vh
+	if small {
+		size += len(m.Payload)
+	}
+	h := appendHeader(make([]byte, 0, size), b0, vh+len(m.Payload))
+	h = append(h, byte(len(m.Topic)>>8), byte(len(m.Topic)))
+	h = append(h, m.Topic...)
+	if m.QoS > 0 {
+		h = append(h, byte(pid>>8), byte(pid))
+	}
+	h = appendVarint(h, len(props))
+	h = append(h, props...)
+	if small {
+		return [][]byte{append(h, m.Payload...)}
+	}
+	return [][]byte{h, m.Payload}
+}
+
+// subscribePacket5 asks for one filter with MQTT 5 options: the QoS, No
+// Local and Retain As Published off, retained messages sent on subscribe.
+func subscribePacket5(pid uint16, filter string, qos byte) []byte {
+	b := appendHeader(nil, TypeSubscribe<<4|2, 2+1+2+len(filter)+1)
+	b = append(b, byte(pid>>8), byte(pid), 0, byte(len(filter)>>8), byte(len(filter)))
+	b = append(b, filter...)
+	return append(b, qos)
+}
+
+// unsubscribePacket5 drops one filter.
+func unsubscribePacket5(pid uint16, filter string) []byte {
+	b := appendHeader(nil, TypeUnsubscribe<<4|2, 2+1+2+len(filter))
+	b = append(b, byte(pid>>8), byte(pid), 0, byte(len(filter)>>8), byte(len(filter)))
+	return append(b, filter...)
+}
+
+// The encoders of the protocol in use.
+func (c *Client) publishPacket(m Message, pid uint16, dup bool) [][]byte {
+	if c.v5 != nil {
+		return publishPacket5(m, pid, dup, c.cfg.Name)
+	}
+	return publishPacket(m, pid, dup)
+}
+
+func (c *Client) subscribePacket(pid uint16, filter string, qos byte) []byte {
+	if c.v5 != nil {
+		return subscribePacket5(pid, filter, qos)
+	}
+	return subscribePacket(pid, filter, qos)
+}
+
+func (c *Client) unsubscribePacket(pid uint16, filter string) []byte {
+	if c.v5 != nil {
+		return unsubscribePacket5(pid, filter)
+	}
+	return unsubscribePacket(pid, filter)
+}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// resolveV5 checks the settings that only MQTT 5 has: the sender's name
+// and the session expiry.
+func (s *settings) resolveV5(v values, src sources) error {
+	w := src.where
+	if v.name != "" {
+		if s.protocol != 5 {
+			return usagef("%s: a sender name travels as an MQTT 5 user property: it needs -V 5 (the protocol is %s)", w("name"), protocolName(s.protocol))
+		}
+		switch {
+		case !utf8.ValidString(v.name):
+			return usagef("%s: is not valid UTF-8", w("name"))
+		case strings.ContainsRune(v.name, 0):
+			return usagef("%s: must not contain U+0000", w("name"))
+		case len(v.name) > 65535:
+			return usagef("%s: %d bytes is more than 65535", w("name"), len(v.name))
+		}
+		s.name = v.name
+	}
+	if !src.set("session_expiry") || v.sessionExpiry == "" {
+		return nil
+	}
+	if s.protocol != 5 {
+		return usagef("%s: a session expiry is an MQTT 5 setting: it needs -V 5", w("session_expiry"))
+	}
+	if !s.persistent {
+		return usagef("%s: needs a kept session (-c with -i)", w("session_expiry"))
+	}
+	d, err := parseExpiry(v.sessionExpiry)
+	if err != nil {
+		return usagef("%s: %v", w("session_expiry"), err)
+	}
+	s.sessionExpiry = d
+	return nil
+}
+
+// parseExpiry reads -x the way mosquitto does (seconds; -1 or ∞ for never),
+// and also never, and ages such as 30m, 12h or 7d. 0 means never.
+func parseExpiry(x string) (time.Duration, error) {
+	t := strings.TrimSpace(x)
+	switch strings.ToLower(t) {
+	case "never", "-1", "∞", "4294967295":
+		return 0, nil
+	}
+	bad := strconv.Quote(x) + " is not a duration (seconds, 30m, 12h, 7d or never)"
+	if n, err := strconv.ParseUint(t, 10, 32); err == nil {
+		if n == 0 {
+			return 0, errorString("0 would end the session with the connection: leave out -c for that")
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := parseAge(t)
+	if err != nil || d < time.Second {
+		return 0, errorString(bad)
+	}
+	return d, nil
+}
+
+// protocolName is a protocol version as people say it.
+func protocolName(v uint) string {
+	switch v {
+	case 3:
+		return "MQTT 3.1"
+	case 5:
+		return "MQTT 5"
+	}
+	return "MQTT 3.1.1"
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
