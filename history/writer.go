@@ -67,7 +67,7 @@ type Writer struct {
 	done chan struct{}
 
 	flushReq chan chan struct{} // Flush's requests
-	once sync.Once
+	once     sync.Once
 
 	notWritten atomic.Uint64
 	closed     atomic.Bool
