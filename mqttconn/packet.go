@@ -42,7 +42,7 @@ type Packet struct {
 	Duplicate      bool   // an inbound QoS 2 PUBLISH whose id we still hold: the same message again, not handed on
 
 	// The decoded fields, filled only when an observer wants them
-	// (Config.OnPacket set): see decodeFields. A payload is never copied
+	// (Config.OnPacket set): see decodeFieldsCached. A payload is never copied
 	// beyond Preview, and a password never at all.
 
 	Topic      string              // PUBLISH: the topic (cut when Cut)

@@ -104,11 +104,10 @@ func (c *topicCache) get(b []byte) string {
 	return c[h]
 }
 
-// decodeFields fills p's decoded fields from body, the start of its body
-// (the whole body unless p.Length is longer). It never panics, whatever
-// the bytes: what does not parse marks the packet Malformed.
-func decodeFields(p *Packet, body []byte) { decodeFieldsCached(p, body, nil) }
-
+// decodeFieldsCached fills p's decoded fields from body, the start of its
+// body (the whole body unless p.Length is longer), taking repeated topics
+// from the cache (nil: none). It never panics, whatever the bytes: what does
+// not parse marks the packet Malformed.
 func decodeFieldsCached(p *Packet, body []byte, topics *topicCache) {
 	cut := len(body) < p.Length
 	r := reader{b: body}
