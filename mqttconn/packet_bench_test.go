@@ -22,9 +22,8 @@ func (c readConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 // non-blocking append under a lock into a bounded buffer, drained by
 // someone else (here: when full).
 type benchRing struct {
-	mu      sync.Mutex
-	items   []Packet
-	dropped uint64
+	mu    sync.Mutex
+	items []Packet
 }
 
 func (r *benchRing) observe(p Packet) {
