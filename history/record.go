@@ -53,6 +53,20 @@ type Record struct {
 // name), or 0 when unknown.
 func (r Record) PID() int { return segmentPID(r.Segment) }
 
+// sizeHint is about the length of r's JSON line: exact for a base64
+// payload, a little over for a payload of text with few escapes.
+func (r *Record) sizeHint() int {
+	n := 256 + 2*len(r.Topic) + len(r.State) + len(r.Event) + 2*len(r.Text)
+	if r.HasPayload {
+		if utf8.Valid(r.Payload) {
+			n += len(r.Payload) + len(r.Payload)/8
+		} else {
+			n += base64.StdEncoding.EncodedLen(len(r.Payload))
+		}
+	}
+	return n
+}
+
 // AppendJSON appends r as one JSON line, with its newline: the form it is stored in.
 func (r *Record) AppendJSON(b []byte) []byte {
 	b = append(b, `{"tst":"`...)

@@ -22,6 +22,11 @@ const (
 	DefaultQueue      = 1 << 16 // 65,536 events (~13 MB): over half a second of a 100,000 msg/s flood
 
 	flushEvery = 100 * time.Millisecond
+	// maxKeptBuf is the largest encode buffer kept between records: a larger
+	// one (a record of a large payload) is dropped after use, so one 16 MiB
+	// message does not pin 16 MiB (or the ~22 MiB of its base64) for the
+	// life of the process.
+	maxKeptBuf = 1 << 20
 	syncEvery  = time.Second
 )
 
@@ -251,7 +256,13 @@ func (w *Writer) write(it item) {
 	if it.done != nil {
 		w.acks = append(w.acks, it.done)
 	}
+	if len(rec.Payload) > maxKeptBuf/2 { // sized once, not by a doubling append's several copies
+		if need := rec.sizeHint(); need > cap(w.buf) {
+			w.buf = make([]byte, 0, need)
+		}
+	}
 	w.buf = rec.AppendJSON(w.buf[:0])
+	defer w.releaseBuf()
 	if w.size > 0 && w.size+int64(len(w.buf)) > w.opts.MaxSegment {
 		if err := w.rotate(); err != nil {
 			w.notWritten.Add(1)
@@ -275,6 +286,13 @@ func (w *Writer) write(it item) {
 	w.buffered++
 	if err != nil {
 		w.lose(err)
+	}
+}
+
+// releaseBuf drops an encode buffer grown past maxKeptBuf.
+func (w *Writer) releaseBuf() {
+	if cap(w.buf) > maxKeptBuf {
+		w.buf = nil
 	}
 }
 

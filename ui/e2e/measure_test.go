@@ -27,12 +27,18 @@ func cpuTime(tb testing.TB, pid int) time.Duration {
 // rssMiB is a process's resident memory.
 func rssMiB(tb testing.TB, pid int) float64 {
 	tb.Helper()
+	return statusMiB(tb, pid, "VmRSS:")
+}
+
+// statusMiB is a size field of /proc/pid/status, in MiB.
+func statusMiB(tb testing.TB, pid int, field string) float64 {
+	tb.Helper()
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		tb.Skip("no /proc here")
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
 			return kb / 1024
 		}
@@ -46,4 +52,10 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 		return 0
 	}
 	return sorted[min(int(float64(len(sorted))*p), len(sorted)-1)]
+}
+
+// peakRSSMiB is a process's highest resident memory so far (VmHWM).
+func peakRSSMiB(tb testing.TB, pid int) float64 {
+	tb.Helper()
+	return statusMiB(tb, pid, "VmHWM:")
 }
