@@ -22,4 +22,3 @@ func setMemoryLimit(getenv func(string) string) {
 	}
 	debug.SetMemoryLimit(memoryLimit)
 }
-
