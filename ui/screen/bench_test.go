@@ -105,7 +105,9 @@ func BenchmarkStagesPerMessage(b *testing.B) {
 		}
 		return evs
 	}
-	perMessage := func(b *testing.B) { b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/message") }
+	perMessage := func(b *testing.B) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/message")
+	}
 	b.Run("detection", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
