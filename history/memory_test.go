@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"testing"
+	"time"
 )
 
 // TestWriterDropsLargeBuffers: after a record larger than maxKeptBuf the
@@ -54,5 +55,29 @@ func TestSizeHintCoversLine(t *testing.T) {
 		if got, hint := len(r.AppendJSON(nil)), r.sizeHint(); got > hint {
 			t.Errorf("line of %d bytes over its hint %d", got, hint)
 		}
+	}
+}
+
+// TestAcksDoNotWaitForTheFlushTimer: a record someone waits on (a QoS 1/2
+// message whose acknowledgement the broker waits for) reaches the file and
+// is acknowledged without waiting for the periodic flush.
+func TestAcksDoNotWaitForTheFlushTimer(t *testing.T) {
+	defer func(d time.Duration) { flushEvery = d }(flushEvery)
+	flushEvery = time.Hour
+	dir := t.TempDir()
+	w, err := OpenWriter(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	acked := make(chan struct{})
+	w.RecordThen(inEvent("q/1", []byte("hello"), 0), func() { close(acked) })
+	select {
+	case <-acked:
+	case <-time.After(30 * time.Second): // a deadlock guard, not a timing bound
+		t.Fatal("the acknowledgement waited for the flush timer")
+	}
+	if recs, _, err := Tail(dir, 10); err != nil || len(recs) != 1 {
+		t.Fatalf("acknowledged before the file held it: %d records, %v", len(recs), err)
 	}
 }

@@ -21,7 +21,6 @@ const (
 	DefaultMaxAge     = 30 * 24 * time.Hour
 	DefaultQueue      = 1 << 16 // 65,536 events (~13 MB): over half a second of a 100,000 msg/s flood
 
-	flushEvery = 100 * time.Millisecond
 	// maxKeptBuf is the largest encode buffer kept between records: a larger
 	// one (a record of a large payload) is dropped after use, so one 16 MiB
 	// message does not pin 16 MiB (or the ~22 MiB of its base64) for the
@@ -29,6 +28,10 @@ const (
 	maxKeptBuf = 1 << 20
 	syncEvery  = time.Second
 )
+
+// flushEvery is how long written records may wait in the buffer when
+// nobody waits on them (a variable for tests).
+var flushEvery = 100 * time.Millisecond
 
 // Options tune a Writer. Zero values take the defaults.
 type Options struct {
@@ -207,7 +210,13 @@ func (w *Writer) run() {
 					more = false
 				}
 			}
-			if !armed {
+			if len(w.acks) > 0 {
+				// A broker waits on these acknowledgements (and keeps only a
+				// few messages in flight): what the queue held goes to the
+				// file now, one write for the batch, not after flushEvery.
+				w.flush(false)
+			}
+			if !armed && w.dirty {
 				flushTimer.Reset(flushEvery)
 				armed = true
 			}

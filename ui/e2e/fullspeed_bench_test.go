@@ -184,20 +184,16 @@ func (fs *fullSpeed) round(name string, r int) run {
 		pid = cmd.Process.Pid
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
-		wait = func() bool {
-			select {
-			case err := <-exited:
-				return err == nil
-			case <-time.After(2 * time.Minute):
-				_ = cmd.Process.Kill()
-				return false
-			}
+		wait = func() bool { // "done": all counted (it then disconnects, unmeasured)
+			_, err := io.ReadFull(stdout, line[:5])
+			return err == nil && string(line[:5]) == "done\n"
 		}
-		cpuOf = func(testing.TB, int) time.Duration { // its own, once it has exited
-			if cmd.ProcessState == nil {
-				return 0
+		cleanup = func() {
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
 			}
-			return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		}
 	}
 	cpu0, bcpu0 := cpuOf(b, pid), cpuTime(b, fs.m.Pid())

@@ -1,6 +1,6 @@
 // Command barepaho is the benchmarks' reference subscriber: a plain paho
 // client that counts messages and does nothing else. It subscribes to a
-// filter, prints "ready", and exits once it has counted n messages
+// filter, prints "ready", and "done" once it has counted n messages, then exits
 // (acknowledging QoS 1/2 as paho does by default).
 //
 //	barepaho -url tcp://127.0.0.1:1883 -t 'flood/#' -n 100000 [-q 1 -i id -c]
@@ -19,7 +19,7 @@ import (
 func main() {
 	url := flag.String("url", "tcp://127.0.0.1:1883", "broker")
 	filter := flag.String("t", "#", "filter")
-	n := flag.Int64("n", 1, "messages to count before exiting")
+	n := flag.Int64("n", 1, "messages to count before exiting (0: exit once subscribed)")
 	qos := flag.Int("q", 0, "QoS of the subscription")
 	id := flag.String("i", "barepaho", "client id")
 	persistent := flag.Bool("c", false, "persistent session (clean session off)")
@@ -43,6 +43,9 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Println("ready")
-	<-done
-	c.Disconnect(100)
+	if *n > 0 {
+		<-done
+		fmt.Println("done")
+	}
+	c.Disconnect(1000) // time for the last acknowledgements to go out
 }
