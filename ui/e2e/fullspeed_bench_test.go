@@ -125,6 +125,8 @@ func (fs *fullSpeed) inTmux(cmdline string) int {
 	if err != nil {
 		b.Fatalf("tmux: %v %s", err, out)
 	}
+	sock := fs.sock
+	b.Cleanup(func() { _ = exec.Command(fs.tmux, "-S", sock, "kill-server").Run() }) // also when the benchmark fails
 	f := strings.Fields(string(out))
 	fs.tmuxPid, _ = strconv.Atoi(f[0])
 	pid, _ := strconv.Atoi(f[1])
@@ -172,7 +174,7 @@ func (fs *fullSpeed) round(name string, r int) run {
 		// so the shell's children's CPU time is mosquitto_sub's once done.
 		cpuOf = cpuWithChildren
 	case "bare-paho":
-		cmd := exec.Command(barePaho(b), "-url", fs.m.URL(), "-t", "flood/#", "-n", strconv.Itoa(fs.n))
+		cmd := exec.Command(barePaho(b), "-url", fs.m.URL(), "-t", "flood/#", "-n", strconv.Itoa(fs.n), "-i", fmt.Sprintf("bare-%d-%d", fs.topics, r))
 		stdout, _ := cmd.StdoutPipe()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
