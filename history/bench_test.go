@@ -1,6 +1,7 @@
 package history
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -26,4 +27,14 @@ func BenchmarkWriter(b *testing.B) {
 		}
 	}
 	w.Close()
+}
+
+// BenchmarkAppendJSON64 encodes one 64-byte text message's record.
+func BenchmarkAppendJSON64(b *testing.B) {
+	r := Record{Time: time.Now(), Dir: DirIn, Topic: "flood/sensor/1234", Payload: []byte(strings.Repeat("abcdefgh", 8)), HasPayload: true}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = r.AppendJSON(buf[:0])
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Directions of a record.
@@ -53,6 +54,20 @@ type Record struct {
 // name), or 0 when unknown.
 func (r Record) PID() int { return segmentPID(r.Segment) }
 
+// sizeHint is about the length of r's JSON line: exact for a base64
+// payload, a little over for a payload of text with few escapes.
+func (r *Record) sizeHint() int {
+	n := 256 + 2*len(r.Topic) + len(r.State) + len(r.Event) + 2*len(r.Text)
+	if r.HasPayload {
+		if utf8.Valid(r.Payload) {
+			n += len(r.Payload) + len(r.Payload)/8
+		} else {
+			n += base64.StdEncoding.EncodedLen(len(r.Payload))
+		}
+	}
+	return n
+}
+
 // AppendJSON appends r as one JSON line, with its newline: the form it is stored in.
 func (r *Record) AppendJSON(b []byte) []byte {
 	b = append(b, `{"tst":"`...)
@@ -85,7 +100,9 @@ func (r *Record) AppendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(len(r.Payload)), 10)
 		if utf8.Valid(r.Payload) {
 			b = append(b, `,"payload":`...)
-			b = appendJSONString(b, string(r.Payload))
+			// Read in place: a string copy of the payload would be one
+			// allocation per message.
+			b = appendJSONString(b, unsafe.String(unsafe.SliceData(r.Payload), len(r.Payload)))
 		} else {
 			b = append(b, `,"payload_b64":"`...)
 			b = base64.StdEncoding.AppendEncode(b, r.Payload)
@@ -107,6 +124,15 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// plain marks the bytes a JSON string holds as they are: printable ASCII
+// but the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString appends s, valid UTF-8, as a JSON string. Besides what
 // JSON requires it escapes DEL, C1 controls and bidi controls, so that the
 // log is safe to cat to a terminal.
@@ -114,6 +140,15 @@ func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {
+		if plain[s[i]] { // a run of printable ASCII goes in one copy
+			j := i + 1
+			for j < len(s) && plain[s[j]] {
+				j++
+			}
+			b = append(b, s[i:j]...)
+			i = j
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {

@@ -21,9 +21,17 @@ const (
 	DefaultMaxAge     = 30 * 24 * time.Hour
 	DefaultQueue      = 1 << 16 // 65,536 events (~13 MB): over half a second of a 100,000 msg/s flood
 
-	flushEvery = 100 * time.Millisecond
+	// maxKeptBuf is the largest encode buffer kept between records: a larger
+	// one (a record of a large payload) is dropped after use, so one 16 MiB
+	// message does not pin 16 MiB (or the ~22 MiB of its base64) for the
+	// life of the process.
+	maxKeptBuf = 1 << 20
 	syncEvery  = time.Second
 )
+
+// flushEvery is how long written records may wait in the buffer when
+// nobody waits on them (a variable for tests).
+var flushEvery = 100 * time.Millisecond
 
 // Options tune a Writer. Zero values take the defaults.
 type Options struct {
@@ -223,7 +231,13 @@ func (w *Writer) run() {
 					more = false
 				}
 			}
-			if !armed {
+			if len(w.acks) > 0 {
+				// A broker waits on these acknowledgements (and keeps only a
+				// few messages in flight): what the queue held goes to the
+				// file now, one write for the batch, not after flushEvery.
+				w.flush(false)
+			}
+			if !armed && w.dirty {
 				flushTimer.Reset(flushEvery)
 				armed = true
 			}
@@ -283,7 +297,13 @@ func (w *Writer) write(it item) {
 	if it.done != nil {
 		w.acks = append(w.acks, it.done)
 	}
+	if len(rec.Payload) > maxKeptBuf/2 { // sized once, not by a doubling append's several copies
+		if need := rec.sizeHint(); need > cap(w.buf) {
+			w.buf = make([]byte, 0, need)
+		}
+	}
 	w.buf = rec.AppendJSON(w.buf[:0])
+	defer w.releaseBuf()
 	if w.size > 0 && w.size+int64(len(w.buf)) > w.opts.MaxSegment {
 		if err := w.rotate(); err != nil {
 			w.notWritten.Add(1)
@@ -307,6 +327,13 @@ func (w *Writer) write(it item) {
 	w.buffered++
 	if err != nil {
 		w.lose(err)
+	}
+}
+
+// releaseBuf drops an encode buffer grown past maxKeptBuf.
+func (w *Writer) releaseBuf() {
+	if cap(w.buf) > maxKeptBuf {
+		w.buf = nil
 	}
 }
 

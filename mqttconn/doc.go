@@ -87,6 +87,17 @@
 //     again on a later connection is answered with PUBREC by the wire.
 //   - With PersistentSession, Clean Start is 0 and the session expiry is
 //     Config.SessionExpiry (never, when 0).
+// # Topics that are not UTF-8 (MQTT-1.5.3-1)
+//
+// The specification says a client closes the connection when a broker
+// sends a topic that is not valid UTF-8. We do not: a broker that sent it
+// once sends it again (a retained message, or a QoS 1/2 message of a kept
+// session) after every reconnect, so closing would lose the connection for
+// good, and the user would never see why. The message is delivered with
+// its topic's exact bytes; the screen shows the bad bytes as visible hex
+// (ui/sanitize) and the history keeps them byte-exact as topic_b64, so its
+// lines stay valid UTF-8 JSON. Nothing we send can carry such a topic:
+// publish topics and filters are checked before they go out.
 //
 // Quitting never waits on the broker longer than closeWait (250 ms).
 package mqttconn

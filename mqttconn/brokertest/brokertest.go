@@ -185,6 +185,14 @@ func (m *Mosquitto) Freeze() { _ = m.cmd.Process.Signal(syscall.SIGSTOP) }
 // Thaw resumes a frozen broker (SIGCONT).
 func (m *Mosquitto) Thaw() { _ = m.cmd.Process.Signal(syscall.SIGCONT) }
 
+// Pid is the broker's process id (for measuring its CPU), 0 when stopped.
+func (m *Mosquitto) Pid() int {
+	if m.cmd == nil {
+		return 0
+	}
+	return m.cmd.Process.Pid
+}
+
 // Addr implements Broker.
 func (m *Mosquitto) Addr() string { return m.addr }
 

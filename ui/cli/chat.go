@@ -53,6 +53,7 @@ type chatRun struct {
 // chat connects and runs the screen until the user quits.
 func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
 	r := &chatRun{s: s, stdin: stdin, stdout: stdout, stderr: stderr}
+	setMemoryLimit(os.Getenv)
 	defer r.stack.closeAll()
 	for _, step := range []func() error{r.openLog, r.startProfile, r.startBroker, r.openHistory, r.configure, r.tapPackets, r.openOutbox, r.connect, r.runScreen} {
 		if err := step(); err != nil {

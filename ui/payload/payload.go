@@ -123,7 +123,11 @@ func Lines(p []byte, n int) (lines []string, more int) {
 			return lines, bytes.Count(rest, []byte("\n")) + 1
 		}
 		line = bytes.TrimSuffix(line, []byte("\r"))
-		lines = append(lines, sanitize.Bytes(bytes.ReplaceAll(cut(line), []byte("\t"), []byte("    "))))
+		line = cut(line)
+		if bytes.IndexByte(line, '\t') >= 0 { // ReplaceAll copies even when there is nothing to replace
+			line = bytes.ReplaceAll(line, []byte("\t"), []byte("    "))
+		}
+		lines = append(lines, sanitize.Bytes(line))
 		if !found {
 			break
 		}

@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -85,7 +86,10 @@ const maxTextLines = 16
 func analyze(p []byte) analysis {
 	k := payload.Detect(p)
 	a := analysis{done: true, kind: k, preview: payload.Preview(p, k), hash: echo.Hash(p)}
-	if k == payload.Text {
+	switch {
+	case k == payload.Text && bytes.IndexAny(p, "\n\r\t") < 0:
+		a.lines = []string{a.preview} // one line with nothing to replace: the preview, sanitized once
+	case k == payload.Text:
 		a.lines, a.moreLines = payload.Lines(p, maxTextLines)
 	}
 	return a

@@ -224,9 +224,18 @@ func (l *messageList) maxOffset() int {
 }
 
 func (l *messageList) clampOffset() {
-	limit := l.maxOffset()
-	if l.paused {
+	var limit int
+	switch {
+	case l.paused:
 		limit = l.visibleLen() // paused, even a short list holds still
+	case l.offset <= 0 || l.offset <= l.visibleLen()-l.height:
+		// At the bottom, or no nearer the top than a screenful of one-line
+		// rows: within limits whatever the rows' heights. Not measuring
+		// the oldest rows here keeps a flood from rendering every message
+		// as it reaches the top of the list.
+		limit = max(l.offset, 0)
+	default:
+		limit = l.maxOffset()
 	}
 	l.offset = min(max(l.offset, 0), limit)
 	if l.offset == 0 && !l.paused {

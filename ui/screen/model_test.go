@@ -567,3 +567,37 @@ func TestTooLargeAndAckedAsQoS1AreSaid(t *testing.T) {
 		t.Fatalf("screen:\n%s", s)
 	}
 }
+
+// TestFloodRendersOnlyWhatIsShown: while the list follows the newest rows,
+// pushing (and evicting) renders no row; the frame renders only the rows it
+// shows (issue 14: a flood rendered every message as it reached the top).
+func TestFloodRendersOnlyWhatIsShown(t *testing.T) {
+	l := newMessageList(200, 1<<30, 0, testStyles())
+	l.setSize(80, 10)
+	for i := range 2000 {
+		l.push(newMessageEntry(entryIn, mqttconn.Message{Topic: "flood/x", Payload: []byte(fmt.Sprint("message ", i)), Time: t0}, analysis{}))
+	}
+	rendered := func() int {
+		n := 0
+		l.forEach(func(e *entry) {
+			if e.cache != nil {
+				n++
+			}
+		})
+		return n
+	}
+	if n := rendered(); n != 0 {
+		t.Errorf("pushing rendered %d rows", n)
+	}
+	_ = l.View(l.styles, false)
+	if n := rendered(); n == 0 || n > 10 {
+		t.Errorf("a frame of 10 lines rendered %d rows", n)
+	}
+	// Scrolled to the top, the list still stops at the oldest row.
+	l.scrollToTop()
+	top := l.offset
+	l.scroll(5)
+	if l.offset != top || top != l.Len()-10 {
+		t.Errorf("offset %d past the top %d (held %d)", l.offset, top, l.Len())
+	}
+}
