@@ -21,10 +21,11 @@ const (
 	TypePingreq     byte = 12
 	TypePingresp    byte = 13
 	TypeDisconnect  byte = 14
+	// TypeAuth (15, MQTT 5) is in packetprops.go.
 )
 
 var typeNames = [...]string{"", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
-	"SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT"}
+	"SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "AUTH"}
 
 // Packet is one MQTT control packet as seen on the wire, either way: its
 // fixed header and the few fields that identify it, never its payload. It
@@ -32,7 +33,7 @@ var typeNames = [...]string{"", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBR
 type Packet struct {
 	Time           time.Time
 	Out            bool   // we sent it
-	Type           byte   // TypeConnect … TypeDisconnect
+	Type           byte   // TypeConnect … TypeAuth
 	Flags          byte   // the low four bits of the first byte (PUBLISH: DUP, QoS, RETAIN)
 	Length         int    // the remaining length: bytes after the fixed header
 	ID             uint16 // the packet identifier, for the types that carry one
@@ -50,9 +51,11 @@ type Packet struct {
 	Preview    [PreviewSize]byte   // PUBLISH: the payload's first bytes, raw (sanitize to show)
 	PreviewLen uint8               // how many bytes of Preview are set
 	Connect    *ConnectFields      // CONNECT
-	Subs       *SubscriptionFields // SUBSCRIBE, SUBACK, UNSUBSCRIBE
+	Subs       *SubscriptionFields // SUBSCRIBE, SUBACK, UNSUBSCRIBE (and on MQTT 5 UNSUBACK: its reason codes)
+	V5         bool                // decoded as MQTT 5: the connection's CONNECT said level 5
+	Props      []Prop              // MQTT 5: the properties, bounded (MaxProps, MaxPropBytes); never authentication data
 	Cut        bool                // the fields were longer than what is kept (fieldCap): what is shown is their start
-	Malformed  bool                // the fields did not parse as MQTT 3.1.1 says
+	Malformed  bool                // the fields did not parse as MQTT 3.1.1 (or 5, when V5) says
 }
 
 // PreviewSize is how many bytes of a PUBLISH's payload a Packet keeps.
@@ -125,10 +128,17 @@ type decoder struct {
 	// fields: collect the start of each body (buf, at most need bytes) and
 	// decode its fields when the packet ends; off, only the fixed header and
 	// identifying bytes are read (the cheap path).
-	fields bool
-	buf    []byte
-	need   int
-	topics topicCache
+	fields  bool
+	buf     []byte
+	need    int
+	growing bool // a PUBLISH's need may still grow (publishNeed)
+	topics  topicCache
+
+	// level is the connection's protocol level, learnt from the CONNECT
+	// going out and shared with the decoder of the other direction; lv is
+	// its value when the current packet began.
+	level *protoLevel
+	lv    byte
 
 	hdr  [5]byte
 	nh   int // fixed header bytes collected
@@ -145,8 +155,14 @@ func (d *decoder) start(b0 byte, length int) {
 	if d.fields {
 		d.buf = d.buf[:0]
 		d.need = min(length, fieldCap)
+		d.growing = false
+		if d.level == nil {
+			d.level = &protoLevel{}
+		}
+		d.lv = d.level.get()
 		if d.cur.Type == TypePublish {
 			d.need = min(length, 2) // until the topic's length is known
+			d.growing = true
 		}
 	}
 	if length == 0 {
@@ -157,9 +173,22 @@ func (d *decoder) start(b0 byte, length int) {
 func (d *decoder) finish() {
 	d.cur.Time = time.Now()
 	if d.fields {
-		decodeFieldsCached(&d.cur, d.buf, &d.topics)
+		lv := d.lv
 		if d.cur.Type == TypeConnect {
+			lv = connectLevel(d.buf)
+		}
+		if lv == 5 {
+			decodeFields5(&d.cur, d.buf, &d.topics)
+		} else {
+			decodeFieldsCached(&d.cur, d.buf, &d.topics)
+		}
+		if d.cur.Type == TypeConnect {
+			if d.out && d.cur.Connect != nil && !d.cur.Malformed {
+				d.level.set(d.cur.Connect.Level)
+			}
 			clear(d.buf) // it held the password
+		} else if lv == 5 && (d.cur.Type == TypeAuth || d.cur.Type == TypeConnack) {
+			clear(d.buf) // it may have held authentication data
 		}
 	}
 	if d.emit != nil {

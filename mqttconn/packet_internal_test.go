@@ -3,6 +3,7 @@ package mqttconn
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -43,7 +44,7 @@ func TestDecoderFollowsPacketsSplitAnywhere(t *testing.T) {
 			for i := range want {
 				g := got[i]
 				g.Time = want[i].Time
-				if g != want[i] {
+				if !reflect.DeepEqual(g, want[i]) {
 					t.Errorf("packet %d: %+v, want %+v", i, g, want[i])
 				}
 			}
@@ -56,8 +57,11 @@ func TestPacketFlags(t *testing.T) {
 	if p.QoS() != 2 || !p.Dup() || !p.Retain() || p.TypeName() != "PUBLISH" {
 		t.Errorf("%+v: QoS %d dup %v retain %v %s", p, p.QoS(), p.Dup(), p.Retain(), p.TypeName())
 	}
-	if (Packet{Type: 15}).TypeName() != "type 15" {
+	if (Packet{Type: 0}).TypeName() != "type 0" || (Packet{Type: 16}).TypeName() != "type 16" {
 		t.Error("reserved type named")
+	}
+	if (Packet{Type: TypeAuth}).TypeName() != "AUTH" {
+		t.Error("AUTH not named")
 	}
 }
 

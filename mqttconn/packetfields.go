@@ -21,18 +21,21 @@ func (d *decoder) keep(b []byte) {
 
 // collect keeps body bytes (at offset len(d.buf)) until d.need of them; a
 // PUBLISH's need grows once its topic length is known: the topic, the
-// packet id and PreviewSize bytes of payload, never more.
+// packet id, on MQTT 5 its properties, and PreviewSize bytes of payload,
+// never more (publishNeed).
 func (d *decoder) collect(b []byte) {
 	n := min(len(b), d.need-len(d.buf))
 	d.buf = append(d.buf, b[:n]...)
-	if d.cur.Type == TypePublish && len(d.buf) == 2 && d.need == min(d.cur.Length, 2) {
-		head := 2 + int(binary.BigEndian.Uint16(d.buf))
-		if d.cur.QoS() > 0 {
-			head += 2
-		}
-		d.need = min(d.cur.Length, fieldCap, head+PreviewSize)
-		if rest := b[n:]; len(rest) > 0 {
-			d.collect(rest)
+	if d.growing && len(d.buf) == d.need {
+		need, done := publishNeed(d.buf, d.cur.QoS() > 0, d.lv == 5)
+		d.growing = !done
+		if need = min(d.cur.Length, fieldCap, need); need > d.need {
+			d.need = need
+			if rest := b[n:]; len(rest) > 0 {
+				d.collect(rest)
+			}
+		} else {
+			d.growing = false
 		}
 	}
 }

@@ -128,19 +128,32 @@ func FuzzDecoder(f *testing.F) {
 	f.Add(pkt(TypeSubscribe<<4|2, []byte{0, 3}, str("a/#"), []byte{2}), 2)
 	f.Add(pkt(TypeSuback<<4, []byte{0, 3, 2, 0x80}), 5)
 	f.Add([]byte{0x30, 0xff, 0xff, 0xff, 0x7f, 0, 3}, 1)
+	f.Add(pkt(TypePublish<<4|2, str("a/b"), []byte{0, 7}, props(pPair("k", "v"), pVarint(0x0B, 300)), []byte("hello")), 2)
+	f.Add(pkt(TypeAuth<<4, []byte{0x18}, props(pStr(0x15, "SCRAM"), append([]byte{0x16}, str("data")...))), 3)
 	f.Fuzz(func(t *testing.T, b []byte, size int) {
 		if size < 1 {
 			size = 1
 		}
-		d := decoder{fields: true, emit: func(p Packet) {
-			if int(p.PreviewLen) > PreviewSize || (p.Type == TypePublish && p.PayloadLen < int(p.PreviewLen)) {
-				t.Fatalf("preview of %d bytes, payload %d", p.PreviewLen, p.PayloadLen)
-			}
-		}}
-		for i := 0; i < len(b); i += size {
-			d.feed(b[i:min(i+size, len(b))])
-			if len(d.buf) > fieldCap {
-				t.Fatalf("kept %d bytes", len(d.buf))
+		for _, lv := range []byte{4, 5} { // MQTT 3.1.1, and MQTT 5 with properties
+			l := &protoLevel{}
+			l.set(lv)
+			d := decoder{fields: true, level: l, emit: func(p Packet) {
+				if int(p.PreviewLen) > PreviewSize || (p.Type == TypePublish && p.PayloadLen < int(p.PreviewLen)) {
+					t.Fatalf("preview of %d bytes, payload %d", p.PreviewLen, p.PayloadLen)
+				}
+				n := 0
+				for _, pr := range p.Props {
+					n += len(pr.Name) + len(pr.Value)
+				}
+				if len(p.Props) > MaxProps || n > MaxPropBytes+len(PropsCut) {
+					t.Fatalf("%d properties of %d bytes", len(p.Props), n)
+				}
+			}}
+			for i := 0; i < len(b); i += size {
+				d.feed(b[i:min(i+size, len(b))])
+				if len(d.buf) > fieldCap {
+					t.Fatalf("kept %d bytes", len(d.buf))
+				}
 			}
 		}
 	})

@@ -85,9 +85,10 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 	case *packets.Unsuback:
 		id, code, why = p.PacketID, first(p.Reasons), reason(p.Properties)
 	}
-	// The packets view sees it with its id and reason code.
+	// The packets view sees it with its id, reason code and properties.
 	w.in.start(b0, length)
 	if length > 0 {
+		w.in.keep(raw[len(hdr):])
 		w.in.cur.ID, w.in.cur.Code = id, code
 		w.in.finish()
 	}

@@ -83,6 +83,9 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 		}
 	}}
 	w.in.fields, w.out.fields = observe != nil, observe != nil // decode fields only for an observer
+	// The level our CONNECT says, for the packets of both ways.
+	w.in.level = &protoLevel{}
+	w.out.level = w.in.level
 	return w
 }
 

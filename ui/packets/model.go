@@ -312,14 +312,14 @@ func (m *Model) SetFilter(s string) {
 			continue
 		}
 		exact, found := false, false
-		for t := byte(1); t <= mqttconn.TypeDisconnect; t++ {
+		for t := byte(1); t <= mqttconn.TypeAuth; t++ {
 			if name := (mqttconn.Packet{Type: t}).TypeName(); name == w {
 				m.types, exact = [16]bool{}, true
 				m.types[t], found = true, true
 			}
 		}
 		if !exact {
-			for t := byte(1); t <= mqttconn.TypeDisconnect; t++ {
+			for t := byte(1); t <= mqttconn.TypeAuth; t++ {
 				if strings.HasPrefix((mqttconn.Packet{Type: t}).TypeName(), w) {
 					m.types[t], found = true, true
 				}
@@ -361,7 +361,7 @@ func (m *Model) matches(p mqttconn.Packet) bool {
 // filterWords is the filter as applied, for the title line.
 func (m Model) filterWords() string {
 	var parts []string
-	for t := byte(1); t <= mqttconn.TypeDisconnect; t++ {
+	for t := byte(1); t <= mqttconn.TypeAuth; t++ {
 		if m.types[t] {
 			parts = append(parts, (mqttconn.Packet{Type: t}).TypeName())
 		}

@@ -16,7 +16,9 @@ const (
 )
 
 // Words are a packet's fields in words, sanitized, e.g.
-// `id 7 · QoS 2 · dup · a/b · 12 B "hello…"`.
+// `id 7 · QoS 2 · dup · a/b · 12 B "hello…"`. On MQTT 5 they add the
+// reason code and the properties, e.g. `id 7 · no matching subscribers ·
+// Reason String: nobody listens`.
 func Words(p mqttconn.Packet) string {
 	var b strings.Builder
 	add := func(s string) {
@@ -58,7 +60,11 @@ func Words(p mqttconn.Packet) string {
 			add("password (not shown)")
 		}
 	case mqttconn.TypeConnack:
-		add(mqttconn.ConnackText(p.Code))
+		if p.V5 {
+			add(mqttconn.ReasonText(p.Code))
+		} else {
+			add(mqttconn.ConnackText(p.Code))
+		}
 		if p.SessionPresent {
 			add("session present")
 		} else {
@@ -92,8 +98,25 @@ func Words(p mqttconn.Packet) string {
 		if p.Duplicate {
 			add("again before its PUBREL: not delivered twice")
 		}
-	case mqttconn.TypePuback, mqttconn.TypePubrec, mqttconn.TypePubrel, mqttconn.TypePubcomp, mqttconn.TypeUnsuback:
+	case mqttconn.TypePuback, mqttconn.TypePubrec, mqttconn.TypePubrel, mqttconn.TypePubcomp:
 		idWord()
+		if p.V5 && p.Code != 0 {
+			add(mqttconn.ReasonText(p.Code))
+		}
+	case mqttconn.TypeUnsuback:
+		idWord()
+		if p.V5 && p.Subs != nil {
+			for _, c := range p.Subs.Codes {
+				add(mqttconn.ReasonText(c))
+			}
+		}
+	case mqttconn.TypeDisconnect, mqttconn.TypeAuth:
+		switch {
+		case p.V5 && p.Type == mqttconn.TypeDisconnect && p.Code == 0:
+			add("normal disconnection")
+		case p.V5:
+			add(mqttconn.ReasonText(p.Code))
+		}
 	case mqttconn.TypeSubscribe, mqttconn.TypeUnsubscribe:
 		idWord()
 		if p.Subs != nil {
@@ -107,13 +130,20 @@ func Words(p mqttconn.Packet) string {
 		}
 	case mqttconn.TypeSuback:
 		idWord()
+		text := mqttconn.SubackText
+		if p.V5 {
+			text = mqttconn.ReasonText
+		}
 		if p.Subs != nil {
 			for _, c := range p.Subs.Codes {
-				add(mqttconn.SubackText(c))
+				add(text(c))
 			}
 		} else {
-			add(mqttconn.SubackText(p.Code))
+			add(text(p.Code))
 		}
+	}
+	for _, pr := range p.Props {
+		add(PropWords(pr))
 	}
 	if p.Cut {
 		add("(cut)")
@@ -122,6 +152,15 @@ func Words(p mqttconn.Packet) string {
 		add("malformed")
 	}
 	return b.String()
+}
+
+// PropWords is an MQTT 5 property in words, sanitized, e.g. "Reason
+// String: nobody listens", or "…" where the list was cut.
+func PropWords(pr mqttconn.Prop) string {
+	if pr.Name == mqttconn.PropsCut {
+		return mqttconn.PropsCut
+	}
+	return pr.Name + ": " + sanitize.String(pr.Value)
 }
 
 // sizeWord is a payload size, e.g. "12 B" or "3.4 KiB".

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/sanitize"
 )
 
 // QueueSize is how many packets wait for the writer at most.
@@ -133,6 +134,8 @@ type Line struct {
 	Connect   *Connect  `json:"connect,omitempty"`
 	Filters   []Filter  `json:"filters,omitempty"`
 	Codes     []int     `json:"codes,omitempty"`
+	V5        bool      `json:"mqtt5,omitempty"`      // decoded as MQTT 5
+	Props     []Prop    `json:"properties,omitempty"` // MQTT 5 properties, bounded; never authentication data
 	Cut       bool      `json:"cut,omitempty"`
 	Malformed bool      `json:"malformed,omitempty"`
 	Dropped   bool      `json:"over_size_cap,omitempty"`
@@ -153,6 +156,14 @@ type Connect struct {
 	Password     bool   `json:"password_present"`
 }
 
+// Prop is one MQTT 5 property; its value is sanitized for display (as the
+// packets view shows it), a last one named "…" says the list was cut.
+type Prop struct {
+	ID    byte   `json:"id,omitempty"`
+	Name  string `json:"name"`
+	Value string `json:"value,omitempty"`
+}
+
 // Filter is one filter of a SUBSCRIBE or UNSUBSCRIBE.
 type Filter struct {
 	Filter string `json:"filter"`
@@ -162,7 +173,16 @@ type Filter struct {
 // Record is the line written for p.
 func Record(p mqttconn.Packet) Line {
 	l := Line{Time: p.Time, Dir: "in", Type: p.TypeName(), Length: p.Length, Cut: p.Cut, Malformed: p.Malformed,
-		Dropped: p.Dropped, Duplicate: p.Duplicate}
+		Dropped: p.Dropped, Duplicate: p.Duplicate, V5: p.V5}
+	for _, pr := range p.Props {
+		l.Props = append(l.Props, Prop{ID: pr.ID, Name: pr.Name, Value: sanitize.String(pr.Value)})
+	}
+	reason := func() { // an MQTT 5 reason code
+		if p.V5 {
+			code := p.Code
+			l.Code, l.CodeText = &code, mqttconn.ReasonText(code)
+		}
+	}
 	if p.Out {
 		l.Dir = "out"
 	}
@@ -179,6 +199,7 @@ func Record(p mqttconn.Packet) Line {
 	case mqttconn.TypeConnack:
 		code, sp := p.Code, p.SessionPresent
 		l.Code, l.CodeText, l.Session = &code, mqttconn.ConnackText(code), &sp
+		reason()
 	case mqttconn.TypePublish:
 		qos, topic, n := p.QoS(), p.Topic, p.PayloadLen
 		l.QoS, l.Dup, l.Retain, l.Topic, l.Payload = &qos, p.Dup(), p.Retain(), &topic, &n
@@ -193,8 +214,18 @@ func Record(p mqttconn.Packet) Line {
 				l.PreviewB = append([]byte(nil), pv...)
 			}
 		}
-	case mqttconn.TypePuback, mqttconn.TypePubrec, mqttconn.TypePubrel, mqttconn.TypePubcomp, mqttconn.TypeUnsuback:
+	case mqttconn.TypePuback, mqttconn.TypePubrec, mqttconn.TypePubrel, mqttconn.TypePubcomp:
 		l.ID = &id
+		reason()
+	case mqttconn.TypeDisconnect, mqttconn.TypeAuth:
+		reason()
+	case mqttconn.TypeUnsuback:
+		l.ID = &id
+		if p.Subs != nil {
+			for _, c := range p.Subs.Codes {
+				l.Codes = append(l.Codes, int(c))
+			}
+		}
 	case mqttconn.TypeSubscribe, mqttconn.TypeUnsubscribe:
 		l.ID = &id
 		if p.Subs != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/sanitize"
 )
 
 // lockedBuffer is a bytes.Buffer that can hold writes back.
@@ -63,6 +64,19 @@ func TestRecords(t *testing.T) {
 			`"filters":[{"filter":"a/#","qos":2}]`},
 		{mqttconn.Packet{Time: at, Type: mqttconn.TypeSuback, ID: 1, Subs: &mqttconn.SubscriptionFields{Codes: []byte{2, 0x80}}}, `"codes":[2,128]`},
 		{mqttconn.Packet{Time: at, Type: mqttconn.TypePingresp}, `"type":"PINGRESP","length":0}`},
+		// MQTT 5: reason codes and properties, sanitized.
+		{mqttconn.Packet{Time: at, Type: mqttconn.TypePuback, V5: true, ID: 7, Code: 0x10,
+			Props: []mqttconn.Prop{{ID: 0x1F, Name: "Reason String", Value: "nobody\x1b[2J listens"}}},
+			`"id":7,"code":16,"code_text":"no matching subscribers","mqtt5":true,"properties":[{"id":31,"name":"Reason String","value":"nobody` +
+				sanitize.String("\x1b") + `[2J listens"}]`},
+		{mqttconn.Packet{Time: at, Type: mqttconn.TypePublish, V5: true, Topic: "t",
+			Props: []mqttconn.Prop{{ID: 0x26, Name: "User Property", Value: "color=blue"}, {Name: mqttconn.PropsCut}}},
+			`"properties":[{"id":38,"name":"User Property","value":"color=blue"},{"name":"…"}]`},
+		{mqttconn.Packet{Time: at, Type: mqttconn.TypeAuth, V5: true, Code: 0x18,
+			Props: []mqttconn.Prop{{ID: 0x16, Name: "Authentication Data", Value: "4 bytes (not shown)"}}},
+			`"type":"AUTH","length":0,"code":24,"code_text":"continue authentication","mqtt5":true`},
+		{mqttconn.Packet{Time: at, Type: mqttconn.TypeUnsuback, V5: true, ID: 2, Subs: &mqttconn.SubscriptionFields{Codes: []byte{0x11}}}, `"id":2,"codes":[17]`},
+		{mqttconn.Packet{Time: at, Type: mqttconn.TypeConnack, V5: true, Code: 0x87}, `"code":135,"code_text":"not authorized"`},
 	}
 	for _, tc := range tests {
 		b, err := json.Marshal(Record(tc.p))
