@@ -87,6 +87,7 @@
 //     again on a later connection is answered with PUBREC by the wire.
 //   - With PersistentSession, Clean Start is 0 and the session expiry is
 //     Config.SessionExpiry (never, when 0).
+//
 // # Topics that are not UTF-8 (MQTT-1.5.3-1)
 //
 // The specification says a client closes the connection when a broker
