@@ -91,7 +91,7 @@ func BenchmarkQoS1Backlog(b *testing.B) {
 			b.Logf("round %d mqttchat: %d ms from connected (start to connected %d ms)", r, took.Milliseconds(), startup.Milliseconds())
 			// bare paho
 			queue(b, pub, "backlog/bare", n)
-			t0 = time.Now()
+
 			cmd := bare(n)
 			stdout, _ := cmd.StdoutPipe()
 			if err := cmd.Start(); err != nil {

@@ -87,7 +87,7 @@ func analyze(p []byte) analysis {
 	k := payload.Detect(p)
 	a := analysis{done: true, kind: k, preview: payload.Preview(p, k), hash: echo.Hash(p)}
 	switch {
-	case k == payload.Text && bytes.IndexAny(p, "\n\r\t") < 0:
+	case k == payload.Text && !bytes.ContainsAny(p, "\n\r\t"):
 		a.lines = []string{a.preview} // one line with nothing to replace: the preview, sanitized once
 	case k == payload.Text:
 		a.lines, a.moreLines = payload.Lines(p, maxTextLines)
