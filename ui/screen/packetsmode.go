@@ -72,15 +72,12 @@ func (m *Model) togglePackets() tea.Cmd {
 
 // layoutPackets gives the view what the status bar, composer and help
 // line leave.
-func (m *Model) layoutPackets() {
-	m.packets.SetSize(m.width, m.height-2-m.composer.height()-1)
-}
+func (m *Model) layoutPackets() { m.packets.SetSize(m.width, m.besideHeight()) }
 
 // updatePackets routes a key in the packets view: Tab moves the keys
 // between the packets and the composer; the packets get the rest while
 // they have them.
 func (m Model) updatePackets(msg tea.KeyMsg) (Model, tea.Cmd) {
-	listHasKeys := m.focus == focusList
 	typing := m.packets.Typing()
 	switch {
 	case key.Matches(msg, packetsKey) && !typing:
@@ -88,22 +85,11 @@ func (m Model) updatePackets(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, topicsKey) && !typing:
 		m.mode = modeNormal
 		return m, m.toggleTopics()
-	case key.Matches(msg, m.keys.NextFocus, m.keys.PrevFocus) && !typing:
-		if listHasKeys {
-			return m, m.setFocus(focusText)
-		}
-		return m, m.setFocus(focusList)
-	case !listHasKeys:
-		var cmd tea.Cmd
-		m.composer, cmd = m.composer.update(msg)
-		if s, ok := m.composer.takeSubmitted(); ok {
-			return m, tea.Batch(cmd, m.submit(s))
-		}
-		return m, cmd
-	case key.Matches(msg, m.keys.Help) && !typing:
-		m.openHelp()
-		return m, nil
-	case msg.Type == tea.KeyEsc && !m.packets.HandlesEsc():
+	}
+	if next, cmd, done := m.besideComposer(msg, typing); done {
+		return next, cmd
+	}
+	if msg.Type == tea.KeyEsc && !m.packets.HandlesEsc() {
 		return m, m.togglePackets()
 	}
 	var cmd tea.Cmd

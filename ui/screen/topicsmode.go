@@ -65,34 +65,48 @@ func (m *Model) toggleTopics() tea.Cmd {
 
 // layoutTopics gives the view what the status bar, composer and help line
 // leave.
-func (m *Model) layoutTopics() {
-	m.topics.SetSize(m.width, m.height-2-m.composer.height()-1)
+func (m *Model) layoutTopics() { m.topics.SetSize(m.width, m.besideHeight()) }
+
+// besideHeight is the height of a view drawn above the composer (topics,
+// packets): what the status bar, the composer and the help line leave.
+func (m *Model) besideHeight() int { return m.height - 2 - m.composer.height() - 1 }
+
+// besideComposer routes the keys that every view drawn above the composer
+// shares: Tab moves the keys between the view and the composer, which gets
+// every key while it has them, and F1 opens the help. done is false for a
+// key the view itself takes. typing: the view's own input has the keys.
+func (m Model) besideComposer(msg tea.KeyMsg, typing bool) (next Model, cmd tea.Cmd, done bool) {
+	switch {
+	case key.Matches(msg, m.keys.NextFocus, m.keys.PrevFocus) && !typing:
+		if m.focus == focusList {
+			return m, m.setFocus(focusText), true
+		}
+		return m, m.setFocus(focusList), true
+	case m.focus != focusList:
+		m.composer, cmd = m.composer.update(msg)
+		if s, ok := m.composer.takeSubmitted(); ok {
+			cmd = tea.Batch(cmd, m.submit(s))
+		}
+		return m, cmd, true
+	case key.Matches(msg, m.keys.Help) && !typing:
+		m.openHelp()
+		return m, nil, true
+	}
+	return m, nil, false
 }
 
 // updateTopics routes a key in the topics view: Tab moves the keys between
 // the tree and the composer (so a reply can be written at once); the tree
 // gets the rest while it has them.
 func (m Model) updateTopics(msg tea.KeyMsg) (Model, tea.Cmd) {
-	treeHasKeys := m.focus == focusList
-	switch {
-	case key.Matches(msg, topicsKey) && !m.topics.Typing():
+	typing := m.topics.Typing()
+	if key.Matches(msg, topicsKey) && !typing {
 		return m, m.toggleTopics()
-	case key.Matches(msg, m.keys.NextFocus, m.keys.PrevFocus) && !m.topics.Typing():
-		if treeHasKeys {
-			return m, m.setFocus(focusText)
-		}
-		return m, m.setFocus(focusList)
-	case !treeHasKeys:
-		var cmd tea.Cmd
-		m.composer, cmd = m.composer.update(msg)
-		if s, ok := m.composer.takeSubmitted(); ok {
-			return m, tea.Batch(cmd, m.submit(s))
-		}
-		return m, cmd
-	case key.Matches(msg, m.keys.Help) && !m.topics.Typing():
-		m.openHelp()
-		return m, nil
-	case msg.Type == tea.KeyEsc && !m.topics.HandlesEsc():
+	}
+	if next, cmd, done := m.besideComposer(msg, typing); done {
+		return next, cmd
+	}
+	if msg.Type == tea.KeyEsc && !m.topics.HandlesEsc() {
 		return m, m.toggleTopics()
 	}
 	var cmd tea.Cmd
