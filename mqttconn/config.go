@@ -15,6 +15,11 @@ import (
 type Subscription struct {
 	Filter string
 	QoS    byte
+	// MQTT 5 subscription options (MQTT 5 §3.8.3.1); all zero is what
+	// MQTT 3.1.1 does, and over MQTT 3.1.1 they must stay zero.
+	NoLocal           bool // the broker does not send us our own messages on this filter
+	RetainAsPublished bool // keep the RETAIN flag as the publisher set it
+	RetainHandling    byte // 0: send retained on subscribe; 1: only for a new subscription; 2: never
 }
 
 // Config says how to reach the broker and what to ask of it.

@@ -16,6 +16,9 @@ type Properties struct {
 	MessageExpiry   time.Duration // lifetime left when it arrived, in whole seconds; 0: none
 	User            []UserProperty
 	SubscriptionIDs []int // the subscription identifiers that matched (received only)
+	// TopicAlias, received only: the topic alias the message came with;
+	// Message.Topic is then the topic it stands for on that connection.
+	TopicAlias uint16
 }
 
 // UserProperty is one user property: keys may repeat, order is kept.
