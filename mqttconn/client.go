@@ -38,7 +38,7 @@ type Client struct {
 	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
 	lastID    uint16          // the packet id given last
 	inFlightN int             // outbox messages with a packet id
-	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written (MQTT 5: or may be: the message is recorded)
+	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written or may be (the message is recorded)
 	control   [][]byte        // SUBSCRIBE and UNSUBSCRIBE packets for the pump
 	strayRel  []uint16        // PUBREL packets for the pump
 	kick      chan struct{}   // wakes the pump
@@ -202,7 +202,7 @@ func (c *Client) emit(ev Event) {
 // stamps the message, hands it on and acknowledges it — in a persistent
 // session, a QoS 1/2 message only once the sink has recorded it. paho reads
 // each packet into a newly allocated payload, so the slice is ours to keep.
-func (c *Client) onMessage(_ paho.Client, m paho.Message) {
+func (c *Client) onMessage(from paho.Client, m paho.Message) {
 	c.received.Add(1)
 	ev := Event{Kind: KindMessage, Time: time.Now(), Message: Message{
 		Topic:     m.Topic(),
@@ -212,13 +212,21 @@ func (c *Client) onMessage(_ paho.Client, m paho.Message) {
 		Duplicate: m.Duplicate(),
 	}}
 	ev.Message.Time = ev.Time
+	ack := m.Ack
+	if m.Qos() == 2 {
+		id := m.MessageID()
+		ack = func() {
+			c.recordedQoS2(from, id)
+			m.Ack()
+		}
+	}
 	if c.cfg.Sink != nil && c.cfg.PersistentSession && m.Qos() > 0 {
-		c.cfg.Sink(ev, m.Ack)
+		c.cfg.Sink(ev, ack)
 		c.queue.Push(ev)
 		return
 	}
 	c.emit(ev)
-	m.Ack()
+	ack()
 }
 
 // run connects, waits for the connection to end, and reconnects with a

@@ -297,25 +297,3 @@ func (c *Client) takenOver(err error) (*ConnectError, bool) {
 	}
 	return ce, true
 }
-
-// recordedQoS2 notes that an inbound QoS 2 message, received by the
-// paho.golang client from, is recorded: its PUBREC may go. paho.golang
-// sends acks in order and in batches (every 50 ms), and only on the
-// connection that received the message, so a PUBREC can be lost with its
-// connection; the broker then sends the message again (DUP) on the next
-// one, where paho.golang knows nothing of it. So the id is marked as
-// answerable (seenQoS2 then answers a redelivery with PUBREC itself), and
-// when the connection has already changed, the PUBREC goes now on the
-// current one.
-func (c *Client) recordedQoS2(from *paho5.Client, id uint16) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, held := c.inHeld[id]; !held {
-		return // released (PUBREL came), or a session the broker lost
-	}
-	c.inHeld[id] = true
-	if c.connected && c.v5.pc != from {
-		c.control = append(c.control, ackPacket(TypePubrec, id))
-		c.kickPump()
-	}
-}

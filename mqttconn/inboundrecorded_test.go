@@ -1,0 +1,132 @@
+package mqttconn_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/brokertest/scripted"
+)
+
+// TestQoS2RecordedAcrossAReconnectIsAnswered (MQTT 3.1.1, persistent
+// session): a QoS 2 message whose recording ends after its connection did
+// never gets its PUBREC from paho (paho drops an ack for a finished
+// connection: paho.mqtt.golang issue 726). The broker sends it again with
+// DUP on the next connection; that copy is not shown again, and it must
+// be answered with PUBREC all the same, or the broker holds the message,
+// and everything queued behind it, for ever.
+func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// recordAfterReconnect: the recording ends once the next
+		// connection is up (and its redelivery seen); otherwise while
+		// there is no connection at all.
+		recordAfterReconnect bool
+	}{
+		{"recorded while disconnected", false},
+		{"recorded after the reconnect", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			received := make(chan func(), 1)
+			gate := make(chan struct{})
+			redelivered := make(chan struct{})
+			done := make(chan error, 1)
+			b := scripted.Start(t, func(c *scripted.Conn) error {
+				switch c.N {
+				case 1:
+					if err := c.Accept(false); err != nil {
+						return err
+					}
+					if err := c.SendPublish("in/q", 2, false, 9, []byte("late")); err != nil {
+						return err
+					}
+					select { // the client has it; then the connection ends
+					case ack := <-received:
+						received <- ack
+					case <-time.After(5 * time.Second):
+						return fmt.Errorf("the message never reached the sink")
+					}
+					return nil
+				case 2:
+					if !tc.recordAfterReconnect {
+						<-gate
+					}
+					if err := c.Accept(true); err != nil {
+						return err
+					}
+					if err := c.SendPublish("in/q", 2, true, 9, []byte("late")); err != nil {
+						return err
+					}
+					close(redelivered)
+					err := func() error {
+						p, err := c.Expect(scripted.Pubrec, 10*time.Second)
+						if err != nil {
+							return err
+						}
+						if p.ID() != 9 {
+							return fmt.Errorf("PUBREC for %d, want 9", p.ID())
+						}
+						if err := c.Ack(scripted.Pubrel, 9); err != nil {
+							return err
+						}
+						_, err = c.Expect(scripted.Pubcomp, 5*time.Second)
+						return err
+					}()
+					done <- err
+					if err != nil {
+						return err
+					}
+					return untilClosed(c)
+				}
+				return untilClosed(c)
+			})
+			_, col := scriptedClient(t, b.URL(), func(cfg *mqttconn.Config) {
+				cfg.PersistentSession = true
+				cfg.Sink = func(ev mqttconn.Event, ack func()) {
+					if ev.Kind == mqttconn.KindMessage && ack != nil {
+						received <- ack // recorded later, by the test
+					}
+				}
+			})
+			col.waitFor(t, 0, "the connection lost", kind(mqttconn.KindLost))
+			ack := <-received
+			if tc.recordAfterReconnect {
+				col.waitFor(t, 0, "connected again", func(e mqttconn.Event) bool {
+					return e.Kind == mqttconn.KindConnected && e.SessionPresent
+				})
+				<-redelivered
+				time.Sleep(50 * time.Millisecond) // let the client read the redelivery first
+				ack()
+			} else {
+				ack()
+				close(gate)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("the redelivered message was never answered")
+			}
+			select {
+			case again := <-received:
+				again()
+				t.Fatal("the redelivered copy reached the sink again")
+			default:
+			}
+			col.mu.Lock()
+			defer col.mu.Unlock()
+			n := 0
+			for _, ev := range col.events {
+				if ev.Kind == mqttconn.KindMessage {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("the message was shown %d times, want once", n)
+			}
+		})
+	}
+}
