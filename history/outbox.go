@@ -25,9 +25,18 @@ type Outbox struct {
 	lock     *os.File
 	buf      []byte
 	inFlight []mqttconn.InFlight // of the restored messages, in order
+	held     []uint16            // inbound QoS 2 ids recorded, not released, at the last close
 }
 
-var _ mqttconn.InFlightStore = (*Outbox)(nil)
+var (
+	_ mqttconn.InFlightStore = (*Outbox)(nil)
+	_ mqttconn.HeldStore     = (*Outbox)(nil)
+)
+
+// stateHeld marks a line that lists the inbound QoS 2 packet ids recorded
+// and not yet released when the session closed (Text: the ids, spaces
+// between); the last such line counts.
+const stateHeld = "held"
 
 // stateInFlight marks a line that gives a message's packet id in flight
 // (Text: the id, followed by " released" once PUBREC came; "0": none).
@@ -64,13 +73,13 @@ func OpenOutbox(path string) (*Outbox, []mqttconn.Message, error) {
 		}
 		return nil, nil, fmt.Errorf("outbox: %w", err)
 	}
-	pending, inFlight, err := readOutbox(path)
+	pending, inFlight, held, err := readOutbox(path)
 	if err != nil {
 		unlock(lock)
 		lock.Close()
 		return nil, nil, err
 	}
-	o := &Outbox{lock: lock, inFlight: inFlight}
+	o := &Outbox{lock: lock, inFlight: inFlight, held: held}
 	if err := o.rewrite(path, pending); err != nil {
 		o.Close()
 		return nil, nil, err
@@ -86,18 +95,54 @@ func OpenOutbox(path string) (*Outbox, []mqttconn.Message, error) {
 // returned, in the same order (mqttconn.Config.RestoredInFlight).
 func (o *Outbox) RestoredInFlight() []mqttconn.InFlight { return o.inFlight }
 
-// readOutbox replays the file: what was added and not done, in order, and
-// the packet id each had in flight.
-func readOutbox(path string) ([]Record, []mqttconn.InFlight, error) {
+// RestoredHeld are the inbound QoS 2 ids saved by the last SaveHeld
+// (mqttconn.Config.RestoredHeld).
+func (o *Outbox) RestoredHeld() []uint16 { return o.held }
+
+// SaveHeld implements mqttconn.HeldStore.
+func (o *Outbox) SaveHeld(ids []uint16) error {
+	if len(ids) == 0 && len(o.held) == 0 {
+		return nil
+	}
+	o.held = ids
+	return o.append(Record{Time: time.Now(), Dir: DirIn, State: stateHeld, Text: formatHeld(ids)})
+}
+
+func formatHeld(ids []uint16) string {
+	var b []byte
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendUint(b, uint64(id), 10)
+	}
+	return string(b)
+}
+
+func parseHeld(s string) []uint16 {
+	var ids []uint16
+	for _, f := range strings.Fields(s) {
+		if n, err := strconv.ParseUint(f, 10, 16); err == nil && n != 0 {
+			ids = append(ids, uint16(n))
+		}
+	}
+	return ids
+}
+
+// readOutbox replays the file: what was added and not done, in order, the
+// packet id each had in flight, and the inbound QoS 2 ids held at the last
+// close.
+func readOutbox(path string) ([]Record, []mqttconn.InFlight, []uint16, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("outbox: %w", err)
+		return nil, nil, nil, fmt.Errorf("outbox: %w", err)
 	}
 	defer f.Close()
 	var pending []Record
+	var held []uint16
 	inFlight := map[uint64]mqttconn.InFlight{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 512<<20)
@@ -105,6 +150,10 @@ func readOutbox(path string) ([]Record, []mqttconn.InFlight, error) {
 		r, err := parseRecord(sc.Bytes())
 		if err != nil {
 			continue // a torn last line, or damage: skip it
+		}
+		if r.State == stateHeld {
+			held = parseHeld(r.Text)
+			continue
 		}
 		if r.State == stateInFlight {
 			inFlight[r.ID] = parseInFlight(r.Text)
@@ -119,13 +168,13 @@ func readOutbox(path string) ([]Record, []mqttconn.InFlight, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("outbox: %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("outbox: %s: %w", path, err)
 	}
 	states := make([]mqttconn.InFlight, len(pending))
 	for i, r := range pending {
 		states[i] = inFlight[r.ID]
 	}
-	return pending, states, nil
+	return pending, states, held, nil
 }
 
 func formatInFlight(f mqttconn.InFlight) string {
@@ -156,6 +205,10 @@ func (o *Outbox) rewrite(path string, pending []Record) error {
 			f := Record{Time: r.Time, Dir: DirOut, ID: r.ID, State: stateInFlight, Text: formatInFlight(o.inFlight[i])}
 			buf = f.AppendJSON(buf)
 		}
+	}
+	if len(o.held) > 0 {
+		h := Record{Time: time.Now(), Dir: DirIn, State: stateHeld, Text: formatHeld(o.held)}
+		buf = h.AppendJSON(buf)
 	}
 	if err := writeFileAtomic(path, buf); err != nil {
 		return fmt.Errorf("outbox: %w", err)

@@ -2,6 +2,7 @@ package history
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"mqttchat/mqttconn"
@@ -38,5 +39,49 @@ func TestOutboxKeepsPacketIDsInFlight(t *testing.T) {
 			t.Fatalf("round %d: %d messages, in flight %+v, want %+v", round, len(msgs), got, want)
 		}
 		o.Close()
+	}
+}
+
+// TestOutboxKeepsHeldInboundIDs: the inbound QoS 2 ids saved at close come
+// back at the next open, and the one after (the file is compacted between),
+// until a later close saves none.
+func TestOutboxKeepsHeldInboundIDs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.outbox")
+	o, _, err := OpenOutbox(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.RestoredHeld(); len(got) != 0 {
+		t.Fatalf("a new outbox restored %v", got)
+	}
+	if err := o.SaveHeld([]uint16{9, 300, 65535}); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	for round := range 2 {
+		o, _, err := OpenOutbox(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := o.RestoredHeld(); !slices.Equal(got, []uint16{9, 300, 65535}) {
+			t.Fatalf("round %d: restored %v", round, got)
+		}
+		o.Close()
+	}
+	o, _, err = OpenOutbox(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.SaveHeld(nil); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	o, _, err = OpenOutbox(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if got := o.RestoredHeld(); len(got) != 0 {
+		t.Fatalf("after saving none: restored %v", got)
 	}
 }

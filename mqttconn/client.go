@@ -94,6 +94,11 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 		c.outbox = append(c.outbox, om)
 	}
 	c.pending.Store(int64(len(c.outbox)))
+	if cfg.PersistentSession {
+		for _, id := range cfg.RestoredHeld {
+			c.inHeld[id] = true // answered with PUBREC if it comes again
+		}
+	}
 	opts := paho.NewClientOptions().
 		AddBroker(cfg.Server).
 		SetClientID(cfg.ClientID).
@@ -166,6 +171,7 @@ func (c *Client) Close() {
 	}
 	c.cancel()
 	<-c.done
+	c.saveHeld()
 }
 
 // recoverPanic hands a panic of a client goroutine to OnPanic.

@@ -68,6 +68,9 @@ type Config struct {
 	// RestoredInFlight, parallel to Restored, are the packet ids the
 	// messages had in flight when the outbox was saved (an InFlightStore).
 	RestoredInFlight []InFlight
+	// RestoredHeld, with PersistentSession, are the inbound QoS 2 packet
+	// ids a HeldStore saved at the last Close: recorded, not yet released.
+	RestoredHeld []uint16
 
 	// Sink, when set, is called for every event before it is queued for
 	// display. It must not block. For a QoS 1/2 message in a persistent
@@ -113,6 +116,17 @@ const DefaultMaxIncoming = 16<<20 + 64<<10
 type InFlightStore interface {
 	OutboxStore
 	InFlight(id uint64, packetID uint16, released bool) error // packetID 0: not in flight
+}
+
+// HeldStore is an OutboxStore that also keeps, from one run to the next,
+// the inbound QoS 2 packet ids whose message was recorded but whose PUBREL
+// has not come: after a restart the broker may send such a message again
+// (DUP), and it is then answered with PUBREC and not delivered twice.
+// SaveHeld is called once, when the Client closes; Config.RestoredHeld
+// gives the ids back.
+type HeldStore interface {
+	OutboxStore
+	SaveHeld(ids []uint16) error
 }
 
 // InFlight is a restored message's place in the session.

@@ -1,5 +1,7 @@
 package mqttconn
 
+import "slices"
+
 // recordedQoS2 notes that an inbound QoS 2 message is recorded (or, without
 // a sink, handed on): its PUBREC may go. from is the paho client (paho v1's
 // paho.Client or paho.golang's *paho.Client) of the connection that
@@ -31,4 +33,25 @@ func (c *Client) currentPaho() any {
 		return c.v5.pc
 	}
 	return c.paho
+}
+
+// saveHeld hands a HeldStore, at Close, the inbound QoS 2 ids recorded and
+// not yet released, so that the next run answers their redelivery instead
+// of showing it again. Ids whose message is not recorded are left out: the
+// next run should deliver those.
+func (c *Client) saveHeld() {
+	s, ok := c.cfg.Outbox.(HeldStore)
+	if !ok || !c.cfg.PersistentSession {
+		return
+	}
+	c.mu.Lock()
+	ids := make([]uint16, 0, len(c.inHeld))
+	for id, answerable := range c.inHeld {
+		if answerable {
+			ids = append(ids, id)
+		}
+	}
+	c.mu.Unlock()
+	slices.Sort(ids)
+	_ = s.SaveHeld(ids) // a failure costs at most a message shown twice after the restart
 }

@@ -2,6 +2,8 @@ package mqttconn_test
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,5 +130,94 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 				t.Fatalf("the message was shown %d times, want once", n)
 			}
 		})
+	}
+}
+
+// heldStore is an in-memory mqttconn.HeldStore.
+type heldStore struct {
+	mu    sync.Mutex
+	saved []uint16
+}
+
+func (*heldStore) Add(uint64, mqttconn.Message) error { return nil }
+func (*heldStore) Done(uint64) error                  { return nil }
+func (s *heldStore) SaveHeld(ids []uint16) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.saved = slices.Clone(ids)
+	return nil
+}
+
+// TestHeldQoS2IDsSurviveARestart (-c): a QoS 2 message recorded in one
+// run whose PUBREL never came is, when the broker sends it again to the
+// next run, answered with PUBREC and not shown a second time; a message
+// whose recording never ended is left out, and is shown again.
+func TestHeldQoS2IDsSurviveARestart(t *testing.T) {
+	phase2 := make(chan error, 1)
+	b := scripted.Start(t, func(c *scripted.Conn) error {
+		if err := c.Accept(c.N > 1); err != nil {
+			return err
+		}
+		if c.N == 1 {
+			c.SendPublish("in/q", 2, false, 9, []byte("kept"))
+			if _, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil {
+				return err
+			}
+			c.SendPublish("in/q", 2, false, 10, []byte("unrecorded"))
+			return untilClosed(c) // no PUBREL: the first run quits first
+		}
+		err := func() error {
+			c.SendPublish("in/q", 2, true, 9, []byte("kept"))
+			if p, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil || p.ID() != 9 {
+				return fmt.Errorf("PUBREC for the redelivered message: %v, id %d", err, p.ID())
+			}
+			c.SendPublish("in/q", 2, true, 10, []byte("unrecorded"))
+			if p, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil || p.ID() != 10 {
+				return fmt.Errorf("PUBREC for the unrecorded message: %v, id %d", err, p.ID())
+			}
+			return nil
+		}()
+		phase2 <- err
+		return untilClosed(c)
+	})
+	store := &heldStore{}
+	first := func(ev mqttconn.Event, ack func()) {
+		if ev.Kind == mqttconn.KindMessage && string(ev.Message.Payload) == "kept" {
+			ack() // recorded; "unrecorded" never is
+		}
+	}
+	c1, col1 := scriptedClient(t, b.URL(), func(cfg *mqttconn.Config) {
+		cfg.PersistentSession, cfg.Outbox, cfg.Sink = true, store, first
+	})
+	col1.waitFor(t, 0, "the second message", func(e mqttconn.Event) bool {
+		return e.Kind == mqttconn.KindMessage && string(e.Message.Payload) == "unrecorded"
+	})
+	c1.Close()
+	store.mu.Lock()
+	saved := slices.Clone(store.saved)
+	store.mu.Unlock()
+	if !slices.Equal(saved, []uint16{9}) {
+		t.Fatalf("saved %v at close, want [9]", saved)
+	}
+	_, col2 := scriptedClient(t, b.URL(), func(cfg *mqttconn.Config) {
+		cfg.PersistentSession, cfg.Outbox, cfg.RestoredHeld = true, &heldStore{}, saved
+		cfg.Sink = func(_ mqttconn.Event, ack func()) {
+			if ack != nil {
+				ack()
+			}
+		}
+	})
+	if err := <-phase2; err != nil {
+		t.Fatal(err)
+	}
+	col2.waitFor(t, 0, "the unrecorded message again", func(e mqttconn.Event) bool {
+		return e.Kind == mqttconn.KindMessage && string(e.Message.Payload) == "unrecorded"
+	})
+	col2.mu.Lock()
+	defer col2.mu.Unlock()
+	for _, ev := range col2.events {
+		if ev.Kind == mqttconn.KindMessage && string(ev.Message.Payload) == "kept" {
+			t.Fatal("the message recorded by the first run was shown again")
+		}
 	}
 }

@@ -301,6 +301,7 @@ func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
 		return nil, err
 	}
 	cfg.Outbox, cfg.Restored, cfg.RestoredInFlight = outbox, restored, outbox.RestoredInFlight()
+	cfg.RestoredHeld = outbox.RestoredHeld()
 	return outbox, nil
 }
 
