@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -195,5 +196,30 @@ func BenchmarkAppendJSONProperties(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = r.AppendJSON(buf[:0])
+	}
+}
+
+// TestOutboxKeepsProperties: a message waiting in a persistent session's
+// outbox is sent after a restart with the properties it was given.
+func TestOutboxKeepsProperties(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sessions", "b__c.outbox")
+	o, _, err := OpenOutbox(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := &mqttconn.Properties{ContentType: "text/plain", ResponseTopic: "r", CorrelationData: []byte{1, 2},
+		MessageExpiry: time.Minute, User: []mqttconn.UserProperty{{Key: "k", Value: "v"}}}
+	o.Add(1, mqttconn.Message{Topic: "a", Payload: []byte("one"), QoS: 1, Properties: props})
+	o.Add(2, mqttconn.Message{Topic: "b", Payload: []byte("two"), QoS: 1})
+	o.Close()
+	for range 2 { // read back, and again after the rewrite
+		o, msgs, err := OpenOutbox(path)
+		if err != nil || len(msgs) != 2 {
+			t.Fatalf("%d messages, %v", len(msgs), err)
+		}
+		if !reflect.DeepEqual(msgs[0].Properties, props) || msgs[1].Properties != nil {
+			t.Fatalf("restored %+v and %+v", msgs[0].Properties, msgs[1].Properties)
+		}
+		o.Close()
 	}
 }
