@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"mqttchat/mqttconn"
 )
 
 // decodeLine decodes a line written in the writer's own field order
@@ -111,6 +113,11 @@ func (d *lineDecoder) record() (r Record, ok bool) {
 			return r, false
 		}
 		r.PayloadLen, r.HasPayload = int(n), true
+		if d.lit(`,"properties":{`) {
+			if r.Properties, ok = d.properties(); !ok {
+				return r, false
+			}
+		}
 		switch {
 		case d.lit(`,"payload":"`):
 			s, ok := d.strBytes()
@@ -156,7 +163,8 @@ func (d *lineDecoder) record() (r Record, ok bool) {
 	return r, true
 }
 
-// uint reads a JSON number that is a plain unsigned integer.
+// uint reads a JSON number that is a plain unsigned integer, followed by
+// ',', '}' or ']'.
 func (d *lineDecoder) uint() (uint64, bool) {
 	j := d.i
 	for j < len(d.b) && d.b[j] >= '0' && d.b[j] <= '9' {
@@ -165,7 +173,7 @@ func (d *lineDecoder) uint() (uint64, bool) {
 	if j == d.i || j == len(d.b) || (d.b[d.i] == '0' && j > d.i+1) {
 		return 0, false
 	}
-	if c := d.b[j]; c != ',' && c != '}' {
+	if c := d.b[j]; c != ',' && c != '}' && c != ']' {
 		return 0, false
 	}
 	n, err := strconv.ParseUint(string(d.b[d.i:j]), 10, 64)
@@ -326,4 +334,140 @@ func (d *lineDecoder) b64() ([]byte, bool) {
 		return nil, false
 	}
 	return p[:n], true
+}
+
+// properties reads the rest of a "properties" object, whose opening brace
+// was read, in the writer's form (appendProperties): its keys in that order,
+// each at most once, no spaces.
+func (d *lineDecoder) properties() (*mqttconn.Properties, bool) {
+	p := &mqttconn.Properties{}
+	first := true
+	key := func(name string) bool {
+		if d.key(name, first) {
+			first = false
+			return true
+		}
+		return false
+	}
+	num := func(limit uint64) (uint64, bool) {
+		n, ok := d.uint()
+		return n, ok && n <= limit
+	}
+	if key("payload-format-indicator") {
+		n, ok := num(0xFF)
+		if !ok {
+			return nil, false
+		}
+		p.PayloadFormat = byte(n)
+	}
+	if key("message-expiry-interval") {
+		n, ok := num(0xFFFFFFFF)
+		if !ok {
+			return nil, false
+		}
+		p.MessageExpiry = time.Duration(n) * time.Second
+	}
+	for _, f := range [...]struct {
+		name string
+		to   *string
+	}{{"content-type", &p.ContentType}, {"response-topic", &p.ResponseTopic}} {
+		if key(f.name) {
+			var ok bool
+			if !d.lit(`"`) {
+				return nil, false
+			}
+			if *f.to, ok = d.str(); !ok {
+				return nil, false
+			}
+		}
+	}
+	switch {
+	case key("correlation-data"):
+		if !d.lit(`"`) {
+			return nil, false
+		}
+		c, ok := d.strBytes()
+		if !ok || d.cut {
+			return nil, false
+		}
+		p.CorrelationData = c
+	case key("correlation-data_b64"):
+		if !d.lit(`"`) {
+			return nil, false
+		}
+		c, ok := d.b64()
+		if !ok || d.cut {
+			return nil, false
+		}
+		p.CorrelationData = c
+	}
+	if key("user-properties") {
+		if !d.lit(`[`) {
+			return nil, false
+		}
+		for {
+			var u mqttconn.UserProperty
+			var ok bool
+			if !d.lit(`{"`) {
+				return nil, false
+			}
+			if u.Key, ok = d.str(); !ok || !d.lit(`:"`) {
+				return nil, false
+			}
+			if u.Value, ok = d.str(); !ok || !d.lit(`}`) {
+				return nil, false
+			}
+			p.User = append(p.User, u)
+			if d.lit(`]`) {
+				break
+			}
+			if !d.lit(`,`) {
+				return nil, false
+			}
+		}
+	}
+	if key("topic-alias") {
+		n, ok := num(0xFFFF)
+		if !ok {
+			return nil, false
+		}
+		p.TopicAlias = uint16(n)
+	}
+	if key("subscription-identifier") {
+		list := d.lit(`[`)
+		for {
+			n, ok := num(maxSubscriptionID)
+			if !ok || n == 0 {
+				return nil, false
+			}
+			p.SubscriptionIDs = append(p.SubscriptionIDs, int(n))
+			if !list || d.lit(`]`) {
+				break
+			}
+			if !d.lit(`,`) {
+				return nil, false
+			}
+		}
+	}
+	if !d.lit(`}`) {
+		return nil, false
+	}
+	return tidyProperties(p), true
+}
+
+// key reads `"name":`, after a comma unless it is the object's first key.
+func (d *lineDecoder) key(name string, first bool) bool {
+	i := d.i
+	if !first {
+		if i >= len(d.b) || d.b[i] != ',' {
+			return false
+		}
+		i++
+	}
+	end := i + len(name) + 3
+	if end > len(d.b) || d.b[i] != '"' || string(d.b[i+1:i+1+len(name)]) != name || d.b[end-2] != '"' || d.b[end-1] != ':' {
+		return false
+	}
+	d.i = end
+	return true
 }

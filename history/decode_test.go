@@ -2,8 +2,11 @@ package history
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 	"time"
+
+	"mqttchat/mqttconn"
 )
 
 // sameRecord compares what a line decodes to.
@@ -11,7 +14,26 @@ func sameRecord(a, b Record) bool {
 	return a.Time.Equal(b.Time) && a.Time.Location().String() == b.Time.Location().String() &&
 		a.Dir == b.Dir && a.Topic == b.Topic && a.QoS == b.QoS && a.Retain == b.Retain && a.Dup == b.Dup &&
 		bytes.Equal(a.Payload, b.Payload) && a.PayloadLen == b.PayloadLen && a.ID == b.ID && a.State == b.State &&
-		a.Event == b.Event && a.Text == b.Text && a.HasPayload == b.HasPayload && a.Partial == b.Partial
+		a.Event == b.Event && a.Text == b.Text && a.HasPayload == b.HasPayload && a.Partial == b.Partial &&
+		reflect.DeepEqual(a.Properties, b.Properties)
+}
+
+// fuzzProperties makes a message's properties from fuzzed values: none for
+// some, repeated user property keys, one or two subscription ids.
+func fuzzProperties(ctype string, corr []byte, ukey, uval string, num uint32) *mqttconn.Properties {
+	if num%5 == 0 {
+		return nil
+	}
+	p := &mqttconn.Properties{PayloadFormat: byte(num), MessageExpiry: time.Duration(num>>1) * time.Second,
+		ContentType: ctype, ResponseTopic: uval, CorrelationData: corr, TopicAlias: uint16(num >> 3),
+		User: []mqttconn.UserProperty{{Key: ukey, Value: uval}, {Key: ukey, Value: ctype}}}
+	switch num % 3 {
+	case 1:
+		p.SubscriptionIDs = []int{int(num)}
+	case 2:
+		p.SubscriptionIDs = []int{int(num % maxSubscriptionID), 1}
+	}
+	return p
 }
 
 // FuzzDecodeLine checks the fast decoder against encoding/json: on any line
@@ -29,10 +51,16 @@ func FuzzDecodeLine(f *testing.F) {
 		`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"\ud83d\ude00","qos":0,"payloadlen":1,"payload":"\/"}`,
 		`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":01,"payloadlen":1,"payload":"x"}`,
 		`{"TST":"2026-11-26T09:00:00Z","dir":"in"}`,
+		`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":1,"payloadlen":2,"properties":{"payload-format-indicator":1,"message-expiry-interval":60,"content-type":"application/json","response-topic":"r/t","correlation-data":"req\u0001","user-properties":[{"mqttchat-name":"bob"},{"k":"v"},{"k":"\u202e"}],"topic-alias":3,"subscription-identifier":7},"payload":"hi"}`,
+		`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"properties":{"correlation-data_b64":"/w==","subscription-identifier":[1,268435455]},"payload":"x"}`,
+		`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"properties":{"subscription-identifier":[5]},"payload":"x"}`,
+		`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"properties":{"user-properties":[{"k":"1","k":"2"}]},"payload":"x"}`,
+		`{"tst":"2026-11-26T09:00:00Z","dir":"out","topic":"x","qos":2,"payloadlen":0,"properties":{},"payload":"","id":3,"state":"queued"}`,
 	} {
-		f.Add([]byte(s), "t", []byte("p"), uint8(1), true, uint64(1), "s")
+		f.Add([]byte(s), "t", []byte("p"), uint8(1), true, uint64(1), "s", "text/plain", []byte("c"), "k", "v", uint32(7))
 	}
-	f.Fuzz(func(t *testing.T, line []byte, topic string, payload []byte, qos uint8, retain bool, id uint64, text string) {
+	f.Fuzz(func(t *testing.T, line []byte, topic string, payload []byte, qos uint8, retain bool, id uint64, text string,
+		ctype string, corr []byte, ukey, uval string, num uint32) {
 		if fast, ok := decodeLine(line); ok {
 			slow, err := parseRecord(line)
 			if err != nil {
@@ -45,7 +73,8 @@ func FuzzDecodeLine(f *testing.F) {
 		// What the writer writes, the fast decoder reads, as encoding/json does.
 		dirs := []string{DirIn, DirOut, DirEvent}
 		r := Record{Time: time.Unix(0, int64(id)).UTC(), Dir: dirs[int(qos)%3], Topic: topic, QoS: qos % 3, Retain: retain,
-			Payload: payload, HasPayload: qos%3 != 2, ID: id, State: text, Text: text}
+			Payload: payload, HasPayload: qos%3 != 2, ID: id, State: text, Text: text,
+			Properties: fuzzProperties(ctype, corr, ukey, uval, num)}
 		written := bytes.TrimSuffix(r.AppendJSON(nil), []byte("\n"))
 		fast, ok := decodeLine(written)
 		slow, err := parseRecord(written)
@@ -61,7 +90,8 @@ func FuzzDecodeLine(f *testing.F) {
 		// A cut head decodes to the start of the payload.
 		if r.HasPayload && len(written) > 10 {
 			head := written[:len(written)*2/3]
-			if h, ok := decodeHead(head); ok && h.Partial && (!bytes.HasPrefix(slow.Payload, h.Payload) || h.Topic != slow.Topic || h.PayloadLen != slow.PayloadLen) {
+			if h, ok := decodeHead(head); ok && h.Partial && (!bytes.HasPrefix(slow.Payload, h.Payload) || h.Topic != slow.Topic ||
+				h.PayloadLen != slow.PayloadLen || !reflect.DeepEqual(h.Properties, slow.Properties)) {
 				t.Fatalf("head %q: %+v", head, h)
 			}
 		}

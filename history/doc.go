@@ -10,7 +10,9 @@
 // other line is decoded by encoding/json, so hand-edited or older lines read
 // too. Every line is valid UTF-8 JSON: a payload or topic that is not valid
 // UTF-8 is stored as payload_b64 or topic_b64 (byte-exact); an invalid byte
-// in an event's text becomes U+FFFD.
+// in an event's text becomes U+FFFD. An MQTT 5 message's properties are the
+// object "properties" before its payload (props.go), so that the head of a
+// long line holds them.
 //
 // Beside each segment its writer keeps an index, seg-….jsonl.idx (see
 // index.go): chunks of about 1 MiB of whole records, each with the least

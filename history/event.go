@@ -9,7 +9,8 @@ import (
 // AsEvent turns a message record back into the event that produced it, for
 // showing history on the screen. Event records give ok false.
 func (r Record) AsEvent() (ev mqttconn.Event, ok bool) {
-	m := mqttconn.Message{Topic: r.Topic, Payload: r.Payload, QoS: r.QoS, Retained: r.Retain, Duplicate: r.Dup, Time: r.Time}
+	m := mqttconn.Message{Topic: r.Topic, Payload: r.Payload, QoS: r.QoS, Retained: r.Retain, Duplicate: r.Dup, Time: r.Time,
+		Properties: r.Properties}
 	switch r.Dir {
 	case DirIn:
 		return mqttconn.Event{Kind: mqttconn.KindMessage, Time: r.Time, Message: m}, true

@@ -13,6 +13,7 @@ import (
 func FuzzReadSegment(f *testing.F) {
 	f.Add([]byte(`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"payload":"x"}` + "\n"))
 	f.Add([]byte(`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"payload":"x"}` + "\n{\"tst\":\"2026"))
+	f.Add([]byte(`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"properties":{"content-type":"x","user-properties":[{"k":"v"}],"subscription-identifier":[1,2]},"payload":"x"}` + "\n"))
 	f.Add([]byte("\n\n{}\ngarbage\n"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

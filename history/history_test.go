@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -382,6 +383,7 @@ func FuzzParseRecord(f *testing.F) {
 	f.Add([]byte(`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"payload_b64":"/w=="}`))
 	f.Add([]byte(`{"tst":"2026-11-26T09:00:00Z","dir":"out","id":3,"state":"acknowledged"}`))
 	f.Add([]byte(`{not json`))
+	f.Add([]byte(`{"tst":"2026-11-26T09:00:00Z","dir":"in","topic":"a","qos":0,"payloadlen":1,"properties":{"content-type":"x","user-properties":[{"k":"v"},{"k":"w"}],"subscription-identifier":[1,2]},"payload":"x"}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		r, err := parseRecord(line)
 		if err != nil {
@@ -392,7 +394,8 @@ func FuzzParseRecord(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded record does not parse: %v", err)
 		}
-		if !bytes.Equal(again.Payload, r.Payload) || again.Topic != r.Topic || !again.Time.Equal(r.Time) {
+		if !bytes.Equal(again.Payload, r.Payload) || again.Topic != r.Topic || !again.Time.Equal(r.Time) ||
+			(r.HasPayload && !reflect.DeepEqual(again.Properties, r.Properties)) {
 			t.Fatalf("round trip changed the record: %+v vs %+v", r, again)
 		}
 	})

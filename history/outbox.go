@@ -86,7 +86,8 @@ func OpenOutbox(path string) (*Outbox, []mqttconn.Message, error) {
 	}
 	msgs := make([]mqttconn.Message, len(pending))
 	for i, r := range pending {
-		msgs[i] = mqttconn.Message{Topic: r.Topic, Payload: r.Payload, QoS: r.QoS, Retained: r.Retain, Time: r.Time}
+		msgs[i] = mqttconn.Message{Topic: r.Topic, Payload: r.Payload, QoS: r.QoS, Retained: r.Retain, Time: r.Time,
+			Properties: r.Properties}
 	}
 	return o, msgs, nil
 }
@@ -228,7 +229,7 @@ func (o *Outbox) Add(id uint64, m mqttconn.Message) error {
 		t = time.Now()
 	}
 	return o.append(Record{Time: t, Dir: DirOut, ID: id, Topic: m.Topic, QoS: m.QoS, Retain: m.Retained,
-		Payload: m.Payload, HasPayload: true, State: "queued"})
+		Payload: m.Payload, HasPayload: true, State: "queued", Properties: m.Properties})
 }
 
 // Done implements mqttconn.OutboxStore.

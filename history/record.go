@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 	"unsafe"
+
+	"mqttchat/mqttconn"
 )
 
 // Directions of a record.
@@ -21,7 +23,7 @@ const (
 
 // Record is one line of the message log. Field names follow mosquitto_sub's
 // -F %j output where it has them (tst, topic, qos, retain, payloadlen,
-// payload); the rest are ours.
+// properties, payload); the rest are ours.
 type Record struct {
 	Time       time.Time // tst
 	Dir        string    // dir: in, out or event
@@ -36,6 +38,9 @@ type Record struct {
 	Event      string    // event: connecting, connected, connect_failed, lost, subscribed, subscribe_failed, resubscribed
 	Text       string    // text: why (a failure, a loss) or what (an event)
 	HasPayload bool      // the record carries a payload (an outgoing state update does not)
+	// Properties: a message's MQTT 5 properties, nil for none (see props.go
+	// for their JSON form).
+	Properties *mqttconn.Properties
 
 	// Set by the readers, never stored:
 
@@ -57,7 +62,7 @@ func (r Record) PID() int { return segmentPID(r.Segment) }
 // sizeHint is about the length of r's JSON line: exact for a base64
 // payload, a little over for a payload of text with few escapes.
 func (r *Record) sizeHint() int {
-	n := 256 + 2*len(r.Topic) + len(r.State) + len(r.Event) + 2*len(r.Text)
+	n := 256 + 2*len(r.Topic) + len(r.State) + len(r.Event) + 2*len(r.Text) + propertiesSizeHint(r.Properties)
 	if r.HasPayload {
 		if utf8.Valid(r.Payload) {
 			n += len(r.Payload) + len(r.Payload)/8
@@ -98,6 +103,7 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	if r.HasPayload {
 		b = append(b, `,"payloadlen":`...)
 		b = strconv.AppendInt(b, int64(len(r.Payload)), 10)
+		b = appendProperties(b, r.Properties)
 		if utf8.Valid(r.Payload) {
 			b = append(b, `,"payload":`...)
 			// Read in place: a string copy of the payload would be one
@@ -181,20 +187,21 @@ func appendJSONString(b []byte, s string) []byte {
 
 // wireRecord is the JSON form used for decoding.
 type wireRecord struct {
-	Tst        string  `json:"tst"`
-	Dir        string  `json:"dir"`
-	Topic      string  `json:"topic"`
-	TopicB64   *string `json:"topic_b64"`
-	QoS        int     `json:"qos"`
-	Retain     bool    `json:"retain"`
-	Dup        bool    `json:"dup"`
-	PayloadLen *int    `json:"payloadlen"`
-	Payload    *string `json:"payload"`
-	PayloadB64 *string `json:"payload_b64"`
-	ID         uint64  `json:"id"`
-	State      string  `json:"state"`
-	Event      string  `json:"event"`
-	Text       string  `json:"text"`
+	Tst        string          `json:"tst"`
+	Dir        string          `json:"dir"`
+	Topic      string          `json:"topic"`
+	TopicB64   *string         `json:"topic_b64"`
+	QoS        int             `json:"qos"`
+	Retain     bool            `json:"retain"`
+	Dup        bool            `json:"dup"`
+	PayloadLen *int            `json:"payloadlen"`
+	Properties *wireProperties `json:"properties"`
+	Payload    *string         `json:"payload"`
+	PayloadB64 *string         `json:"payload_b64"`
+	ID         uint64          `json:"id"`
+	State      string          `json:"state"`
+	Event      string          `json:"event"`
+	Text       string          `json:"text"`
 }
 
 // ErrCorrupt is wrapped by errors for lines that are not records.
@@ -226,6 +233,11 @@ func parseRecord(line []byte) (Record, error) {
 			return Record{}, fmt.Errorf("%w: topic_b64: %v", ErrCorrupt, err)
 		}
 		r.Topic = string(tp)
+	}
+	if w.Properties != nil {
+		if r.Properties, err = w.Properties.properties(); err != nil {
+			return Record{}, fmt.Errorf("%w: properties: %v", ErrCorrupt, err)
+		}
 	}
 	switch {
 	case w.Payload != nil:

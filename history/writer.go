@@ -515,11 +515,12 @@ func recordOf(ev mqttconn.Event) (Record, bool) {
 	case mqttconn.KindMessage:
 		m := ev.Message
 		return Record{Time: m.Time, Dir: DirIn, Topic: m.Topic, QoS: m.QoS, Retain: m.Retained, Dup: m.Duplicate,
-			Payload: m.Payload, HasPayload: true}, true
+			Payload: m.Payload, HasPayload: true, Properties: m.Properties}, true
 	case mqttconn.KindPublish:
 		r = Record{Time: r.Time, Dir: DirOut, ID: ev.OutID, State: ev.State.String(), Text: errText}
 		if m := ev.Message; m.Topic != "" {
 			r.Topic, r.QoS, r.Retain, r.Payload, r.HasPayload = m.Topic, m.QoS, m.Retained, m.Payload, true
+			r.Properties = m.Properties
 			if !m.Time.IsZero() {
 				r.Time = m.Time // the message's own time, by which Find looks it up
 			}

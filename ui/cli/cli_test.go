@@ -251,3 +251,35 @@ func TestUndeliveredNote(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryCommandShowsProperties: an MQTT 5 message's sender is in the
+// text form as on the screen, and every property in the JSON form.
+func TestHistoryCommandShowsProperties(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	dir, err := history.BrokerDir("tcp://a:1883")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := history.OpenWriter(dir, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-time.Minute).Truncate(time.Second)
+	w.Record(mqttconn.Event{Kind: mqttconn.KindMessage, Time: at, Message: mqttconn.Message{Topic: "room", Payload: []byte("hi"), Time: at,
+		Properties: &mqttconn.Properties{ContentType: "text/plain", User: []mqttconn.UserProperty{{Key: mqttconn.NameProperty, Value: "bob\x1b[2J"}}}}})
+	w.Record(mqttconn.Event{Kind: mqttconn.KindMessage, Time: at.Add(time.Second), Message: mqttconn.Message{Topic: "room", Payload: []byte("plain"), Time: at.Add(time.Second)}})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := runCLI(t, "history", "-h", "a")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "◀ bob␛[2J ▸ room hi") || !strings.Contains(lines[1], "◀ room plain") {
+		t.Fatalf("text:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "history", "-h", "a", "--format", "json")
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"properties":{"content-type":"text/plain","user-properties":[{"mqttchat-name":"bob\u001b[2J"}]},"payload":"hi"`) ||
+		strings.Contains(lines[1], "properties") {
+		t.Fatalf("json:\n%s", out)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"mqttchat/history"
+	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/topic"
 	"mqttchat/ui/sanitize"
 )
@@ -210,6 +211,9 @@ func appendTextRecord(b []byte, r history.Record) []byte {
 		b = append(b, "▶ you → "...)
 	default:
 		b = append(b, "◀ "...)
+		if name, ok := r.Properties.Get(mqttconn.NameProperty); ok && name != "" { // as on the screen
+			b = append(b, sanitize.String(name)+" ▸ "...)
+		}
 	}
 	b = append(b, sanitize.String(r.Topic)...)
 	var flags []string

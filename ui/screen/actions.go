@@ -125,7 +125,7 @@ func (m *Model) openSelected() tea.Cmd {
 	if !ok || e.kind == entryEvent {
 		return nil
 	}
-	d, cmd := newDetail(e, m.load, m.styles, m.clipboard)
+	d, cmd := newDetail(e, m.load, m.styles, m.clipboard, m.clock())
 	d.setSize(m.width, m.bodyHeight())
 	m.detail = &d
 	m.detailFrom = modeNormal

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -80,7 +81,8 @@ type detailView struct {
 	mode    payload.Mode
 	wrap    bool // long lines wrap (the default); off, ←/→ scroll
 	vp      viewport.Model
-	notice  string // what the last copy did
+	notice  string    // what the last copy did
+	now     time.Time // the model's clock: whether the message expiry has lapsed
 	width   int
 	height  int
 }
@@ -92,11 +94,16 @@ type payloadLoadedMsg struct {
 	err  error
 }
 
-// newDetail opens the entry; it asks for the whole payload when the list
-// held only its start.
-func newDetail(e *entry, load PayloadLoader, s *Styles, clipboard io.Writer) (detailView, tea.Cmd) {
-	d := detailView{e: e, full: e.payload, mode: payload.DefaultMode(e.payloadKind), vp: viewport.New(0, 0),
-		keys: newDetailKeys(), styles: s, clipboard: clipboard, wrap: true}
+// newDetail opens the entry at the model's clock now; it asks for the
+// whole payload when the list held only its start. A content type
+// (MQTT 5) chooses the view it opens in, else what the payload looks like.
+func newDetail(e *entry, load PayloadLoader, s *Styles, clipboard io.Writer, now time.Time) (detailView, tea.Cmd) {
+	mode, ok := contentTypeMode(e.props)
+	if !ok {
+		mode = payload.DefaultMode(e.payloadKind)
+	}
+	d := detailView{e: e, full: e.payload, mode: mode, vp: viewport.New(0, 0),
+		keys: newDetailKeys(), styles: s, clipboard: clipboard, wrap: true, now: now}
 	d.vp.KeyMap.Up = key.NewBinding(key.WithKeys("up"))
 	d.vp.KeyMap.Down = key.NewBinding(key.WithKeys("down"))
 	d.vp.KeyMap.PageUp = key.NewBinding(key.WithKeys("pgup"))
@@ -194,6 +201,18 @@ func (d *detailView) loaded(msg payloadLoadedMsg) {
 	d.render()
 }
 
+// setNow moves the clock; the view is drawn again only when the message
+// expiry lapses, where it was.
+func (d *detailView) setNow(now time.Time) {
+	before := expiryLapsed(d.e.props, d.e.time, d.now)
+	d.now = now
+	if expiryLapsed(d.e.props, d.e.time, now) != before {
+		top := d.vp.YOffset
+		d.render()
+		d.vp.SetYOffset(top)
+	}
+}
+
 // setMode switches the view.
 func (d *detailView) setMode(m payload.Mode) {
 	d.mode = m
@@ -224,6 +243,17 @@ func (d *detailView) render() {
 	if len(notes) > 0 {
 		content = strings.Join(notes, "\n") + "\n\n" + content // seen first, not after a megabyte
 	}
+	payloadOK := true // as far as known: a UTF-8 payload format is checked on the whole payload
+	if p := d.e.props; p != nil && p.PayloadFormat == 1 && len(d.full) >= d.e.size {
+		payloadOK = utf8.Valid(d.full)
+	}
+	wrapAt := 0
+	if d.wrap {
+		wrapAt = max(d.width, 1)
+	}
+	if props := propertyLines(d.e.props, d.e.time, d.now, payloadOK, wrapAt, d.styles); props != nil {
+		content = strings.Join(props, "\n") + "\n\n" + content // above the payload
+	}
 	d.keys.Sideways.SetEnabled(!d.wrap)
 	if d.wrap {
 		content = ansi.Wrap(content, max(d.width, 1), "")
@@ -248,6 +278,9 @@ func (d *detailView) copyText() string {
 func (d *detailView) View() string {
 	e, s := d.e, d.styles
 	dir := "◀ received"
+	if e.sender != "" {
+		dir += " from " + sanitize.String(e.sender)
+	}
 	if e.kind == entryOut {
 		dir = "▶ sent by you · " + e.state.String()
 		if e.stateUnknown {

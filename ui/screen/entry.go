@@ -35,7 +35,9 @@ type entry struct {
 	kind         entryKind
 	time         time.Time
 	topic        string
-	sender       string // MQTT 5: the sender's name (user property mqttchat-name), raw
+	sender       string               // MQTT 5: the sender's name (user property mqttchat-name), raw
+	props        *mqttconn.Properties // MQTT 5: the message's properties, shared, never changed; nil for none
+	hasProps     bool                 // props holds more than the sender's name: the row is marked
 	payload      []byte
 	size         int
 	qos          byte
@@ -105,7 +107,8 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 		// the window's byte cap counts only the preview.
 		p = append([]byte(nil), p[:previewLimit]...)
 	}
-	return &entry{kind: kind, time: m.Time, topic: m.Topic, sender: m.Sender(), payload: p, size: len(m.Payload),
+	return &entry{kind: kind, time: m.Time, topic: m.Topic, sender: m.Sender(), props: m.Properties,
+		hasProps: hasExtraProperties(m.Properties), payload: p, size: len(m.Payload),
 		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview,
 		textLines: a.lines, moreLines: a.moreLines, hash: a.hash, colour: -1}
 }
@@ -121,7 +124,19 @@ func newDayEntry(t time.Time) *entry {
 
 // cost is what the entry counts against the window's byte cap.
 func (e *entry) cost() int {
-	return len(e.payload) + len(e.topic) + len(e.sender) + len(e.note) + len(e.preview) + entryOverhead
+	return len(e.payload) + len(e.topic) + len(e.sender) + len(e.note) + len(e.preview) + entryOverhead + propertiesCost(e.props)
+}
+
+// propertiesCost approximates what a message's properties take.
+func propertiesCost(p *mqttconn.Properties) int {
+	if p == nil {
+		return 0
+	}
+	n := 128 + len(p.ContentType) + len(p.ResponseTopic) + len(p.CorrelationData) + 8*len(p.SubscriptionIDs)
+	for _, u := range p.User {
+		n += 32 + len(u.Key) + len(u.Value)
+	}
+	return n
 }
 
 // invalidate drops the cached row after a change.
@@ -310,7 +325,8 @@ func wrapLines(lines []string, moreLines, firstWidth, restWidth, maxLines int) [
 	return out
 }
 
-// flags are the markers after the topic: QoS, retained, duplicate, size.
+// flags are the markers after the topic: QoS, retained, duplicate, MQTT 5
+// properties, size.
 func (e *entry) flags() []string {
 	var f []string
 	if e.qos > 0 {
@@ -321,6 +337,9 @@ func (e *entry) flags() []string {
 	}
 	if e.duplicate {
 		f = append(f, "[dup]")
+	}
+	if e.hasProps {
+		f = append(f, "[props]")
 	}
 	if e.payloadKind == payload.Binary {
 		f = append(f, "[binary]")

@@ -238,6 +238,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.rooms.tick()
 		m.topics.Tick(msg.at)
 		m.echo.Prune(msg.at)
+		if m.detail != nil {
+			m.detail.setNow(msg.at)
+		}
 		m.rate.sample(m.status.received)
 		m.status.rate = m.rate.label()
 		return m, tick(m.otherClientsFn)

@@ -29,6 +29,15 @@ func tick(otherClients func() int) tea.Cmd {
 	})
 }
 
+// clock is the model's time: the last tick's, or before the first tick
+// the wall clock's.
+func (m *Model) clock() time.Time {
+	if m.now.IsZero() {
+		return time.Now()
+	}
+	return m.now
+}
+
 // rateMeter keeps messages per second for the last minute.
 type rateMeter struct {
 	samples []uint64 // per second, oldest first

@@ -414,7 +414,7 @@ func (m Model) searchKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.mode = modeNormal
 	case requestOpen:
 		if e, ok := m.search.list.selected(); ok && e.kind != entryEvent {
-			d, load := newDetail(e, m.load, m.styles, m.clipboard)
+			d, load := newDetail(e, m.load, m.styles, m.clipboard, m.clock())
 			d.setSize(m.width, m.bodyHeight())
 			m.detail = &d
 			m.detailFrom = modeSearch // Esc comes back to the results

@@ -121,7 +121,7 @@ func (m *Model) topicsRequest(r topics.Request) tea.Cmd {
 		v := r.Last
 		e := newMessageEntry(entryIn, mqttconn.Message{Topic: r.Topic, Payload: v.Payload, QoS: v.QoS, Retained: v.Retained, Time: v.At}, analysis{})
 		e.size = max(e.size, v.Size)
-		d, cmd := newDetail(e, m.load, m.styles, m.clipboard)
+		d, cmd := newDetail(e, m.load, m.styles, m.clipboard, m.clock())
 		d.setSize(m.width, m.bodyHeight())
 		m.detail = &d
 		m.detailFrom = modeTopics
