@@ -30,8 +30,8 @@ const sessionNeverExpires = 0xFFFFFFFF
 // connection, and let paho.golang's low-level client send CONNECT and read
 // CONNACK. From then on paho.golang keeps the keep-alive and inbound
 // messages; the pump writes our PUBLISH, PUBREL, SUBSCRIBE and UNSUBSCRIBE.
-func (c *Client) connect5(ctx context.Context) (*wireConn, bool, error) {
-	u, err := url.Parse(c.cfg.Server)
+func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, error) {
+	u, err := url.Parse(server)
 	if err != nil {
 		return nil, false, err
 	}
