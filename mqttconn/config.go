@@ -24,7 +24,7 @@ type Subscription struct {
 
 // Config says how to reach the broker and what to ask of it.
 type Config struct {
-	Server        string // paho broker URL: tcp://host:port or ws://host:port/path
+	Server string // paho broker URL: tcp://host:port or ws://host:port/path
 	// Servers, when not empty, are the nodes of one cluster, in the order
 	// they are tried (Server, if set, must be the first): the connection
 	// stays on a node while it works and moves to the next one when it
