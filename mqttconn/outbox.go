@@ -26,8 +26,10 @@ type outMessage struct {
 	sends int
 	// carrier is the cluster node (index+1) that carried the last PUBLISH
 	// or PUBREL, 0 when unknown (restored from disk); lostOn, for QoS 2,
-	// is the node that held it in flight when its connection was lost.
+	// is the node that held it in flight when its connection was lost,
+	// and lostRec whether that node had sent PUBREC.
 	carrier, lostOn int
+	lostRec         bool
 }
 
 // Publish validates m and puts it in the outbox. It is sent as soon as a
@@ -243,7 +245,7 @@ func (c *Client) requeueInFlight() {
 			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateQueued, Err: errors.New(why)})
 		}
 		if om.msg.QoS == 2 && om.pid != 0 {
-			om.lostOn = om.carrier
+			om.lostOn, om.lostRec = om.carrier, om.rec
 		}
 		om.epoch = 0
 		if !c.cfg.PersistentSession {
@@ -274,7 +276,7 @@ func (c *Client) forgetSession(node int) {
 		if om.msg.QoS == 2 && on != 0 && on != node+1 {
 			c.remove(i)
 			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateFateUnknown, Err: fateUnknownError(
-				NodeName(c.cfg.Servers[on-1]), NodeName(c.cfg.Servers[node]), om.rec)})
+				NodeName(c.cfg.Servers[on-1]), NodeName(c.cfg.Servers[node]), om.rec || om.lostRec)})
 			continue
 		}
 		c.forget(om)
