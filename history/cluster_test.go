@@ -1,8 +1,11 @@
 package history
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"mqttchat/mqttconn"
 )
 
 // TestClusterKey: a cluster's key does not depend on the order of its
@@ -38,5 +41,25 @@ func TestClusterKey(t *testing.T) {
 	}
 	if k := ClusterKey([]string{"tcp://a:1", "tcp://b:2"}); k != "cluster_mqtt_a_1+mqtt_b_2" {
 		t.Fatalf("got %q", k)
+	}
+}
+
+// A sent message whose fate became unknown on a cluster's move is final:
+// replayed after its process is gone, it stays "fate unknown", not the
+// "state unknown" of a process that quit before the ack.
+func TestFateUnknownIsFinal(t *testing.T) {
+	dir := t.TempDir()
+	out := mqttconn.Message{Topic: "mine", Payload: []byte("p"), QoS: 2, Time: t0}
+	w, err := OpenWriter(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Record(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateSending, Message: out, Time: t0})
+	w.Record(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateFateUnknown, Err: errors.New("node a went away"), Time: t0})
+	waitFlushed(t, dir, 2)
+	w.Close()
+	gone, _, _ := Tail(dir, 5)
+	if len(gone) != 1 || gone[0].State != "fate unknown" {
+		t.Fatalf("replayed: %+v", gone)
 	}
 }
