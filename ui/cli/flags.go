@@ -10,11 +10,11 @@ import (
 // values are every setting, whatever layer gave it.
 type values struct {
 	host, id, username, password, pwFile string
-	url                                   []string // one broker, or the nodes of a cluster
-	port, qos, keepalive, maxMessages         int
-	rowLines                                  int
-	maxInFlight                               int
-	topics                                    []string
+	url                                  []string // one broker, or the nodes of a cluster
+	port, qos, keepalive, maxMessages    int
+	rowLines                             int
+	maxInFlight                          int
+	topics                               []string
 
 	cafile, capath, cert, key, tlsVersion string
 	insecure, tlsUseOSCerts               bool

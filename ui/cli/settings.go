@@ -22,8 +22,8 @@ import (
 type settings struct {
 	server        string   // paho URL (of the first node of a cluster)
 	servers       []string // every node of the cluster (repeated -L), server first; one for a single broker
-	named         bool   // a broker was named (by any layer): never start the built-in one
-	display       string // the broker as shown
+	named         bool     // a broker was named (by any layer): never start the built-in one
+	display       string   // the broker as shown
 	clientID      string
 	idGiven       bool
 	username      string
