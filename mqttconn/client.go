@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,7 @@ type Client struct {
 	closed    bool
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
 	node      int    // the cluster node (index in Config.Servers) of the current or last connection
+	redirect  string // a server the user agreed to move to (UseServer), for the next attempt
 	nextID    uint64
 	outbox    []*outMessage
 	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
@@ -243,6 +245,18 @@ func (c *Client) run(ctx context.Context) {
 	nodeErr := make([]error, order.n) // each node's last error
 	var lostAt time.Time
 	for {
+		if r := c.takeRedirect(); r != "" {
+			i := slices.Index(c.cfg.Servers, r)
+			if i < 0 { // a server the broker named: one more node
+				c.mu.Lock()
+				c.cfg.Servers = append(c.cfg.Servers, r)
+				c.mu.Unlock()
+				nodeErr = append(nodeErr, nil)
+				order.n++
+				i = order.n - 1
+			}
+			order.cur = i
+		}
 		attempt++
 		node := order.cur
 		server := c.cfg.Servers[node]
@@ -259,7 +273,7 @@ func (c *Client) run(ctx context.Context) {
 			if ce.Fatal {
 				fatals++
 			}
-			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Node: name, Nodes: order.n}
+			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Node: name, Nodes: order.n, ServerRef: c.serverReference(err, server)}
 			round := order.failedAttempt()
 			var wait time.Duration
 			switch {
@@ -357,7 +371,7 @@ func (c *Client) run(ctx context.Context) {
 		}
 		nodeErr[node] = err
 		order.lost()
-		c.emit(Event{Kind: KindLost, Err: err, RetryIn: max(wait, 0), Fatal: fatal, Node: name, Nodes: order.n})
+		c.emit(Event{Kind: KindLost, Err: err, RetryIn: max(wait, 0), Fatal: fatal, Node: name, Nodes: order.n, ServerRef: c.serverReference(err, server)})
 		c.requeueInFlight()
 		if fatal {
 			c.emit(Event{Kind: KindConnectFailed, Err: err, Fatal: true, Node: name, Nodes: order.n})

@@ -2,6 +2,7 @@ package mqttconn_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -244,5 +245,94 @@ func TestClusterStartOnSecondNode(t *testing.T) {
 	second := col.waitFor(t, first+1, "second failure", kind(mqttconn.KindConnectFailed))
 	if e1, e2 := col.event(first), col.event(second); e1.RetryIn != 0 || e1.Next == "" || e2.RetryIn == 0 || e2.Next != "" {
 		t.Fatalf("round of two: first retry in %v next %q, second retry in %v next %q; want the back-off after the second only", e1.RetryIn, e1.Next, e2.RetryIn, e2.Next)
+	}
+}
+
+// serverRefProp is an MQTT 5 property block holding a Server Reference.
+func serverRefProp(s string) []byte {
+	p := append([]byte{0x1C, byte(len(s) >> 8), byte(len(s))}, s...)
+	return append([]byte{byte(len(p))}, p...)
+}
+
+// TestV5ServerReference: a scripted MQTT 5 broker names another server,
+// in a refusing CONNACK (0x9C use another server) or in a DISCONNECT
+// (0x9D server moved). The event carries it in words and nothing moves on
+// its own; once the user agrees (UseServer) the client connects there.
+// With a user name and password over plain TCP it is refused in words.
+func TestV5ServerReference(t *testing.T) {
+	target := scripted.Start(t, func(c *scripted.Conn) error {
+		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+			return err
+		}
+		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+			return err
+		}
+		for {
+			if _, err := c.Read(time.Minute); err != nil {
+				return nil
+			}
+		}
+	})
+	targetAddr := strings.TrimPrefix(target.URL(), "tcp://")
+	tests := []struct {
+		name       string
+		disconnect bool
+		user       string
+		refused    string
+	}{
+		{name: "CONNACK use another server"},
+		{name: "DISCONNECT server moved", disconnect: true},
+		{name: "credentials over plain TCP", user: "alice", refused: "unencrypted"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ref := "garbage\x1b[2J " + targetAddr // the first entry is not a host: skipped
+			b := scripted.Start(t, func(c *scripted.Conn) error {
+				if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+					return err
+				}
+				if !tc.disconnect || c.N > 1 {
+					return c.Write(scripted.Connack, 0, append([]byte{0, mqttconn.ReasonCodeUseAnotherServer}, serverRefProp(ref)...))
+				}
+				if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+					return err
+				}
+				return c.Write(scripted.Disconnect, 0, append([]byte{mqttconn.ReasonCodeServerMoved}, serverRefProp(ref)...))
+			})
+			c, col := newClient5(t, b.URL(), func(cfg *mqttconn.Config) {
+				cfg.Username, cfg.MinBackoff, cfg.MaxBackoff = tc.user, time.Second, time.Second
+			})
+			want := kind(mqttconn.KindConnectFailed)
+			if tc.disconnect {
+				want = kind(mqttconn.KindLost)
+			}
+			i := col.waitFor(t, 0, "the reference", want)
+			ev := col.event(i)
+			sr := ev.ServerRef
+			if sr == nil || sr.Raw != ref || !slices.Equal(sr.Nodes, []string{targetAddr}) {
+				t.Fatalf("event %v: server reference %+v", ev.Err, sr)
+			}
+			if tc.refused != "" {
+				if sr.Server != "" || !strings.Contains(sr.Refused, tc.refused) || c.UseServer(sr) == nil {
+					t.Fatalf("followed with credentials over plain TCP: %+v", sr)
+				}
+				return
+			}
+			if sr.Server != target.URL() || sr.Refused != "" {
+				t.Fatalf("leads to %q (refused %q), want %s", sr.Server, sr.Refused, target.URL())
+			}
+			if col.has(func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindConnected && e.Node == targetAddr }, 200*time.Millisecond) {
+				t.Fatal("moved before the user agreed")
+			}
+			if err := c.UseServer(sr); err != nil {
+				t.Fatal(err)
+			}
+			i = col.waitFor(t, i, "connected to the named server", func(e mqttconn.Event) bool {
+				return e.Kind == mqttconn.KindConnected && e.Node == targetAddr
+			})
+			if ev := col.event(i); ev.Nodes != 2 || ev.MovedFrom != strings.TrimPrefix(b.URL(), "tcp://") {
+				t.Fatalf("connected: %d nodes, moved from %q", ev.Nodes, ev.MovedFrom)
+			}
+		})
 	}
 }

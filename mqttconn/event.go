@@ -125,4 +125,8 @@ type Event struct {
 	// Next, on a KindConnectFailed in a cluster, is the node tried next,
 	// at once (RetryIn is then 0); empty when the loop backs off first.
 	Next string
+	// ServerRef, on a KindConnectFailed or KindLost over MQTT 5, is the
+	// broker's advice to use another server (CONNACK or DISCONNECT with a
+	// Server Reference); Client.UseServer follows it once the user agrees.
+	ServerRef *ServerReference
 }

@@ -61,11 +61,11 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 	}
 	if ca != nil && ca.ReasonCode >= 0x80 {
 		w.Close()
-		reason := ""
+		reason, server := "", ""
 		if ca.Properties != nil {
-			reason = ca.Properties.ReasonString
+			reason, server = ca.Properties.ReasonString, ca.Properties.ServerReference
 		}
-		return nil, false, &RefusedError{Code: ca.ReasonCode, V5: true, Reason: reason}
+		return nil, false, &RefusedError{Code: ca.ReasonCode, V5: true, Reason: reason, ServerReference: server}
 	}
 	if err != nil {
 		w.Close()
