@@ -125,6 +125,7 @@ func (m *Model) applyEvents(msg eventsMsg) {
 				}
 				m.list.pushOrFold(e)
 			}
+			m.noteServerRef(ev)
 		}
 	}
 }
