@@ -356,7 +356,10 @@ func (c *Client) run(ctx context.Context) {
 			takeovers = 0
 		}
 		wait := time.Duration(0)
-		if streak > 0 {
+		if streak > 0 && (order.n == 1 || takeovers >= 2) {
+			// In a cluster the next node is tried at once after a loss,
+			// unless connections keep dropping right after being accepted:
+			// a round of failed attempts backs off anyway.
 			wait = c.backoff(streak)
 		}
 		if takeovers >= 2 {
