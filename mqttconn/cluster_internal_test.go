@@ -71,3 +71,41 @@ func TestValidateNodes(t *testing.T) {
 		})
 	}
 }
+
+// TestForgetSessionInCluster: on a node without our session, a QoS 2
+// message in flight elsewhere (carried by another node, or restored from an
+// earlier run whose node is unknown) is "fate unknown"; one carried by
+// this same node, a QoS 1 message, and anything of a single broker go
+// again as new.
+func TestForgetSessionInCluster(t *testing.T) {
+	tests := []struct {
+		name    string
+		servers []string
+		qos     byte
+		carrier int // node+1; 0: restored
+		node    int // the node without our session
+		want    string
+	}{
+		{"QoS 2 carried by another node", []string{"tcp://a:1", "tcp://b:1"}, 2, 1, 1, "1:fate unknown"},
+		{"QoS 2 restored, cluster", []string{"tcp://a:1", "tcp://b:1"}, 2, 0, 0, "1:fate unknown"},
+		{"QoS 2 carried by this node", []string{"tcp://a:1", "tcp://b:1"}, 2, 2, 1, ""},
+		{"QoS 1 carried by another node", []string{"tcp://a:1", "tcp://b:1"}, 1, 1, 1, ""},
+		{"QoS 2 restored, one broker", []string{"tcp://a:1"}, 2, 0, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := fakeClient(t, Config{Server: tc.servers[0], Servers: tc.servers, PersistentSession: true, ClientID: "x",
+				Restored:         []Message{{Topic: "t", QoS: tc.qos, Payload: []byte("p")}},
+				RestoredInFlight: []InFlight{{PacketID: 7, Released: true}}})
+			c.outbox[0].carrier = tc.carrier
+			c.forgetSession(tc.node)
+			got := states(c)
+			if got != tc.want {
+				t.Fatalf("events %q, want %q", got, tc.want)
+			}
+			if kept := len(c.outbox) == 1; kept != (tc.want == "") || (kept && c.outbox[0].pid != 0) {
+				t.Fatalf("outbox %d, packet id kept: %v", len(c.outbox), kept && c.outbox[0].pid != 0)
+			}
+		})
+	}
+}

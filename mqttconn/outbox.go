@@ -272,11 +272,18 @@ func (c *Client) forgetSession(node int) {
 		on := om.lostOn
 		if om.pid != 0 {
 			on = om.carrier
+			if on == 0 && len(c.cfg.Servers) > 1 {
+				on = -1 // restored in flight from an earlier run: which node had it is not known
+			}
 		}
 		if om.msg.QoS == 2 && on != 0 && on != node+1 {
+			from := "a node of an earlier run"
+			if on > 0 {
+				from = "node " + NodeName(c.cfg.Servers[on-1])
+			}
 			c.remove(i)
 			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateFateUnknown, Err: fateUnknownError(
-				NodeName(c.cfg.Servers[on-1]), NodeName(c.cfg.Servers[node]), om.rec || om.lostRec)})
+				from, NodeName(c.cfg.Servers[node]), om.rec || om.lostRec)})
 			continue
 		}
 		c.forget(om)
@@ -286,9 +293,9 @@ func (c *Client) forgetSession(node int) {
 
 // fateUnknownError says why a QoS 2 message's fate is unknown.
 func fateUnknownError(from, to string, rec bool) error {
-	had := "sent to node " + from + " with no answer"
+	had := "sent to " + from + " with no answer"
 	if rec {
-		had = "received by node " + from + " (PUBREC), not completed"
+		had = "received by " + from + " (PUBREC), not completed"
 	}
 	return fmt.Errorf("%s before it went away; node %s has no session of ours: it may or may not have been delivered, and is not sent again (QoS 2 delivers at most once)", had, to)
 }
