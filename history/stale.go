@@ -18,7 +18,7 @@ var ErrStateUnknown = errors.New("state unknown: mqttchat quit before the broker
 // finalState reports whether an outgoing state is the last one it will have.
 func finalState(s string) bool {
 	switch s {
-	case mqttconn.StateSent.String(), mqttconn.StateAcked.String(), mqttconn.StateFailed.String(), StateUnknown:
+	case mqttconn.StateSent.String(), mqttconn.StateAcked.String(), mqttconn.StateFailed.String(), mqttconn.StateFateUnknown.String(), StateUnknown:
 		return true
 	}
 	return false

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,8 @@ type Client struct {
 	connected bool
 	closed    bool
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
+	node      int    // the cluster node (index in Config.Servers) of the current or last connection
+	redirect  string // a server the user agreed to move to (UseServer), for the next attempt
 	nextID    uint64
 	outbox    []*outMessage
 	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
@@ -236,33 +239,67 @@ func (c *Client) onMessage(from paho.Client, m paho.Message) {
 }
 
 // run connects, waits for the connection to end, and reconnects with a
-// capped, jittered back-off, until ctx ends. The back-off grows with every
-// failed attempt and every connection that ended before StableAfter; only a
-// connection that stayed up that long resets it. A connection accepted and
-// closed within takeoverWindow, TakeoverLimit times in a row, stops the
-// retries until Retry: another client with our client id is taking over.
+// capped, jittered back-off, until ctx ends. In a cluster (Config.Servers)
+// it stays on a node while it works and, after a failed attempt or a lost
+// connection, tries the next node at once; the back-off applies per full
+// round, once every node failed in a row (nodeOrder). The back-off grows
+// with every failed round and every connection that ended before
+// StableAfter; only a connection that stayed up that long resets it. A
+// connection accepted and closed within takeoverWindow, TakeoverLimit times
+// in a row, stops the retries until Retry: another client with our client
+// id is taking over. A failure that retrying cannot cure (a refusal, TLS)
+// stops the retries too, in a cluster only once every node failed so.
 func (c *Client) run(ctx context.Context) {
 	attempt := 0   // attempts since the last connection, for the events
-	streak := 0    // failures and short connections since the last stable one
+	streak := 0    // failed rounds and short connections since the last stable one
 	takeovers := 0 // connections in a row closed right after being accepted, with no failed attempt between
+	order := nodeOrder{n: len(c.cfg.Servers)}
+	fatals := 0                       // attempts of this round that failed for good
+	prev := 0                         // the node of the last connection, or the first node
+	nodeErr := make([]error, order.n) // each node's last error
 	var lostAt time.Time
 	for {
+		if r := c.takeRedirect(); r != "" {
+			i := slices.Index(c.cfg.Servers, r)
+			if i < 0 { // a server the broker named: one more node
+				c.mu.Lock()
+				c.cfg.Servers = append(c.cfg.Servers, r)
+				c.mu.Unlock()
+				nodeErr = append(nodeErr, nil)
+				order.n++
+				i = order.n - 1
+			}
+			order.cur = i
+		}
 		attempt++
-		c.emit(Event{Kind: KindConnecting, Attempt: attempt})
-		wc, sessionPresent, err := c.connect(ctx)
+		node := order.cur
+		server := c.cfg.Servers[node]
+		name := NodeName(server)
+		c.emit(Event{Kind: KindConnecting, Attempt: attempt, Node: name, Nodes: order.n})
+		wc, sessionPresent, err := c.connect(ctx, server)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
-			streak++
 			takeovers = 0 // a broker that went away, not another client taking our place
-			ce := describe(err, c.cfg.Server, c.cfg.Hint)
-			wait := c.backoff(streak)
-			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Fatal: ce.Fatal}
-			if !ce.Fatal {
+			ce := describe(err, server, c.cfg.Hint)
+			nodeErr[node] = ce
+			if ce.Fatal {
+				fatals++
+			}
+			ev := Event{Kind: KindConnectFailed, Attempt: attempt, Err: ce, Node: name, Nodes: order.n, ServerRef: c.serverReference(err, server)}
+			round := order.failedAttempt()
+			var wait time.Duration
+			switch {
+			case ce.Fatal && fatals >= order.n:
+				ev.Fatal, wait, fatals = true, -1, 0 // until Retry
+			case round:
+				streak++
+				fatals = 0
+				wait = c.backoff(streak)
 				ev.RetryIn = wait
-			} else {
-				wait = -1 // until Retry
+			default:
+				ev.Next = NodeName(c.cfg.Servers[order.cur])
 			}
 			c.emit(ev)
 			if !c.pause(ctx, wait) {
@@ -270,18 +307,25 @@ func (c *Client) run(ctx context.Context) {
 			}
 			continue
 		}
+		order.connected()
+		fatals = 0
 		var downtime time.Duration
 		if !lostAt.IsZero() {
 			downtime = time.Since(lostAt)
 		}
-		c.emit(Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime})
+		ev := Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime, Node: name, Nodes: order.n}
+		if node != prev {
+			ev.MovedFrom, ev.MoveErr = NodeName(c.cfg.Servers[prev]), nodeErr[prev]
+		}
+		prev = node
+		c.emit(ev)
 		reconnect := !lostAt.IsZero()
 		attempt = 0
 		connectedAt := time.Now()
 		if !sessionPresent {
-			c.forgetSession() // the broker holds nothing of ours: in-flight messages go again as new
+			c.forgetSession(node) // the broker holds nothing of ours: in-flight messages go again as new
 		}
-		epoch := c.markConnected()
+		epoch := c.markConnected(node)
 		wc.epoch.Store(epoch)
 		if reconnect && sessionPresent && c.cfg.PersistentSession {
 			// The broker kept our subscriptions: subscribing again would
@@ -326,7 +370,10 @@ func (c *Client) run(ctx context.Context) {
 			takeovers = 0
 		}
 		wait := time.Duration(0)
-		if streak > 0 {
+		if streak > 0 && (order.n == 1 || takeovers >= 2) {
+			// In a cluster the next node is tried at once after a loss,
+			// unless connections keep dropping right after being accepted:
+			// a round of failed attempts backs off anyway.
 			wait = c.backoff(streak)
 		}
 		if takeovers >= 2 {
@@ -339,10 +386,12 @@ func (c *Client) run(ctx context.Context) {
 		if fatal {
 			wait = -1
 		}
-		c.emit(Event{Kind: KindLost, Err: err, RetryIn: max(wait, 0), Fatal: fatal})
+		nodeErr[node] = err
+		order.lost()
+		c.emit(Event{Kind: KindLost, Err: err, RetryIn: max(wait, 0), Fatal: fatal, Node: name, Nodes: order.n, ServerRef: c.serverReference(err, server)})
 		c.requeueInFlight()
 		if fatal {
-			c.emit(Event{Kind: KindConnectFailed, Err: err, Fatal: true})
+			c.emit(Event{Kind: KindConnectFailed, Err: err, Fatal: true, Node: name, Nodes: order.n})
 			streak, takeovers = 0, 0
 		}
 		if !c.pause(ctx, wait) {
@@ -375,13 +424,18 @@ func (c *Client) pause(ctx context.Context, d time.Duration) bool {
 // connect makes one connection attempt with a new paho client and waits for
 // CONNACK or ctx. The return code and session-present flag are read from
 // the wire: paho reports a reserved return code (6 and up) as success.
-func (c *Client) connect(ctx context.Context) (*wireConn, bool, error) {
+func (c *Client) connect(ctx context.Context, server string) (*wireConn, bool, error) {
 	if c.v5 != nil {
-		return c.connect5(ctx)
+		return c.connect5(ctx, server)
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		return nil, false, err
 	}
 	var mu sync.Mutex
 	var wc *wireConn
 	opts := *c.opts
+	opts.Servers = []*url.URL{u}
 	opts.SetCustomOpenConnectionFn(func(u *url.URL, o paho.ClientOptions) (net.Conn, error) {
 		conn, err := dial(u, o)
 		if err != nil {
@@ -544,10 +598,11 @@ func (c *Client) pump(wc *wireConn, epoch uint64) {
 	}
 }
 
-// markConnected starts a new connection number (epoch).
-func (c *Client) markConnected() uint64 {
+// markConnected starts a new connection number (epoch), on node.
+func (c *Client) markConnected(node int) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.node = node
 	c.epoch++
 	c.connected = true
 	return c.epoch

@@ -24,7 +24,13 @@ type Subscription struct {
 
 // Config says how to reach the broker and what to ask of it.
 type Config struct {
-	Server        string // paho broker URL: tcp://host:port or ws://host:port/path
+	Server string // paho broker URL: tcp://host:port or ws://host:port/path
+	// Servers, when not empty, are the nodes of one cluster, in the order
+	// they are tried (Server, if set, must be the first): the connection
+	// stays on a node while it works and moves to the next one when it
+	// fails (see Client.run). TLS, credentials and the client id apply to
+	// every node.
+	Servers       []string
 	ClientID      string
 	Username      string
 	Password      string
@@ -175,11 +181,20 @@ func (c *Config) setDefaults() {
 	if c.ProtocolVersion == 0 {
 		c.ProtocolVersion = 4
 	}
+	if len(c.Servers) == 0 && c.Server != "" {
+		c.Servers = []string{c.Server}
+	}
+	if c.Server == "" && len(c.Servers) > 0 {
+		c.Server = c.Servers[0]
+	}
 }
 
 func (c *Config) validate() error {
 	if c.Server == "" {
 		return errors.New("no broker address")
+	}
+	if err := c.validateNodes(); err != nil {
+		return err
 	}
 	for _, s := range c.Subscriptions {
 		if err := topic.ValidateFilter(s.Filter); err != nil {

@@ -49,6 +49,11 @@ const (
 	StateAcked                       // PUBACK (QoS 1) or PUBCOMP (QoS 2) received
 	StateFailed                      // will not be delivered: Err says why
 	StateAckedAsQoS1                 // a QoS 2 message answered with PUBACK, QoS 1's ack: the broker took it as QoS 1 (Err says so)
+	// StateFateUnknown: a QoS 2 message was in flight on a cluster node
+	// that went away, and the node that took over has no session of ours
+	// (SessionPresent 0): it may or may not have been delivered. It is not
+	// sent again (QoS 2 promises at most once); Err says which node.
+	StateFateUnknown
 )
 
 // String names the state as the user sees it.
@@ -68,6 +73,8 @@ func (s OutState) String() string {
 		return "failed"
 	case StateAckedAsQoS1:
 		return "acknowledged as QoS 1"
+	case StateFateUnknown:
+		return "fate unknown"
 	}
 	return fmt.Sprintf("state(%d)", int(s))
 }
@@ -83,7 +90,7 @@ func ParseState(name string) (OutState, bool) {
 }
 
 // stateLast is the last OutState.
-const stateLast = StateAckedAsQoS1
+const stateLast = StateFateUnknown
 
 // Event is one thing that happened on the connection. Which fields are set
 // depends on Kind (see the Kind constants).
@@ -104,4 +111,22 @@ type Event struct {
 	Downtime       time.Duration
 	Count          int
 	Size           int // KindTooLarge: the payload's size in bytes
+
+	// Node is the broker node (host:port) of a KindConnecting,
+	// KindConnected, KindConnectFailed or KindLost event, and Nodes how many
+	// the cluster has (Config.Servers; 1 for a single broker).
+	Node  string
+	Nodes int
+	// MovedFrom, on KindConnected, is the node the client was on (or
+	// started with) when it is not this one, and MoveErr why it left it:
+	// that node's last error.
+	MovedFrom string
+	MoveErr   error
+	// Next, on a KindConnectFailed in a cluster, is the node tried next,
+	// at once (RetryIn is then 0); empty when the loop backs off first.
+	Next string
+	// ServerRef, on a KindConnectFailed or KindLost over MQTT 5, is the
+	// broker's advice to use another server (CONNACK or DISCONNECT with a
+	// Server Reference); Client.UseServer follows it once the user agrees.
+	ServerRef *ServerReference
 }

@@ -24,6 +24,12 @@ type outMessage struct {
 	rec   bool   // PUBREC came: the broker has it; what is left is PUBREL → PUBCOMP
 	epoch uint64 // the connection that carried the last PUBLISH or PUBREL; 0 while not on this connection
 	sends int
+	// carrier is the cluster node (index+1) that carried the last PUBLISH
+	// or PUBREL, 0 when unknown (restored from disk); lostOn, for QoS 2,
+	// is the node that held it in flight when its connection was lost,
+	// and lostRec whether that node had sent PUBREC.
+	carrier, lostOn int
+	lostRec         bool
 }
 
 // Publish validates m and puts it in the outbox. It is sent as soon as a
@@ -112,6 +118,7 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 		switch {
 		case om.pid != 0 && om.epoch != epoch: // held from an earlier connection
 			om.epoch = epoch
+			om.carrier, om.lostOn = c.node+1, 0
 			om.sends++
 			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateResent})
 			if om.rec {
@@ -135,6 +142,7 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 			return nil, nil
 		}
 		om.epoch, om.rec = epoch, false
+		om.carrier, om.lostOn = c.node+1, 0
 		om.sends++
 		c.setPid(om, pid)
 		c.saveInFlight(om)
@@ -230,7 +238,14 @@ func (c *Client) requeueInFlight() {
 			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateFailed, Err: errors.New("connection lost before it was sent")})
 			continue
 		case om.sends > 0 && om.epoch != 0:
-			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateQueued, Err: errors.New("connection lost before the broker acknowledged it; will resend")})
+			why := "connection lost before the broker acknowledged it; will resend"
+			if om.msg.QoS == 2 && om.pid != 0 && len(c.cfg.Servers) > 1 {
+				why = "connection lost before the broker completed it: resent to a node that keeps our session, else its fate is unknown"
+			}
+			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateQueued, Err: errors.New(why)})
+		}
+		if om.msg.QoS == 2 && om.pid != 0 {
+			om.lostOn, om.lostRec = om.carrier, om.rec
 		}
 		om.epoch = 0
 		if !c.cfg.PersistentSession {
@@ -243,14 +258,46 @@ func (c *Client) requeueInFlight() {
 	c.pending.Store(int64(len(c.outbox)))
 }
 
-// forgetSession lets go of every packet id: the broker has no session of
-// ours, so each message in flight is sent again as new.
-func (c *Client) forgetSession() {
+// forgetSession lets go of every packet id: the broker, node of the
+// cluster, has no session of ours, so each message in flight is sent again
+// as new — but a QoS 2 message that was in flight on another node (PUBREC
+// received, or no answer yet) has an unknown fate: that node may have
+// delivered it, and sending it again could deliver it twice, which QoS 2
+// promises never to do. It leaves the outbox as StateFateUnknown.
+func (c *Client) forgetSession(node int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, om := range c.outbox {
+	for i := 0; i < len(c.outbox); {
+		om := c.outbox[i]
+		on := om.lostOn
+		if om.pid != 0 {
+			on = om.carrier
+			if on == 0 && len(c.cfg.Servers) > 1 {
+				on = -1 // restored in flight from an earlier run: which node had it is not known
+			}
+		}
+		if om.msg.QoS == 2 && on != 0 && on != node+1 {
+			from := "a node of an earlier run"
+			if on > 0 {
+				from = "node " + NodeName(c.cfg.Servers[on-1])
+			}
+			c.remove(i)
+			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateFateUnknown, Err: fateUnknownError(
+				from, NodeName(c.cfg.Servers[node]), om.rec || om.lostRec)})
+			continue
+		}
 		c.forget(om)
+		i++
 	}
+}
+
+// fateUnknownError says why a QoS 2 message's fate is unknown.
+func fateUnknownError(from, to string, rec bool) error {
+	had := "sent to " + from + " with no answer"
+	if rec {
+		had = "received by " + from + " (PUBREC), not completed"
+	}
+	return fmt.Errorf("%s before it went away; node %s has no session of ours: it may or may not have been delivered, and is not sent again (QoS 2 delivers at most once)", had, to)
 }
 
 func (c *Client) forget(om *outMessage) {

@@ -91,9 +91,9 @@ func TestOutboxFlows(t *testing.T) {
 			c.markDisconnected()
 			c.requeueInFlight()
 			if !session {
-				c.forgetSession()
+				c.forgetSession(0)
 			}
-			c.markConnected()
+			c.markConnected(0)
 		}
 	}
 	tests := []struct {
@@ -148,7 +148,7 @@ func TestOutboxFlows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := fakeClient(t, Config{MaxInFlight: 2, PersistentSession: tt.persistent, ClientID: "x"})
-			c.markConnected()
+			c.markConnected(0)
 			publishAll(t, c, tt.qos...)
 			for i, s := range tt.steps {
 				if s.do != nil {
@@ -184,7 +184,7 @@ func TestRestoredInFlightKeepsIDs(t *testing.T) {
 		Restored:         []Message{{Topic: "a", QoS: 2}, {Topic: "b", QoS: 2}, {Topic: "c", QoS: 1}},
 		RestoredInFlight: []InFlight{{PacketID: 5, Released: true}, {PacketID: 6}},
 	})
-	c.markConnected()
+	c.markConnected(0)
 	if got, want := drainAll(c, c.epoch), "PUBREL id5, PUBLISH q2 id6 dup, PUBLISH q1 id1"; got != want {
 		t.Fatalf("wrote %q, want %q", got, want)
 	}

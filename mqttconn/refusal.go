@@ -18,6 +18,9 @@ type RefusedError struct {
 	Code   byte
 	V5     bool   // Code is an MQTT 5 reason code
 	Reason string // MQTT 5: the broker's reason string, when it sent one
+	// ServerReference is an MQTT 5 broker's Server Reference property, as
+	// sent (see ServerReference).
+	ServerReference string
 }
 
 // Retryable says whether the refusal may go away by itself (the server is

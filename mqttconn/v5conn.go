@@ -30,8 +30,8 @@ const sessionNeverExpires = 0xFFFFFFFF
 // connection, and let paho.golang's low-level client send CONNECT and read
 // CONNACK. From then on paho.golang keeps the keep-alive and inbound
 // messages; the pump writes our PUBLISH, PUBREL, SUBSCRIBE and UNSUBSCRIBE.
-func (c *Client) connect5(ctx context.Context) (*wireConn, bool, error) {
-	u, err := url.Parse(c.cfg.Server)
+func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, error) {
+	u, err := url.Parse(server)
 	if err != nil {
 		return nil, false, err
 	}
@@ -61,11 +61,11 @@ func (c *Client) connect5(ctx context.Context) (*wireConn, bool, error) {
 	}
 	if ca != nil && ca.ReasonCode >= 0x80 {
 		w.Close()
-		reason := ""
+		reason, server := "", ""
 		if ca.Properties != nil {
-			reason = ca.Properties.ReasonString
+			reason, server = ca.Properties.ReasonString, ca.Properties.ServerReference
 		}
-		return nil, false, &RefusedError{Code: ca.ReasonCode, V5: true, Reason: reason}
+		return nil, false, &RefusedError{Code: ca.ReasonCode, V5: true, Reason: reason, ServerReference: server}
 	}
 	if err != nil {
 		w.Close()

@@ -77,6 +77,9 @@ type ReasonCodeError struct {
 	Packet string // PUBACK, PUBREC, SUBACK, UNSUBACK, DISCONNECT
 	Code   byte
 	Reason string // the broker's reason string, when it sent one
+	// ServerReference, on a DISCONNECT, is the Server Reference property
+	// as sent (see ServerReference).
+	ServerReference string
 }
 
 func (e *ReasonCodeError) Error() string {

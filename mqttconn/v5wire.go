@@ -67,13 +67,17 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 		return codes[0] // one filter per SUBSCRIBE and UNSUBSCRIBE
 	}
 	var (
-		id   uint16
-		code byte
-		why  string
+		id     uint16
+		code   byte
+		why    string
+		server string // DISCONNECT's Server Reference
 	)
 	switch p := cp.Content.(type) {
 	case *packets.Disconnect:
 		code, why = p.ReasonCode, reason(p.Properties)
+		if p.Properties != nil {
+			server = p.Properties.ServerReference
+		}
 	case *packets.Puback:
 		id, code, why = p.PacketID, p.ReasonCode, reason(p.Properties)
 	case *packets.Pubrec:
@@ -93,7 +97,7 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 		w.in.finish()
 	}
 	if t == TypeDisconnect {
-		w.fail(&ReasonCodeError{Packet: "DISCONNECT", Code: code, Reason: why})
+		w.fail(&ReasonCodeError{Packet: "DISCONNECT", Code: code, Reason: why, ServerReference: server})
 		w.pend = raw // paho.golang reads it too, and closes
 		return true, nil
 	}

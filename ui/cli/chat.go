@@ -110,6 +110,7 @@ func (r *chatRun) startBroker() error {
 		return err
 	}
 	r.s.server, r.s.display = "tcp://"+addr, addr
+	r.s.servers = []string{r.s.server}
 	if b == nil {
 		return nil
 	}
@@ -245,7 +246,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		RecallTexts:   rec.recall.Texts,
 		OnSent:        rec.keep,
 		LoadPayload:   rec.loader(),
-		Search:        rec.searcher(s.server),
+		Search:        rec.searcher(s.servers),
 		Clipboard:     r.stdout,
 		OutboxKept:    s.persistent,
 		OtherClients:  r.otherClients,
@@ -292,7 +293,7 @@ func firstTopicName(subs []mqttconn.Subscription) string {
 // openOutbox opens the persistent session's outbox and puts what it holds
 // first in the queue.
 func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
-	path, err := history.OutboxPath(s.server, s.clientID)
+	path, err := history.ClusterOutboxPath(s.servers, s.clientID)
 	if err != nil {
 		return nil, err
 	}
@@ -309,6 +310,7 @@ func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
 func connConfig(s settings) mqttconn.Config {
 	return mqttconn.Config{
 		Server:            s.server,
+		Servers:           s.servers,
 		ClientID:          s.clientID,
 		Username:          s.username,
 		Password:          s.password,

@@ -45,7 +45,11 @@ func (a app) run(args []string) int {
 		Short: "A terminal, chat-style MQTT client",
 		Long: "mqttchat subscribes to MQTT topics, shows what arrives as a chat, and publishes what you type.\n" +
 			"With no broker named and nothing listening on localhost:1883, it starts a built-in broker.\n" +
-			"Settings come from flags, then MQTTCHAT_* variables, then the config file's --profile, then its defaults.",
+			"Settings come from flags, then MQTTCHAT_* variables, then the config file's --profile, then its defaults.\n" +
+			"A cluster: repeat -L for each node (urls = [...] in a profile). mqttchat stays on a node while it works and\n" +
+			"moves to the next when it fails; history and outbox belong to the cluster. A QoS 2 message in flight on a node\n" +
+			"that went away, when the next node holds no session of ours, is shown as \"fate unknown\": it may or may not\n" +
+			"have been delivered, and is not sent again (QoS 2 delivers at most once).",
 		Args:          noArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -9,11 +9,12 @@ import (
 
 // values are every setting, whatever layer gave it.
 type values struct {
-	url, host, id, username, password, pwFile string
-	port, qos, keepalive, maxMessages         int
-	rowLines                                  int
-	maxInFlight                               int
-	topics                                    []string
+	host, id, username, password, pwFile string
+	url                                  []string // one broker, or the nodes of a cluster
+	port, qos, keepalive, maxMessages    int
+	rowLines                             int
+	maxInFlight                          int
+	topics                               []string
 
 	cafile, capath, cert, key, tlsVersion string
 	insecure, tlsUseOSCerts               bool
@@ -49,7 +50,7 @@ type option struct {
 var options = []option{
 	{key: "host", flag: "host", short: "h", def: "localhost", usage: "broker host", ptr: func(v *values) any { return &v.host }},
 	{key: "port", flag: "port", short: "p", def: 1883, usage: "broker port (8883 with --cafile/--cert)", ptr: func(v *values) any { return &v.port }},
-	{key: "url", flag: "url", short: "L", env: "MQTTCHAT_URL", def: "", usage: "broker URL: mqtt|tcp|mqtts|ssl|tls|ws|wss://[user[:pass]@]host[:port][/topic or /path]", ptr: func(v *values) any { return &v.url }},
+	{key: "url", flag: "url", short: "L", env: "MQTTCHAT_URL", def: []string(nil), usage: "broker URL: mqtt|tcp|mqtts|ssl|tls|ws|wss://[user[:pass]@]host[:port][/topic or /path]; repeat for the nodes of a cluster (urls = [...] in a profile): the connection moves to the next node when one fails", ptr: func(v *values) any { return &v.url }},
 	{key: "topics", flag: "topic", short: "t", def: []string(nil), usage: "topic filter to subscribe to; repeat for more (default #)", ptr: func(v *values) any { return &v.topics }},
 	{key: "qos", flag: "qos", short: "q", def: 0, usage: "QoS of the subscriptions and the composer's starting QoS: 0, 1 or 2", ptr: func(v *values) any { return &v.qos }},
 	{key: "id", flag: "id", short: "i", env: "MQTTCHAT_CLIENT_ID", def: "", usage: "client id (default mqttchat + 15 random letters and digits)", ptr: func(v *values) any { return &v.id }},

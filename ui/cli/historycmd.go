@@ -67,7 +67,7 @@ func newHistoryCommand(stderr io.Writer) *cobra.Command {
 	fl.StringVar(&text, "text", "", "only messages whose payload or topic holds this text (exact bytes, case matters)")
 	fl.StringVar(&since, "since", "", "only from this time on: "+timeForms)
 	fl.StringVar(&until, "until", "", "only up to this time (same forms as --since)")
-	fl.StringVarP(&cli.url, "url", "L", "", "the broker: mqtt://host[:port] (also from MQTTCHAT_URL or the profile)")
+	fl.StringArrayVarP(&cli.url, "url", "L", nil, "the broker: mqtt://host[:port] (also from MQTTCHAT_URL or the profile); repeat for the nodes of a cluster")
 	fl.StringVarP(&cli.host, "host", "h", "localhost", "the broker's host")
 	fl.IntVarP(&cli.port, "port", "p", 1883, "the broker's port")
 	fl.StringVar(&profile, "profile", "", "the broker of this [profile.NAME] of the config file")
@@ -101,15 +101,19 @@ func resolveHistoryQuery(v values, src sources, filters []string, since, until, 
 			return q, usagef("--until: %v", err)
 		}
 	}
-	a, err := chooseBroker(v, src)
+	nodes, err := chooseBrokers(v, src)
 	if err != nil {
 		return q, err
 	}
-	if a.rank == rankDefault { // no broker named: every broker's log
+	if nodes[0].rank == rankDefault { // no broker named: every broker's log
 		q.dirs, err = history.AllBrokerDirs()
 		return q, err
 	}
-	q.dirs, err = history.BrokerDirs(a.server())
+	var servers []string
+	for _, n := range nodes {
+		servers = append(servers, n.server())
+	}
+	q.dirs, err = history.ClusterDirs(servers)
 	return q, err
 }
 

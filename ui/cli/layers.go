@@ -97,7 +97,15 @@ func assign(ptr, val any) error {
 
 // applyTable sets the keys of a config table into v.
 func applyTable(table map[string]any, v *values, src sources, s source) error {
+	if _, ok := table["urls"]; ok {
+		if _, both := table["url"]; both {
+			return fmt.Errorf("%s: url and urls: give one of them", s.name)
+		}
+	}
 	for k, val := range table {
+		if k == "urls" { // the nodes of a cluster: url takes a list too
+			k = "url"
+		}
 		o, ok := optionByKey(k)
 		if !ok {
 			return fmt.Errorf("%s: unknown key %q", s.name, k)

@@ -18,11 +18,8 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 		switch p := o.ptr(&v).(type) {
 		case *string:
 			val = strconv.Quote(*p)
-			switch {
-			case o.key == "password" && *p != "":
+			if o.key == "password" && *p != "" {
 				val = `"********"`
-			case o.key == "url":
-				val = strconv.Quote(brokerurl.Redact(*p))
 			}
 		case *int:
 			val = strconv.Itoa(*p)
@@ -31,9 +28,18 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 		case *[]string:
 			q := make([]string, len(*p))
 			for i, t := range *p {
+				if o.key == "url" {
+					t = brokerurl.Redact(t)
+				}
 				q[i] = strconv.Quote(t)
 			}
 			val = "[" + strings.Join(q, ", ") + "]"
+			if o.key == "url" && len(q) <= 1 { // one broker, as it was written
+				val = `""`
+				if len(q) == 1 {
+					val = q[0]
+				}
+			}
 		}
 		from := "default"
 		if sr, ok := src[o.key]; ok && sr.rank > rankDefault {
@@ -41,7 +47,11 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 		}
 		fmt.Fprintf(&b, "%-22s = %-30s # %s\n", o.key, val, from)
 	}
-	fmt.Fprintf(&b, "# resolved: broker %s", s.server)
+	if len(s.servers) > 1 {
+		fmt.Fprintf(&b, "# resolved: cluster of %d nodes %s", len(s.servers), strings.Join(s.servers, " "))
+	} else {
+		fmt.Fprintf(&b, "# resolved: broker %s", s.server)
+	}
 	if !s.named {
 		b.WriteString(" (none named: the built-in broker starts when nothing listens there)")
 	}

@@ -35,7 +35,7 @@ func openHistory(s settings, logger *log.Logger, onPanic func(any, []byte)) *rec
 			logger.Printf("recall: %v", err)
 		}
 	}
-	dir, err := history.BrokerDir(s.server)
+	dir, err := history.ClusterDir(s.servers)
 	if err != nil {
 		r.fail(err, logger)
 		return r

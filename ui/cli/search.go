@@ -12,25 +12,26 @@ import (
 
 // searcher is the screen's history search (/search, s in the list) over the
 // broker's log folders; nil when history is off.
-func (r *recorder) searcher(server string) screen.SearchFunc {
+func (r *recorder) searcher(servers []string) screen.SearchFunc {
 	if r.w == nil {
 		return nil
 	}
-	search := searchHistory(server)
+	search := searchHistory(servers)
 	return func(ctx context.Context, q screen.SearchQuery, emit func(screen.Replayed) bool) error {
 		r.w.Flush(time.Second) // what arrived a moment ago is on disk too
 		return search(ctx, q, emit)
 	}
 }
 
-// searchHistory is the screen's search over the log of the broker at server.
-func searchHistory(server string) screen.SearchFunc {
+// searchHistory is the screen's search over the log of the broker (or
+// cluster) at servers.
+func searchHistory(servers []string) screen.SearchFunc {
 	return func(ctx context.Context, sq screen.SearchQuery, emit func(screen.Replayed) bool) error {
 		q, err := searchQuery(sq, time.Now())
 		if err != nil {
 			return err
 		}
-		dirs, err := history.BrokerDirs(server)
+		dirs, err := history.ClusterDirs(servers)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 
 func TestScreenSearchReadsTheBrokersHistory(t *testing.T) {
 	seedHistory(t) // a: sensors/temp 21 (-3h), chat (-1h), sensors/bin (-30m); b: from b
-	search := searchHistory("tcp://a:1883")
+	search := searchHistory([]string{"tcp://a:1883"})
 	cases := []struct {
 		q    screen.SearchQuery
 		want []string

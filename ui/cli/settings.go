@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,9 +20,10 @@ import (
 
 // settings is what the layers mean, checked.
 type settings struct {
-	server        string // paho URL
-	named         bool   // a broker was named (by any layer): never start the built-in one
-	display       string // the broker as shown
+	server        string   // paho URL (of the first node of a cluster)
+	servers       []string // every node of the cluster (repeated -L), server first; one for a single broker
+	named         bool     // a broker was named (by any layer): never start the built-in one
+	display       string   // the broker as shown
 	clientID      string
 	idGiven       bool
 	username      string
@@ -149,6 +151,45 @@ func (a brokerAddr) server() string { return brokerurl.Server(a.scheme, a.host, 
 // path stay); a URL from a higher layer than -h/-p replaces them. TLS files
 // switch -h/-p to TLS, on 8883 unless a port was given, as in mosquitto.
 func chooseBroker(v values, src sources) (brokerAddr, error) {
+	raw := ""
+	if len(v.url) > 0 {
+		raw = v.url[0]
+	}
+	return chooseBrokerURL(v, src, raw)
+}
+
+// chooseBrokers picks the brokers the layers name: one, as chooseBroker
+// does, or with several URLs (-L repeated, a profile's urls list) the nodes
+// of one cluster. -h/-p name one broker, as in mosquitto: they cannot be
+// combined with several URLs from the same layer or a higher one. A bad URL
+// is an error that names it (password masked).
+func chooseBrokers(v values, src sources) ([]brokerAddr, error) {
+	if len(v.url) <= 1 {
+		a, err := chooseBroker(v, src)
+		return []brokerAddr{a}, err
+	}
+	w := src.where
+	if max(src["host"].rank, src["port"].rank) >= src["url"].rank {
+		return nil, usagef("%s: -h/--host and -p/--port name one broker; give every node of a cluster as a URL", w("url"))
+	}
+	nodes := make([]brokerAddr, 0, len(v.url))
+	seen := map[string]bool{}
+	for i, raw := range v.url {
+		a, err := chooseBrokerURL(v, src, raw)
+		if err != nil {
+			return nil, usagef("%v (node %d of %d: %s)", err, i+1, len(v.url), sanitize.String(brokerurl.Redact(raw)))
+		}
+		if seen[a.server()] {
+			return nil, usagef("%s: %s is given twice", w("url"), sanitize.String(brokerurl.Redact(raw)))
+		}
+		seen[a.server()] = true
+		nodes = append(nodes, a)
+	}
+	return nodes, nil
+}
+
+// chooseBrokerURL is chooseBroker with the URL raw (none: "").
+func chooseBrokerURL(v values, src sources, raw string) (brokerAddr, error) {
 	w := src.where
 	urlRank := src["url"].rank
 	hostRank := max(src["host"].rank, src["port"].rank)
@@ -172,7 +213,7 @@ func chooseBroker(v values, src sources) (brokerAddr, error) {
 		}
 		return a, nil
 	}
-	u, err := brokerurl.Parse(v.url)
+	u, err := brokerurl.Parse(raw)
 	if err != nil {
 		return brokerAddr{}, usagef("%s: %v", w("url"), err)
 	}
@@ -212,39 +253,71 @@ func checkHostPort(v values, src sources) error {
 	return nil
 }
 
-// resolveBroker works out the server, the credentials a URL gives, and TLS,
-// and returns the URL's topic (if any) followed by the topics.
+// resolveBroker works out the server (every node of a cluster), the
+// credentials a URL gives, and TLS, and returns the URLs' topics (if any)
+// followed by the topics. The nodes of a cluster share the credentials,
+// the client id and the TLS settings: URLs that give different users, or
+// TLS files with a node that is not encrypted, are errors.
 func (s *settings) resolveBroker(v values, src sources) ([]string, error) {
 	w := src.where
 	topics := v.topics
-	a, err := chooseBroker(v, src)
+	nodes, err := chooseBrokers(v, src)
 	if err != nil {
 		return nil, err
 	}
+	a := nodes[0]
 	s.named = a.rank > rankDefault
-	if u := a.url; u != nil {
+	var urlTopics []string
+	var user *brokerurl.URL // the first URL that gives a user
+	for _, n := range nodes {
+		u := n.url
+		if u == nil {
+			continue
+		}
 		if u.HasUser {
-			if src["username"].rank == a.rank || src["password"].rank == a.rank {
-				return nil, usagef("%s: gives a user name; do not also give one separately", w("url"))
+			if user != nil && (u.Username != user.Username || u.Password != user.Password || u.HasPassword != user.HasPassword) {
+				return nil, usagef("%s: the nodes of a cluster share one user name and password: the URLs give different ones", w("url"))
 			}
-			if src["username"].rank < a.rank {
-				s.username, s.password = u.Username, u.Password
-				s.pwFromFlag = a.rank == rankFlag && u.HasPassword
-			}
+			user = u
 		}
-		// The URL's topic comes first, unless topics from a higher layer
-		// replace it (as they replace a lower layer's topics).
-		if u.Topic != "" && src["topics"].rank <= a.rank {
-			topics = append([]string{u.Topic}, topics...)
+		if u.Topic != "" && !slices.Contains(urlTopics, u.Topic) {
+			urlTopics = append(urlTopics, u.Topic)
 		}
 	}
-	scheme, host, port, path := a.scheme, a.host, a.port, a.path
-	s.server = brokerurl.Server(scheme, host, port) + path
-	s.display = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port)) + path
-	if scheme == "tcp" || scheme == "mqtt" {
-		s.display = net.JoinHostPort(host, strconv.Itoa(port))
+	if user != nil {
+		if src["username"].rank == a.rank || src["password"].rank == a.rank {
+			return nil, usagef("%s: gives a user name; do not also give one separately", w("url"))
+		}
+		if src["username"].rank < a.rank {
+			s.username, s.password = user.Username, user.Password
+			s.pwFromFlag = a.rank == rankFlag && user.HasPassword
+		}
 	}
-	if brokerurl.IsTLSScheme(scheme) {
+	// The URL's topic comes first, unless topics from a higher layer
+	// replace it (as they replace a lower layer's topics).
+	if len(urlTopics) > 0 && src["topics"].rank <= a.rank {
+		topics = append(urlTopics, topics...)
+	}
+	var displays []string
+	anyTLS := false
+	for _, n := range nodes {
+		s.servers = append(s.servers, n.server())
+		d := n.scheme + "://" + net.JoinHostPort(n.host, strconv.Itoa(n.port)) + n.path
+		if n.scheme == "tcp" || n.scheme == "mqtt" {
+			d = net.JoinHostPort(n.host, strconv.Itoa(n.port))
+		}
+		displays = append(displays, d)
+		anyTLS = anyTLS || brokerurl.IsTLSScheme(n.scheme)
+	}
+	s.server = s.servers[0]
+	s.display = strings.Join(displays, ", ")
+	if anyTLS {
+		// One host name to check for one broker; each node's own (the
+		// address dialled) for a cluster.
+		host := a.host
+		if len(nodes) > 1 {
+			host = ""
+		}
 		cfg, err := buildTLS(v, src, host)
 		if err != nil {
 			return nil, err

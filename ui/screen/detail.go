@@ -286,7 +286,7 @@ func (d *detailView) View() string {
 		if e.stateUnknown {
 			dir = "▶ sent by you · state unknown: mqttchat quit before the broker's ack"
 		}
-		if e.state == mqttconn.StateFailed && e.note != "" {
+		if (e.state == mqttconn.StateFailed || e.state == mqttconn.StateFateUnknown) && e.note != "" {
 			dir += ": " + e.note
 		}
 	}

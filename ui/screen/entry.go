@@ -382,6 +382,8 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 		return "✓ sent" + echoed, "✓", s.Good.Render
 	case mqttconn.StateFailed:
 		return "✗ failed: " + e.note, "✗", s.Warn.Render
+	case mqttconn.StateFateUnknown:
+		return "? fate unknown (its node went away mid-QoS 2; not resent)" + echoed, "?", s.Warn.Render
 	case mqttconn.StateQueued:
 		return "… queued", "…", s.Pending.Render
 	case mqttconn.StateResent:

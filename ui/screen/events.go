@@ -125,6 +125,7 @@ func (m *Model) applyEvents(msg eventsMsg) {
 				}
 				m.list.pushOrFold(e)
 			}
+			m.noteServerRef(ev)
 		}
 	}
 }
@@ -181,7 +182,7 @@ func (m *Model) addEarlier(evs []Replayed) {
 			e.size = max(e.size, r.Size)
 			m.echo.Sent(e, e.echoKey(), ev.Message.Time)
 			e.state, e.stateUnknown = ev.State, r.StateUnknown
-			if ev.Err != nil && ev.State == mqttconn.StateFailed && !r.StateUnknown {
+			if ev.Err != nil && (ev.State == mqttconn.StateFailed || ev.State == mqttconn.StateFateUnknown) && !r.StateUnknown {
 				e.note = errText(ev.Err)
 			}
 			m.list.push(e) // not in list.outgoing: its id belonged to an earlier run
@@ -219,7 +220,7 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 	switch ev.State {
 	case mqttconn.StateSending, mqttconn.StateSent, mqttconn.StateResent:
 		m.echo.Sent(e, e.echoKey(), ev.Time) // handed to the broker: its echo may come
-	case mqttconn.StateFailed:
+	case mqttconn.StateFailed, mqttconn.StateFateUnknown:
 		m.echo.Forget(e)
 		if ev.Err != nil {
 			e.note = errText(ev.Err)
@@ -255,6 +256,16 @@ func (m *Model) matchEcho(e *entry) bool {
 func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 	switch ev.Kind {
 	case mqttconn.KindConnected:
+		if ev.MovedFrom != "" {
+			text := fmt.Sprintf("moved to node %s: node %s: %s", sanitize.String(ev.Node), sanitize.String(ev.MovedFrom), errText(ev.MoveErr))
+			if ev.Downtime > 0 {
+				text += fmt.Sprintf(" · reconnected after %s", ev.Downtime.Round(100*time.Millisecond))
+			}
+			if ev.SessionPresent {
+				text += " (session present)"
+			}
+			return text, false, true
+		}
 		if ev.Downtime > 0 && ev.SessionPresent {
 			return fmt.Sprintf("reconnected after %s (session present)", ev.Downtime.Round(100*time.Millisecond)), false, true
 		}
@@ -265,6 +276,9 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 	case mqttconn.KindConnectFailed:
 		if ev.Fatal {
 			return errText(ev.Err) + " — not retrying: fix the settings, or press F5 to try again", true, true
+		}
+		if ev.Next != "" {
+			return fmt.Sprintf("connect failed on node %s: %s — trying node %s", sanitize.String(ev.Node), errText(ev.Err), sanitize.String(ev.Next)), true, true
 		}
 		return fmt.Sprintf("connect failed: %s — retrying in %s", errText(ev.Err), ev.RetryIn.Round(100*time.Millisecond)), true, true
 	case mqttconn.KindLost:

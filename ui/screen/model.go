@@ -89,6 +89,7 @@ type Options struct {
 // and its help, and the root routes to them (see mode).
 type Model struct {
 	conn     Conn
+	refs     serverRefs // MQTT 5 Server References: asked about after each batch
 	keys     screenKeys
 	styles   *Styles
 	help     help.Model
@@ -218,7 +219,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case eventsMsg:
 		m.applyEvents(msg)
 		m.keys.Retry.SetEnabled(m.status.state != stateConnected) // the help line offers F5 only then
+		if ask := m.askServerRef(); ask != nil {
+			return m, tea.Batch(waitForEvents(m.conn, m.history), ask)
+		}
 		return m, waitForEvents(m.conn, m.history)
+	case serverMovedMsg:
+		if msg.err != nil {
+			m.status.warning = "not moved: " + errText(msg.err)
+		}
+		return m, nil
 	case packetsArrived:
 		return m, m.packetsArrived(msg)
 	case questionArmedMsg:

@@ -29,6 +29,8 @@ const (
 type status struct {
 	broker   string
 	extra    string // e.g. built-in broker addresses
+	node     string // a cluster's node in use or being tried (host:port); "" for one broker
+	nodes    int    // how many nodes the cluster has
 	clientID string
 
 	state    connState
@@ -54,6 +56,9 @@ type status struct {
 func (s *status) apply(ev mqttconn.Event) {
 	if ev.Time.After(s.now) {
 		s.now = ev.Time
+	}
+	if ev.Nodes > 1 && (ev.Kind == mqttconn.KindConnecting || ev.Kind == mqttconn.KindConnected) {
+		s.node, s.nodes = ev.Node, ev.Nodes
 	}
 	switch ev.Kind {
 	case mqttconn.KindConnecting:
@@ -157,7 +162,7 @@ func (s *status) View(st *Styles, subs []string) string {
 // WebSocket address others connect to), then that one too. The state, the
 // broker and the TLS warning stay, cut only at the very end.
 func (s *status) firstLine(st *Styles, state string) string {
-	broker := st.StatusBar.Render(" · " + sanitize.String(s.broker))
+	broker := st.StatusBar.Render(" · " + sanitize.String(s.brokerText()))
 	warn := ""
 	if s.insecure {
 		warn = st.StatusWarn.Render(" · ⚠ insecure: TLS not verified")
@@ -196,6 +201,15 @@ func (s *status) firstLine(st *Styles, state string) string {
 		return line
 	}
 	return join(nil)
+}
+
+// brokerText is the broker as the bar shows it: for a cluster, the node
+// in use (or being tried) and how many there are.
+func (s *status) brokerText() string {
+	if s.nodes > 1 && s.node != "" {
+		return fmt.Sprintf("node %s (cluster of %d)", s.node, s.nodes)
+	}
+	return s.broker
 }
 
 // fit cuts or pads a bar line to the width.
