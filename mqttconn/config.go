@@ -168,11 +168,8 @@ func (c *Config) validate() error {
 		return errors.New("no broker address")
 	}
 	for _, s := range c.Subscriptions {
-		if err := topic.ValidateFilter(s.Filter); err != nil {
+		if err := s.check(c.ProtocolVersion == 5); err != nil {
 			return fmt.Errorf("subscription %q: %w", s.Filter, err)
-		}
-		if s.QoS > 2 {
-			return fmt.Errorf("subscription %q: %w", s.Filter, ErrBadQoS)
 		}
 	}
 	if w := c.Will; w != nil {

@@ -1,0 +1,59 @@
+package mqttconn
+
+import (
+	"errors"
+	"fmt"
+
+	"mqttchat/mqttconn/topic"
+)
+
+// Retain handling values of a Subscription (MQTT 5 §3.8.3.1).
+const (
+	RetainSendAlways byte = 0 // send retained messages on every subscribe (MQTT 3.1.1's way)
+	RetainSendNew    byte = 1 // only when the subscription did not exist yet
+	RetainSendNever  byte = 2 // never
+)
+
+// ErrOptionsNeedV5 is returned for subscription options over MQTT 3.1.1.
+var ErrOptionsNeedV5 = errors.New("subscription options (no local, retain as published, retain handling) need MQTT 5")
+
+// HasOptions reports whether any MQTT 5 subscription option is set.
+func (s Subscription) HasOptions() bool {
+	return s.NoLocal || s.RetainAsPublished || s.RetainHandling != 0
+}
+
+// check validates a subscription for the protocol in use: the filter, the
+// QoS, options only over MQTT 5, a retain handling of 0–2, and never No
+// Local on a shared subscription (a protocol error, MQTT-3.8.3-4).
+func (s Subscription) check(v5 bool) error {
+	if err := topic.ValidateFilter(s.Filter); err != nil {
+		return err
+	}
+	if s.QoS > 2 {
+		return ErrBadQoS
+	}
+	if !v5 && s.HasOptions() {
+		return ErrOptionsNeedV5
+	}
+	if s.RetainHandling > RetainSendNever {
+		return fmt.Errorf("retain handling %d is not 0 (always), 1 (new subscriptions only) or 2 (never)", s.RetainHandling)
+	}
+	if s.NoLocal && topic.IsShared(s.Filter) {
+		return errors.New("no local on a shared subscription is a protocol error in MQTT 5 (MQTT-3.8.3-4)")
+	}
+	return nil
+}
+
+// optionsByte is the subscription options byte of an MQTT 5 SUBSCRIBE:
+// QoS in bits 0–1, No Local bit 2, Retain As Published bit 3, Retain
+// Handling bits 4–5.
+func (s Subscription) optionsByte() byte {
+	b := s.QoS&3 | (s.RetainHandling&3)<<4
+	if s.NoLocal {
+		b |= 1 << 2
+	}
+	if s.RetainAsPublished {
+		b |= 1 << 3
+	}
+	return b
+}
