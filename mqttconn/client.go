@@ -126,8 +126,13 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 // Queue is where events are delivered.
 func (c *Client) Queue() *Queue { return c.queue }
 
-// ClientID is the client identifier sent to the broker.
-func (c *Client) ClientID() string { return c.cfg.ClientID }
+// ClientID is the client identifier sent to the broker: over MQTT 5 with
+// Config.AssignClientID, "" until the broker assigned one.
+func (c *Client) ClientID() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cfg.ClientID
+}
 
 // Subscriptions are the wanted filters.
 func (c *Client) Subscriptions() []Subscription {
@@ -260,7 +265,9 @@ func (c *Client) run(ctx context.Context) {
 		if !lostAt.IsZero() {
 			downtime = time.Since(lostAt)
 		}
-		c.emit(Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime})
+		ev := Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime}
+		c.addConnackFacts(&ev)
+		c.emit(ev)
 		reconnect := !lostAt.IsZero()
 		attempt = 0
 		connectedAt := time.Now()

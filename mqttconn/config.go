@@ -59,6 +59,10 @@ type Config struct {
 	// means it never expires (mosquitto_sub -c without -x does the same).
 	// Without PersistentSession the session ends with the connection.
 	SessionExpiry time.Duration
+	// AssignClientID, MQTT 5 only: send an empty client id and use the one
+	// the broker assigns in its CONNACK from then on (reconnects resume a
+	// persistent session under it). ClientID must be empty.
+	AssignClientID bool
 
 	// Outbox, when set, keeps QoS 1/2 messages until the broker acknowledges
 	// them, across restarts; Restored are the messages it held at start, in
@@ -155,7 +159,7 @@ func (c *Config) setDefaults() {
 	if c.ConnectTimeout == 0 {
 		c.ConnectTimeout = 10 * time.Second
 	}
-	if c.ClientID == "" {
+	if c.ClientID == "" && !c.AssignClientID {
 		c.ClientID = NewClientID()
 	}
 	if c.ProtocolVersion == 0 {
@@ -192,7 +196,7 @@ func (c *Config) validate() error {
 	if err := c.validate5(); err != nil {
 		return err
 	}
-	if c.PersistentSession && c.ClientID == "" {
+	if c.PersistentSession && c.ClientID == "" && !c.AssignClientID {
 		return errors.New("a persistent session needs a client id")
 	}
 	return nil

@@ -57,3 +57,26 @@ func (s Subscription) optionsByte() byte {
 	}
 	return b
 }
+
+// OptionWords are the subscription's MQTT 5 options in words, for a
+// person: "no local", "retain as published", "retained: new only" or
+// "retained: never"; none when all are off.
+func (s Subscription) OptionWords() []string {
+	var w []string
+	if s.NoLocal {
+		w = append(w, "no local")
+	}
+	if s.RetainAsPublished {
+		w = append(w, "retain as published")
+	}
+	switch s.RetainHandling {
+	case RetainSendNew:
+		w = append(w, "retained: new only")
+	case RetainSendNever:
+		w = append(w, "retained: never")
+	case RetainSendAlways:
+	default:
+		w = append(w, fmt.Sprintf("retain handling %d", s.RetainHandling))
+	}
+	return w
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
 )
 
 // ErrNotSubscribed is returned by Unsubscribe for a filter not in the set.
@@ -24,8 +23,8 @@ const (
 type pendingSub struct {
 	Subscription // the filter, QoS and options asked for
 	unsub        bool
-	batch  *subBatch // the subscriptions of one (re)connect, or nil
-	timer  *time.Timer
+	batch        *subBatch // the subscriptions of one (re)connect, or nil
+	timer        *time.Timer
 }
 
 // subBatch counts the SUBACKs of the subscriptions sent on a (re)connect.
