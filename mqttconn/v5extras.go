@@ -67,12 +67,13 @@ func (w *wireConn) abort5(code byte, text string) {
 		w.limitWrites(time.Now().Add(closeWait))
 		w.wmu.Lock()
 		defer w.wmu.Unlock()
+		// The reason first (the broker may close as soon as it reads our
+		// DISCONNECT); under the write lock, so that the DISCONNECT of the
+		// client's own ending (disconnect5) cannot slip in before ours.
+		w.fail(&ProtocolError{Code: code, Text: text})
 		pkt := []byte{TypeDisconnect << 4, 1, code}
 		w.out.feed(pkt)
 		_, _ = w.Conn.Write(pkt)
-		// Under the write lock: our own DISCONNECT (disconnect5) cannot slip
-		// in between, and waits for a closed connection.
-		w.fail(&ProtocolError{Code: code, Text: text})
 		_ = w.Conn.Close()
 	}()
 }
