@@ -251,6 +251,9 @@ func TestV5ScriptedTopicAliases(t *testing.T) {
 			t.Fatalf("no DISCONNECT %d", i+1)
 		}
 	}
+	i := col.waitFor(t, 0, "lost 1", kind(mqttconn.KindLost))
+	i = col.waitFor(t, i+1, "lost 2", kind(mqttconn.KindLost))
+	col.waitFor(t, i+1, "lost 3", kind(mqttconn.KindLost))
 	mu.Lock()
 	if aliasMax != fmt.Sprint(mqttconn.TopicAliasMax) {
 		t.Errorf("CONNECT's Topic Alias Maximum: %q", aliasMax)
