@@ -143,7 +143,7 @@ func (r *chatRun) configure() error {
 // openOutbox opens a persistent session's outbox on disk; mqttchat does not
 // start with -c when it cannot keep what it could not send.
 func (r *chatRun) openOutbox() error {
-	if !r.s.persistent {
+	if !r.s.outboxKept() {
 		return nil
 	}
 	outbox, err := openOutbox(r.s, &r.cfg)
@@ -247,7 +247,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		LoadPayload:   rec.loader(),
 		Search:        rec.searcher(s.server),
 		Clipboard:     r.stdout,
-		OutboxKept:    s.persistent,
+		OutboxKept:    s.outboxKept(),
 		OtherClients:  r.otherClients,
 		OnPanic:       r.guard.screenPanicked,
 		Warning:       r.warning,
@@ -260,7 +260,7 @@ func (r *chatRun) screenOptions() screen.Options {
 func (r *chatRun) reportUndelivered() {
 	if n := r.conn.Pending(); n > 0 {
 		recorded := r.rec.w != nil && r.rec.Err() == nil
-		fmt.Fprintln(r.stderr, "mqttchat: "+undeliveredNote(n, r.s.persistent, recorded, r.conn.ClientID()))
+		fmt.Fprintln(r.stderr, "mqttchat: "+undeliveredNote(n, r.s.outboxKept(), recorded, r.conn.ClientID()))
 	}
 }
 
@@ -320,6 +320,7 @@ func connConfig(s settings) mqttconn.Config {
 		ProtocolVersion:   s.protocol,
 		Name:              s.name,
 		SessionExpiry:     s.sessionExpiry,
+		AssignClientID:    s.assignID,
 		Hint:              connHint,
 	}
 }

@@ -22,12 +22,14 @@ type values struct {
 	willQoS                int
 	willRetain             bool
 
-	disableCleanSession bool
-	protocolVersion     string
-	name                string
-	sessionExpiry       string
-	noMouse             bool
-	widthMode           string
+	disableCleanSession        bool
+	protocolVersion            string
+	name                       string
+	sessionExpiry              string
+	noLocal, retainAsPublished bool
+	retainHandling             int
+	noMouse                    bool
+	widthMode                  string
 
 	noHistory               bool
 	historySize, historyAge string
@@ -73,6 +75,9 @@ var options = []option{
 	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, 5, mqttv31, mqttv311 or mqttv5", ptr: func(v *values) any { return &v.protocolVersion }},
 	{key: "name", flag: "name", env: "MQTTCHAT_NAME", def: "", usage: "your name on everything you send (the MQTT 5 user property mqttchat-name; needs -V 5)", ptr: func(v *values) any { return &v.name }},
 	{key: "session_expiry", flag: "session-expiry", short: "x", def: "", usage: "with -c over MQTT 5: how long the broker keeps the session after we go: seconds, 30m, 12h, 7d or never (default never)", ptr: func(v *values) any { return &v.sessionExpiry }},
+	{key: "no_local", flag: "no-local", def: false, usage: "MQTT 5 option of the -t subscriptions: the broker does not send us our own messages (not on $share/ filters)", ptr: func(v *values) any { return &v.noLocal }},
+	{key: "retain_as_published", flag: "retain-as-published", def: false, usage: "MQTT 5 option of the -t subscriptions: keep the retain flag as the publisher set it", ptr: func(v *values) any { return &v.retainAsPublished }},
+	{key: "retain_handling", flag: "retain-handling", def: 0, usage: "MQTT 5 option of the -t subscriptions: retained messages on subscribe: 0 always, 1 only for a new subscription, 2 never", ptr: func(v *values) any { return &v.retainHandling }},
 	{key: "row_lines", flag: "row-lines", def: screen.DefaultRowLines, usage: "lines a text message wraps to in the list (1 keeps every row on one line)", ptr: func(v *values) any { return &v.rowLines }},
 	{key: "max_messages", flag: "max-messages", def: screen.DefaultMaxMessages, usage: "messages held on screen (older ones are let go)", ptr: func(v *values) any { return &v.maxMessages }},
 	{key: "no_mouse", flag: "no-mouse", def: false, usage: "do not capture the mouse (keeps the terminal's text selection)", ptr: func(v *values) any { return &v.noMouse }},
