@@ -172,7 +172,7 @@ func (c *Config) validate() error {
 		return errors.New("no broker address")
 	}
 	for _, s := range c.Subscriptions {
-		if err := s.check(c.ProtocolVersion == 5); err != nil {
+		if err := s.Validate(c.ProtocolVersion == 5); err != nil {
 			return fmt.Errorf("subscription %q: %w", s.Filter, err)
 		}
 	}

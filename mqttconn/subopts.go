@@ -22,10 +22,11 @@ func (s Subscription) HasOptions() bool {
 	return s.NoLocal || s.RetainAsPublished || s.RetainHandling != 0
 }
 
-// check validates a subscription for the protocol in use: the filter, the
-// QoS, options only over MQTT 5, a retain handling of 0–2, and never No
-// Local on a shared subscription (a protocol error, MQTT-3.8.3-4).
-func (s Subscription) check(v5 bool) error {
+// Validate checks a subscription for the protocol in use (v5: MQTT 5):
+// the filter, the QoS, options only over MQTT 5, a retain handling of 0–2,
+// and never No Local on a shared subscription (a protocol error,
+// MQTT-3.8.3-4).
+func (s Subscription) Validate(v5 bool) error {
 	if err := topic.ValidateFilter(s.Filter); err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func (c *Client) Subscribe(filter string, qos byte) error {
 // subscribes to, options included. Options need MQTT 5. It does not block
 // on the network.
 func (c *Client) SubscribeWith(s Subscription) error {
-	if err := s.check(c.v5 != nil); err != nil {
+	if err := s.Validate(c.v5 != nil); err != nil {
 		return err
 	}
 	c.mu.Lock()

@@ -239,6 +239,8 @@ func (r *chatRun) screenOptions() screen.Options {
 		Mouse:         s.mouse,
 		NoColor:       noColor(),
 		Insecure:      s.insecure,
+		MQTT5:         s.protocol == 5,
+		AssignID:      s.assignID,
 		History:       rec.status(),
 		Earlier:       rec.earlier,
 		RecallTopics:  rec.recall.Topics,
