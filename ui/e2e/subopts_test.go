@@ -49,3 +49,18 @@ func TestNoLocalEchoAndSharedRoomThroughTheBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestAssignedClientIDThroughTheBinary: -V 5 -i "" lets mosquitto assign
+// the client id, with a clean session and a kept one (-c); the status bar
+// and the timeline show it.
+func TestAssignedClientIDThroughTheBinary(t *testing.T) {
+	m := brokertest.StartMosquitto(t)
+	host, port, _ := strings.Cut(m.Addr(), ":")
+	for _, extra := range [][]string{nil, {"-c"}} {
+		args := append([]string{"-V", "5", "-i", "", "-h", host, "-p", port, "-t", "room"}, extra...)
+		s := start(t, 160, 30, nil, args...)
+		s.waitFor("● connected", "the broker assigned the client id auto-", "(assigned)")
+		s.typeKeys("\x03")
+		s.waitExit()
+	}
+}
