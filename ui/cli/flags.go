@@ -54,7 +54,7 @@ var options = []option{
 	{key: "url", flag: "url", short: "L", env: "MQTTCHAT_URL", def: "", usage: "broker URL: mqtt|tcp|mqtts|ssl|tls|ws|wss://[user[:pass]@]host[:port][/topic or /path]", ptr: func(v *values) any { return &v.url }},
 	{key: "topics", flag: "topic", short: "t", def: []string(nil), usage: "topic filter to subscribe to; repeat for more (default #)", ptr: func(v *values) any { return &v.topics }},
 	{key: "qos", flag: "qos", short: "q", def: 0, usage: "QoS of the subscriptions and the composer's starting QoS: 0, 1 or 2", ptr: func(v *values) any { return &v.qos }},
-	{key: "id", flag: "id", short: "i", env: "MQTTCHAT_CLIENT_ID", def: "", usage: "client id (default mqttchat + 15 random letters and digits)", ptr: func(v *values) any { return &v.id }},
+	{key: "id", flag: "id", short: "i", env: "MQTTCHAT_CLIENT_ID", def: "", usage: "client id (default mqttchat + 15 random letters and digits; with -V 5, \"\" lets the broker assign one)", ptr: func(v *values) any { return &v.id }},
 	{key: "username", flag: "username", short: "u", env: "MQTTCHAT_USERNAME", def: "", usage: "user name", ptr: func(v *values) any { return &v.username }},
 	{key: "password", flag: "pw", short: "P", env: "MQTTCHAT_PASSWORD", def: "", usage: "password (visible to other users in the process list: prefer MQTTCHAT_PASSWORD, --pw-file or the prompt)", ptr: func(v *values) any { return &v.password }},
 	{key: "pw_file", flag: "pw-file", def: "", usage: "read the password from this file", ptr: func(v *values) any { return &v.pwFile }},
