@@ -3,6 +3,7 @@ package mqttconn
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"mqttchat/mqttconn/topic"
 )
@@ -80,4 +81,13 @@ func (s Subscription) OptionWords() []string {
 		w = append(w, fmt.Sprintf("retain handling %d", s.RetainHandling))
 	}
 	return w
+}
+
+// keepRefusedUnsub puts back in the wanted set a subscription whose
+// UNSUBSCRIBE the broker refused: it still holds it and sends its
+// messages; unless the filter was subscribed again meanwhile. c.mu is held.
+func (c *Client) keepRefusedUnsub(s Subscription) {
+	if !slices.ContainsFunc(c.cfg.Subscriptions, func(w Subscription) bool { return w.Filter == s.Filter }) {
+		c.cfg.Subscriptions = append(c.cfg.Subscriptions, s)
+	}
 }

@@ -69,7 +69,9 @@ func (c *Client) SubscribeWith(s Subscription) error {
 }
 
 // Unsubscribe removes a filter from the wanted set and sends UNSUBSCRIBE at
-// once when connected; the result is a KindUnsubscribed event.
+// once when connected; the result is a KindUnsubscribed event. An MQTT 5
+// broker that refuses it (UNSUBACK 0x80 and up) keeps the subscription,
+// so it goes back in the wanted set.
 func (c *Client) Unsubscribe(filter string) error {
 	c.mu.Lock()
 	i := slices.IndexFunc(c.cfg.Subscriptions, func(s Subscription) bool { return s.Filter == filter })
@@ -77,11 +79,12 @@ func (c *Client) Unsubscribe(filter string) error {
 		c.mu.Unlock()
 		return fmt.Errorf("%w: %q", ErrNotSubscribed, filter)
 	}
+	removed := c.cfg.Subscriptions[i]
 	c.cfg.Subscriptions = slices.Delete(c.cfg.Subscriptions, i, i+1)
 	if !c.connected {
 		c.emit(Event{Kind: KindUnsubscribed, Filter: filter})
 	} else {
-		c.sendSub(&pendingSub{Subscription: Subscription{Filter: filter}, unsub: true})
+		c.sendSub(&pendingSub{Subscription: removed, unsub: true})
 	}
 	c.mu.Unlock()
 	c.kickPump()

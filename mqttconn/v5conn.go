@@ -287,6 +287,8 @@ func (c *Client) onAck5(epoch uint64, typ byte, pid uint16, code byte, reason st
 		var err error = rc
 		if !v.unsub {
 			err = fmt.Errorf("%w: %w", ErrRefused, rc)
+		} else {
+			c.keepRefusedUnsub(v.Subscription)
 		}
 		c.subDone(v, code, err)
 	}

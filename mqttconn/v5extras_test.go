@@ -421,4 +421,8 @@ func TestV5ScriptedUnsuback(t *testing.T) {
 			t.Errorf("UNSUBACK for %s: %q, want %q", f, got, want)
 		}
 	}
+	// The refused one is still held by the broker: it stays wanted.
+	if subs := c.Subscriptions(); len(subs) != 1 || subs[0].Filter != "mine" {
+		t.Fatalf("wanted after the UNSUBACKs: %+v", subs)
+	}
 }
