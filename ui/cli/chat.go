@@ -280,12 +280,16 @@ func undeliveredNote(n int, kept, recorded bool, clientID string) string {
 	return what + " not delivered, dropped on quit"
 }
 
-// firstTopicName is the first subscribed filter without wildcards, the
-// composer's starting topic.
+// firstTopicName is the first subscribed filter without wildcards (for a
+// shared subscription, its filter part), the composer's starting topic.
 func firstTopicName(subs []mqttconn.Subscription) string {
 	for _, s := range subs {
-		if !topic.HasWildcard(s.Filter) && !strings.HasPrefix(s.Filter, "$") {
-			return s.Filter
+		f := s.Filter
+		if _, inner, ok := topic.Shared(f); ok {
+			f = inner
+		}
+		if !topic.HasWildcard(f) && !strings.HasPrefix(f, "$") {
+			return f
 		}
 	}
 	return ""

@@ -109,3 +109,25 @@ func TestAssignedClientIDFlag(t *testing.T) {
 		t.Fatalf("exit %d %s; outbox kept %v", code, errOut, s.outboxKept())
 	}
 }
+
+// TestFirstTopicNameOfSharedFilters: the composer starts on the first
+// one-topic filter, a shared subscription's filter part included.
+func TestFirstTopicNameOfSharedFilters(t *testing.T) {
+	for _, tc := range []struct {
+		filters []string
+		want    string
+	}{
+		{[]string{"a/#", "$share/g/jobs"}, "jobs"},
+		{[]string{"$share/g/jobs/+", "$SYS/x", "room"}, "room"},
+		{[]string{"$queue/tasks"}, "tasks"},
+		{[]string{"#"}, ""},
+	} {
+		var subs []mqttconn.Subscription
+		for _, f := range tc.filters {
+			subs = append(subs, mqttconn.Subscription{Filter: f})
+		}
+		if got := firstTopicName(subs); got != tc.want {
+			t.Errorf("firstTopicName(%q) = %q, want %q", tc.filters, got, tc.want)
+		}
+	}
+}

@@ -116,13 +116,18 @@ func TestSharedRoom(t *testing.T) {
 }
 
 // TestNoLocalRoomsExpectNoEcho: our message is marked echoed when a
-// subscription without No Local brings it back; with No Local on every
-// matching subscription nothing of ours comes back, so the same text from
-// another client is shown, not taken for our echo.
+// subscription without No Local brings it back, a shared one included
+// (the broker may pick us in the group); with No Local on every matching
+// subscription nothing of ours comes back, so the same text from another
+// client is shown, not taken for our echo.
 func TestNoLocalRoomsExpectNoEcho(t *testing.T) {
-	for _, noLocal := range []bool{false, true} {
-		t.Run(fmt.Sprint("no local ", noLocal), func(t *testing.T) {
-			m := New(newFakeConn(), Options{MQTT5: true, Subscriptions: []mqttconn.Subscription{{Filter: "chat/#", NoLocal: noLocal}}})
+	for _, tc := range []struct {
+		filter  string
+		noLocal bool
+	}{{"chat/#", false}, {"$share/g/chat/#", false}, {"chat/#", true}} {
+		noLocal := tc.noLocal
+		t.Run(fmt.Sprint(tc.filter, " no local ", noLocal), func(t *testing.T) {
+			m := New(newFakeConn(), Options{MQTT5: true, Subscriptions: []mqttconn.Subscription{{Filter: tc.filter, NoLocal: noLocal}}})
 			m = step(m, tea.WindowSizeMsg{Width: 100, Height: 24})
 			in := msgEvent("chat/room", "hello", 20*time.Millisecond)
 			m = step(m, batch(append(sentEvents(1, "chat/room", "hello", 0, 0), in)...))
