@@ -91,3 +91,24 @@ func (c *Client) keepRefusedUnsub(s Subscription) {
 		c.cfg.Subscriptions = append(c.cfg.Subscriptions, s)
 	}
 }
+
+// reasonCodeIDInUse is MQTT 5's "packet identifier in use".
+const reasonCodeIDInUse byte = 0x91
+
+// maxIDRetries bounds how often one SUBSCRIBE or UNSUBSCRIBE is sent again
+// after "packet identifier in use".
+const maxIDRetries = 3
+
+// retryIDInUse sends a SUBSCRIBE or UNSUBSCRIBE again, with another packet
+// id, when the broker answered "packet identifier in use" (0x91): mochi
+// 2.7.9 counts the ids of the QoS 1/2 messages it sent us, not yet
+// acknowledged, as in use for ours too, although MQTT gives each side its
+// own. It reports whether it did; c.mu is held.
+func (c *Client) retryIDInUse(ps *pendingSub, code byte) bool {
+	if code != reasonCodeIDInUse || ps.idRetries >= maxIDRetries {
+		return false
+	}
+	ps.idRetries++
+	c.sendSub(ps)
+	return true
+}

@@ -284,6 +284,9 @@ func (c *Client) onAck5(epoch uint64, typ byte, pid uint16, code byte, reason st
 	case *pendingSub:
 		delete(c.ids, pid)
 		v.timer.Stop()
+		if c.retryIDInUse(v, code) {
+			return
+		}
 		var err error = rc
 		if !v.unsub {
 			err = fmt.Errorf("%w: %w", ErrRefused, rc)

@@ -426,3 +426,75 @@ func TestV5ScriptedUnsuback(t *testing.T) {
 		t.Fatalf("wanted after the UNSUBACKs: %+v", subs)
 	}
 }
+
+// TestV5ScriptedSubscribeIDInUse: a SUBACK or UNSUBACK saying "packet
+// identifier in use" (mochi's answer when our id equals one of its own in
+// flight) is not a refusal: the packet goes again with another id, up to
+// three times, then the refusal is reported in words.
+func TestV5ScriptedSubscribeIDInUse(t *testing.T) {
+	ids := make(chan string, 16)
+	b := scripted.Start(t, func(c *scripted.Conn) error {
+		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+			return err
+		}
+		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+			return err
+		}
+		seen := map[string]int{}
+		for {
+			p, err := c.Read(time.Minute)
+			if err != nil {
+				return nil
+			}
+			var f string
+			switch p.Type {
+			case scripted.Subscribe:
+				f, _, err = subscribe5(p)
+				if err != nil {
+					return err
+				}
+			case scripted.Unsubscribe:
+				f = "-" + string(p.Body[2+1+2:])
+			default:
+				continue
+			}
+			seen[f]++
+			ids <- fmt.Sprintf("%s %d", f, p.ID())
+			code := byte(0)
+			if seen[f] <= map[string]int{"once": 1, "never": 4, "-once": 1}[f] {
+				code = 0x91
+			}
+			if err := c.Write(p.Type+1, 0, []byte{byte(p.ID() >> 8), byte(p.ID()), 0, code}); err != nil {
+				return err
+			}
+		}
+	})
+	c, col := newClient5(t, b.URL(), nil, mqttconn.Subscription{Filter: "once"}, mqttconn.Subscription{Filter: "never"})
+	col.waitFor(t, 0, "subscribed to once", subscribedTo("once"))
+	i := col.waitFor(t, 0, "never refused", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindSubscribeFailed && e.Filter == "never" })
+	if err := col.event(i).Err; err == nil || err.Error() != "refused by the broker: packet identifier in use" {
+		t.Fatalf("never: %v", err)
+	}
+	if err := c.Unsubscribe("once"); err != nil {
+		t.Fatal(err)
+	}
+	i = col.waitFor(t, 0, "unsubscribed from once", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindUnsubscribed && e.Filter == "once" })
+	if err := col.event(i).Err; err != nil {
+		t.Fatalf("unsubscribe: %v", err)
+	}
+	got := map[string][]string{}
+	for len(ids) > 0 {
+		f, id, _ := strings.Cut(<-ids, " ")
+		got[f] = append(got[f], id)
+	}
+	for f, n := range map[string]int{"once": 2, "never": 4, "-once": 2} {
+		if len(got[f]) != n {
+			t.Errorf("%s sent %d times, want %d: ids %v", f, len(got[f]), n, got[f])
+		}
+		for i := 1; i < len(got[f]); i++ {
+			if got[f][i] == got[f][i-1] {
+				t.Errorf("%s sent again with the same id %s", f, got[f][i])
+			}
+		}
+	}
+}
