@@ -23,7 +23,7 @@ const (
 type pendingSub struct {
 	Subscription // the filter, QoS and options asked for
 	unsub        bool
-	idRetries    int // times sent again after "packet identifier in use" (MQTT 5)
+	idRetries    int       // times sent again after "packet identifier in use" (MQTT 5)
 	batch        *subBatch // the subscriptions of one (re)connect, or nil
 	timer        *time.Timer
 }
