@@ -134,8 +134,13 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 // Queue is where events are delivered.
 func (c *Client) Queue() *Queue { return c.queue }
 
-// ClientID is the client identifier sent to the broker.
-func (c *Client) ClientID() string { return c.cfg.ClientID }
+// ClientID is the client identifier sent to the broker: over MQTT 5 with
+// Config.AssignClientID, "" until the broker assigned one.
+func (c *Client) ClientID() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cfg.ClientID
+}
 
 // Subscriptions are the wanted filters.
 func (c *Client) Subscriptions() []Subscription {
@@ -317,6 +322,7 @@ func (c *Client) run(ctx context.Context) {
 		if node != prev {
 			ev.MovedFrom, ev.MoveErr = NodeName(c.cfg.Servers[prev]), nodeErr[prev]
 		}
+		c.addConnackFacts(&ev)
 		prev = node
 		c.emit(ev)
 		reconnect := !lostAt.IsZero()
@@ -362,7 +368,7 @@ func (c *Client) run(ctx context.Context) {
 		switch {
 		case up >= c.cfg.StableAfter:
 			streak, takeovers = 0, 0
-		case up < takeoverWindow:
+		case up < takeoverWindow && !errors.As(err, new(*ProtocolError)): // we ended it: no take-over
 			streak++
 			takeovers++
 		default:

@@ -65,6 +65,10 @@ type Config struct {
 	// means it never expires (mosquitto_sub -c without -x does the same).
 	// Without PersistentSession the session ends with the connection.
 	SessionExpiry time.Duration
+	// AssignClientID, MQTT 5 only: send an empty client id and use the one
+	// the broker assigns in its CONNACK from then on (reconnects resume a
+	// persistent session under it). ClientID must be empty.
+	AssignClientID bool
 
 	// Outbox, when set, keeps QoS 1/2 messages until the broker acknowledges
 	// them, across restarts; Restored are the messages it held at start, in
@@ -175,7 +179,7 @@ func (c *Config) setDefaults() {
 	if c.ConnectTimeout == 0 {
 		c.ConnectTimeout = 10 * time.Second
 	}
-	if c.ClientID == "" {
+	if c.ClientID == "" && !c.AssignClientID {
 		c.ClientID = NewClientID()
 	}
 	if c.ProtocolVersion == 0 {
@@ -197,11 +201,8 @@ func (c *Config) validate() error {
 		return err
 	}
 	for _, s := range c.Subscriptions {
-		if err := topic.ValidateFilter(s.Filter); err != nil {
+		if err := s.Validate(c.ProtocolVersion == 5); err != nil {
 			return fmt.Errorf("subscription %q: %w", s.Filter, err)
-		}
-		if s.QoS > 2 {
-			return fmt.Errorf("subscription %q: %w", s.Filter, ErrBadQoS)
 		}
 	}
 	if w := c.Will; w != nil {
@@ -224,7 +225,7 @@ func (c *Config) validate() error {
 	if err := c.validate5(); err != nil {
 		return err
 	}
-	if c.PersistentSession && c.ClientID == "" {
+	if c.PersistentSession && c.ClientID == "" && !c.AssignClientID {
 		return errors.New("a persistent session needs a client id")
 	}
 	return nil

@@ -12,7 +12,7 @@ type Kind int
 const (
 	KindMessage         Kind = iota // a PUBLISH arrived: Message
 	KindConnecting                  // a connection attempt starts: Attempt
-	KindConnected                   // CONNACK accepted: Attempt, SessionPresent, Downtime
+	KindConnected                   // CONNACK accepted: Attempt, SessionPresent, Downtime (MQTT 5: AssignedID, ServerKeepAlive)
 	KindConnectFailed               // an attempt failed: Attempt, Err, RetryIn, Fatal
 	KindLost                        // an open connection was lost: Err, RetryIn, Fatal (retries stopped: a take-over)
 	KindSubscribed                  // SUBACK granted a filter: Filter, QoS (asked), Granted
@@ -129,4 +129,10 @@ type Event struct {
 	// broker's advice to use another server (CONNACK or DISCONNECT with a
 	// Server Reference); Client.UseServer follows it once the user agrees.
 	ServerRef *ServerReference
+	// AssignedID, KindConnected over MQTT 5: the client id the broker
+	// assigned (Config.AssignClientID), used from then on; "" when none.
+	AssignedID string
+	// ServerKeepAlive, KindConnected over MQTT 5: the keep-alive the
+	// broker set in place of ours (pings follow it); 0 when it set none.
+	ServerKeepAlive time.Duration
 }

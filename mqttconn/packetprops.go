@@ -315,7 +315,7 @@ func decodeV5(p *Packet, r *reader5, l *propList) bool {
 			f := Subscription{Filter: r.str(true)}
 			if p.Type == TypeSubscribe {
 				opt := r.byte()
-				f.QoS = opt & 3
+				f.QoS, f.NoLocal, f.RetainAsPublished, f.RetainHandling = opt&3, opt&4 != 0, opt&8 != 0, opt>>4&3
 				if opt&3 == 3 || opt&0xC0 != 0 || opt>>4&3 == 3 {
 					r.bad = true
 				}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"mqttchat/mqttconn/topic"
 )
 
 // ErrNotSubscribed is returned by Unsubscribe for a filter not in the set.
@@ -23,11 +21,11 @@ const (
 
 // pendingSub is a SUBSCRIBE or UNSUBSCRIBE awaiting its ack.
 type pendingSub struct {
-	filter string
-	qos    byte
-	unsub  bool
-	batch  *subBatch // the subscriptions of one (re)connect, or nil
-	timer  *time.Timer
+	Subscription // the filter, QoS and options asked for
+	unsub        bool
+	idRetries    int       // times sent again after "packet identifier in use" (MQTT 5)
+	batch        *subBatch // the subscriptions of one (re)connect, or nil
+	timer        *time.Timer
 }
 
 // subBatch counts the SUBACKs of the subscriptions sent on a (re)connect.
@@ -40,26 +38,31 @@ type subBatch struct {
 // until the connection ends, so that a late ack cannot be taken for another's.
 type answered struct{}
 
-// Subscribe adds a filter to the wanted set, or changes its QoS, and sends
-// SUBSCRIBE at once when connected; the SUBACK is reported as a
-// KindSubscribed or KindSubscribeFailed event. The wanted set is what every
-// reconnect subscribes to. It does not block on the network.
+// Subscribe adds a filter to the wanted set, or changes its QoS, with no
+// subscription options: SubscribeWith.
 func (c *Client) Subscribe(filter string, qos byte) error {
-	if err := topic.ValidateFilter(filter); err != nil {
+	return c.SubscribeWith(Subscription{Filter: filter, QoS: qos})
+}
+
+// SubscribeWith adds a subscription to the wanted set, or replaces the QoS
+// and options of the one with its filter, and sends SUBSCRIBE at once when
+// connected; the SUBACK is reported as a KindSubscribed or
+// KindSubscribeFailed event. The wanted set is what every reconnect
+// subscribes to, options included. Options need MQTT 5. It does not block
+// on the network.
+func (c *Client) SubscribeWith(s Subscription) error {
+	if err := s.Validate(c.v5 != nil); err != nil {
 		return err
 	}
-	if qos > 2 {
-		return ErrBadQoS
-	}
 	c.mu.Lock()
-	i := slices.IndexFunc(c.cfg.Subscriptions, func(s Subscription) bool { return s.Filter == filter })
+	i := slices.IndexFunc(c.cfg.Subscriptions, func(w Subscription) bool { return w.Filter == s.Filter })
 	if i >= 0 {
-		c.cfg.Subscriptions[i].QoS = qos
+		c.cfg.Subscriptions[i] = s
 	} else {
-		c.cfg.Subscriptions = append(c.cfg.Subscriptions, Subscription{Filter: filter, QoS: qos})
+		c.cfg.Subscriptions = append(c.cfg.Subscriptions, s)
 	}
 	if c.connected { // else subscribed on the next connect
-		c.sendSub(&pendingSub{filter: filter, qos: qos})
+		c.sendSub(&pendingSub{Subscription: s})
 	}
 	c.mu.Unlock()
 	c.kickPump()
@@ -67,7 +70,9 @@ func (c *Client) Subscribe(filter string, qos byte) error {
 }
 
 // Unsubscribe removes a filter from the wanted set and sends UNSUBSCRIBE at
-// once when connected; the result is a KindUnsubscribed event.
+// once when connected; the result is a KindUnsubscribed event. An MQTT 5
+// broker that refuses it (UNSUBACK 0x80 and up) keeps the subscription,
+// so it goes back in the wanted set.
 func (c *Client) Unsubscribe(filter string) error {
 	c.mu.Lock()
 	i := slices.IndexFunc(c.cfg.Subscriptions, func(s Subscription) bool { return s.Filter == filter })
@@ -75,11 +80,12 @@ func (c *Client) Unsubscribe(filter string) error {
 		c.mu.Unlock()
 		return fmt.Errorf("%w: %q", ErrNotSubscribed, filter)
 	}
+	removed := c.cfg.Subscriptions[i]
 	c.cfg.Subscriptions = slices.Delete(c.cfg.Subscriptions, i, i+1)
 	if !c.connected {
 		c.emit(Event{Kind: KindUnsubscribed, Filter: filter})
 	} else {
-		c.sendSub(&pendingSub{filter: filter, unsub: true})
+		c.sendSub(&pendingSub{Subscription: removed, unsub: true})
 	}
 	c.mu.Unlock()
 	c.kickPump()
@@ -93,7 +99,7 @@ func (c *Client) subscribeAll(reconnect bool) {
 	defer c.mu.Unlock()
 	b := &subBatch{left: len(c.cfg.Subscriptions), reconnect: reconnect}
 	for _, s := range c.cfg.Subscriptions {
-		c.sendSub(&pendingSub{filter: s.Filter, qos: s.QoS, batch: b})
+		c.sendSub(&pendingSub{Subscription: s, batch: b})
 	}
 	if b.left == 0 && reconnect {
 		c.emit(Event{Kind: KindResubscribed})
@@ -109,9 +115,9 @@ func (c *Client) sendSub(ps *pendingSub) {
 	}
 	c.ids[pid] = ps
 	if ps.unsub {
-		c.control = append(c.control, c.unsubscribePacket(pid, ps.filter))
+		c.control = append(c.control, c.unsubscribePacket(pid, ps.Filter))
 	} else {
-		c.control = append(c.control, c.subscribePacket(pid, ps.filter, ps.qos))
+		c.control = append(c.control, c.subscribePacket(pid, ps.Subscription))
 	}
 	ps.timer = time.AfterFunc(c.cfg.ConnectTimeout, func() {
 		c.mu.Lock()
@@ -155,11 +161,11 @@ func (c *Client) onSubAck(epoch uint64, pid uint16, code byte) {
 func (c *Client) subDone(ps *pendingSub, granted byte, err error) {
 	switch {
 	case ps.unsub:
-		c.emit(Event{Kind: KindUnsubscribed, Filter: ps.filter, Err: err})
+		c.emit(Event{Kind: KindUnsubscribed, Filter: ps.Filter, Err: err})
 	case err != nil:
-		c.emit(Event{Kind: KindSubscribeFailed, Filter: ps.filter, QoS: ps.qos, Err: err})
+		c.emit(Event{Kind: KindSubscribeFailed, Filter: ps.Filter, QoS: ps.QoS, Err: err})
 	default:
-		c.emit(Event{Kind: KindSubscribed, Filter: ps.filter, QoS: ps.qos, Granted: granted})
+		c.emit(Event{Kind: KindSubscribed, Filter: ps.Filter, QoS: ps.QoS, Granted: granted})
 	}
 	if b := ps.batch; b != nil {
 		b.left--
@@ -182,7 +188,7 @@ func (c *Client) dropPendingSubs() {
 			ps.timer.Stop()
 			delete(c.ids, pid)
 			if ps.unsub {
-				c.emit(Event{Kind: KindUnsubscribed, Filter: ps.filter})
+				c.emit(Event{Kind: KindUnsubscribed, Filter: ps.Filter})
 			}
 		case answered:
 			delete(c.ids, pid)

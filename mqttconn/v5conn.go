@@ -18,9 +18,11 @@ import (
 // v5conn is what a Client speaking MQTT 5 keeps beside the outbox. Its
 // fields are guarded by Client.mu.
 type v5conn struct {
-	pc         *paho5.Client // the client of the current or last connection
-	receiveMax int           // the broker's Receive Maximum; 0: it set none (65,535)
-	maxPacket  uint32        // the broker's Maximum Packet Size; 0: it set none
+	pc              *paho5.Client // the client of the current or last connection
+	receiveMax      int           // the broker's Receive Maximum; 0: it set none (65,535)
+	maxPacket       uint32        // the broker's Maximum Packet Size; 0: it set none
+	assigned        string        // the client id the broker assigned on the last connect, or ""
+	serverKeepAlive time.Duration // the broker's Server Keep Alive on the last connect; 0: none
 }
 
 // sessionNeverExpires is MQTT 5's session expiry interval for "never".
@@ -44,17 +46,22 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 	w.onAck5 = func(typ byte, pid uint16, code byte, reason string) {
 		c.onAck5(w.epoch.Load(), typ, pid, code, reason)
 	}
+	aliases := newAliases5() // per connection: reset on every reconnect
+	onPublish := func(pr paho5.PublishReceived) (bool, error) { return c.onPublish5(pr, w, aliases) }
+	c.mu.Lock()
+	cp := c.connectPacket5()
+	c.mu.Unlock()
 	pc := paho5.NewClient(paho5.ClientConfig{
-		ClientID:                   c.cfg.ClientID,
+		ClientID:                   cp.ClientID,
 		Conn:                       wire5{w},
-		OnPublishReceived:          []func(paho5.PublishReceived) (bool, error){c.onPublish5},
+		OnPublishReceived:          []func(paho5.PublishReceived) (bool, error){onPublish},
 		PacketTimeout:              c.cfg.ConnectTimeout,
 		EnableManualAcknowledgment: true,
 		OnClientError:              func(error) {},
 	})
 	cctx, cancel := context.WithTimeout(ctx, c.cfg.ConnectTimeout)
 	defer cancel()
-	ca, err := pc.Connect(cctx, c.connectPacket5())
+	ca, err := pc.Connect(cctx, cp)
 	if ctx.Err() != nil {
 		w.Close()
 		return nil, false, ctx.Err()
@@ -91,12 +98,14 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 			c.v5.maxPacket = *p.MaximumPacketSize
 		}
 	}
+	c.connackFacts(ca)
 	c.mu.Unlock()
 	return w, ca.SessionPresent, nil
 }
 
-// connectPacket5 is our CONNECT. Topic Alias Maximum stays 0 (not sent):
-// the broker must send every topic in full, as we resolve no aliases.
+// connectPacket5 is our CONNECT, with a Topic Alias Maximum (we resolve
+// inbound aliases: aliases5); c.mu is held (the client id may be one the
+// broker assigned).
 func (c *Client) connectPacket5() *paho5.Connect {
 	cp := &paho5.Connect{
 		ClientID:     c.cfg.ClientID,
@@ -108,7 +117,7 @@ func (c *Client) connectPacket5() *paho5.Connect {
 		PasswordFlag: c.cfg.Password != "",
 		// Problem information on: reason strings on acks (and mochi sends
 		// no user properties at all to a client that asks for none).
-		Properties: &paho5.ConnectProperties{RequestProblemInfo: true},
+		Properties: &paho5.ConnectProperties{RequestProblemInfo: true, TopicAliasMaximum: ptr(uint16(TopicAliasMax))},
 	}
 	if c.cfg.PersistentSession {
 		exp := uint32(sessionNeverExpires)
@@ -126,21 +135,38 @@ func (c *Client) connectPacket5() *paho5.Connect {
 	return cp
 }
 
-// onPublish5 is paho.golang's handler for every inbound PUBLISH; like
-// onMessage it never blocks, and acknowledges a QoS 1/2 message of a
-// persistent session only once the sink recorded it.
-func (c *Client) onPublish5(pr paho5.PublishReceived) (bool, error) {
+// onPublish5 is paho.golang's handler for every inbound PUBLISH of the
+// connection w; like onMessage it never blocks, and acknowledges a QoS 1/2
+// message of a persistent session only once the sink recorded it. A topic
+// alias is resolved with the connection's aliases; a bad one ends the
+// connection with DISCONNECT 0x94 (topic alias invalid), the message
+// neither delivered nor acknowledged.
+func (c *Client) onPublish5(pr paho5.PublishReceived, w *wireConn, aliases *aliases5) (bool, error) {
 	p := pr.Packet
+	props := fromPaho5(p.Properties)
+	topicName := p.Topic
+	if p.Properties != nil && p.Properties.TopicAlias != nil {
+		alias := *p.Properties.TopicAlias
+		t, err := aliases.resolve(p.Topic, alias)
+		if err != nil {
+			w.abort5(reasonCodeTopicAliasInvalid, err.Error())
+			return true, nil
+		}
+		if props == nil {
+			props = &Properties{}
+		}
+		topicName, props.TopicAlias = t, alias
+	}
 	c.received.Add(1)
 	now := time.Now()
 	ev := Event{Kind: KindMessage, Time: now, Message: Message{
-		Topic:      p.Topic,
+		Topic:      topicName,
 		Payload:    p.Payload,
 		QoS:        p.QoS,
 		Retained:   p.Retain,
 		Duplicate:  p.Duplicate(),
 		Time:       now,
-		Properties: fromPaho5(p.Properties),
+		Properties: props,
 	}}
 	ack := func() {
 		if p.QoS == 2 {
@@ -258,9 +284,14 @@ func (c *Client) onAck5(epoch uint64, typ byte, pid uint16, code byte, reason st
 	case *pendingSub:
 		delete(c.ids, pid)
 		v.timer.Stop()
+		if c.retryIDInUse(v, code) {
+			return
+		}
 		var err error = rc
 		if !v.unsub {
 			err = fmt.Errorf("%w: %w", ErrRefused, rc)
+		} else {
+			c.keepRefusedUnsub(v.Subscription)
 		}
 		c.subDone(v, code, err)
 	}
@@ -274,6 +305,14 @@ func (c *Config) validate5() error {
 		}
 		if !utf8.ValidString(c.Name) || strings.ContainsRune(c.Name, 0) || len(c.Name) > topic.MaxLen {
 			return errors.New("sender name: not an MQTT string (valid UTF-8, no U+0000, at most 65535 bytes)")
+		}
+	}
+	if c.AssignClientID {
+		if c.ProtocolVersion != 5 {
+			return errors.New("a client id assigned by the broker needs MQTT 5")
+		}
+		if c.ClientID != "" {
+			return errors.New("a client id given and one to be assigned by the broker: choose one")
 		}
 	}
 	if c.SessionExpiry < 0 {

@@ -207,13 +207,14 @@ func publishPacket5(m Message, pid uint16, dup bool, name string) [][]byte {
 	return [][]byte{h, m.Payload}
 }
 
-// subscribePacket5 asks for one filter with MQTT 5 options: the QoS, No
-// Local and Retain As Published off, retained messages sent on subscribe.
-func subscribePacket5(pid uint16, filter string, qos byte) []byte {
+// subscribePacket5 asks for one filter with its MQTT 5 subscription
+// options: the QoS, No Local, Retain As Published and Retain Handling.
+func subscribePacket5(pid uint16, s Subscription) []byte {
+	filter := s.Filter
 	b := appendHeader(nil, TypeSubscribe<<4|2, 2+1+2+len(filter)+1)
 	b = append(b, byte(pid>>8), byte(pid), 0, byte(len(filter)>>8), byte(len(filter)))
 	b = append(b, filter...)
-	return append(b, qos)
+	return append(b, s.optionsByte())
 }
 
 // unsubscribePacket5 drops one filter.
@@ -231,11 +232,11 @@ func (c *Client) publishPacket(m Message, pid uint16, dup bool) [][]byte {
 	return publishPacket(m, pid, dup)
 }
 
-func (c *Client) subscribePacket(pid uint16, filter string, qos byte) []byte {
+func (c *Client) subscribePacket(pid uint16, s Subscription) []byte {
 	if c.v5 != nil {
-		return subscribePacket5(pid, filter, qos)
+		return subscribePacket5(pid, s)
 	}
-	return subscribePacket(pid, filter, qos)
+	return subscribePacket(pid, s.Filter, s.QoS)
 }
 
 func (c *Client) unsubscribePacket(pid uint16, filter string) []byte {

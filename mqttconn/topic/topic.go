@@ -1,5 +1,6 @@
-// Package topic validates MQTT 3.1.1 topic names and filters and matches
-// names against filters, following OASIS MQTT 3.1.1 §4.7 and §1.5.3.
+// Package topic validates MQTT topic names and filters (shared subscriptions
+// included) and matches names against filters, following OASIS MQTT 3.1.1
+// §4.7 and §1.5.3 and MQTT 5 §4.8.2.
 package topic
 
 import (
@@ -48,14 +49,15 @@ func ValidateName(name string) error {
 }
 
 // ValidateFilter checks a subscription filter: '+' must fill a whole level and
-// '#' must be alone in the last level. A "$share/group/" prefix is accepted and
-// the group name and the filter after it are checked too.
+// '#' must be alone in the last level. A shared subscription
+// "$share/<group>/<filter>" (MQTT 5 §4.8.2) needs a group name of at least
+// one character without '/', '+' or '#', and a valid filter after it.
 func ValidateFilter(filter string) error {
 	if err := checkString(filter); err != nil {
 		return err
 	}
 	f := filter
-	if rest, ok := strings.CutPrefix(f, "$share/"); ok {
+	if rest, ok := strings.CutPrefix(f, SharePrefix); ok {
 		group, inner, found := strings.Cut(rest, "/")
 		if !found || group == "" || inner == "" {
 			return fmt.Errorf("shared subscription %q needs $share/<group>/<filter>", filter)
@@ -82,18 +84,58 @@ func ValidateFilter(filter string) error {
 	return nil
 }
 
+// The prefixes of shared subscriptions: MQTT 5's "$share/<group>/", and
+// EMQX's older "$queue/" (the same as "$share/$queue/" there; other
+// brokers, mosquitto among them, take it as an ordinary filter).
+const (
+	SharePrefix = "$share/"
+	QueuePrefix = "$queue/"
+)
+
+// Shared splits a shared subscription into its group and the filter that
+// messages match: "$share/g/a/#" is ("g", "a/#"), "$queue/a" is
+// ("$queue", "a"). ok is false for any other filter.
+func Shared(filter string) (group, inner string, ok bool) {
+	if rest, found := strings.CutPrefix(filter, SharePrefix); found {
+		if group, inner, ok = strings.Cut(rest, "/"); ok && group != "" && inner != "" {
+			return group, inner, true
+		}
+		return "", "", false
+	}
+	if inner, found := strings.CutPrefix(filter, QueuePrefix); found && inner != "" {
+		return "$queue", inner, true
+	}
+	return "", "", false
+}
+
+// IsShared reports whether a filter is a shared subscription ($share/ or
+// $queue/): the broker hands each message to one member of the group.
+func IsShared(filter string) bool {
+	_, _, ok := Shared(filter)
+	return ok
+}
+
 // HasWildcard reports whether s contains a filter wildcard.
 func HasWildcard(s string) bool { return strings.ContainsAny(s, "+#") }
 
-// Match reports whether the topic name matches the filter. A "$share/group/"
-// prefix on the filter is ignored. Wildcards at the first level do not match
-// names that start with '$' (§4.7.2).
+// Match reports whether the topic name matches the filter. A shared
+// subscription matches by the filter after its "$share/<group>/" prefix;
+// one with EMQX's "$queue/" prefix matches by the filter after it and, as
+// brokers without shared subscriptions take it, literally. Wildcards at
+// the first level do not match names that start with '$' (§4.7.2).
 func Match(filter, name string) bool {
-	if rest, ok := strings.CutPrefix(filter, "$share/"); ok {
+	if rest, ok := strings.CutPrefix(filter, SharePrefix); ok {
 		if _, inner, found := strings.Cut(rest, "/"); found {
 			filter = inner
 		}
+	} else if inner, ok := strings.CutPrefix(filter, QueuePrefix); ok && inner != "" {
+		return match(inner, name) || match(filter, name)
 	}
+	return match(filter, name)
+}
+
+// match is Match without shared subscriptions.
+func match(filter, name string) bool {
 	if strings.HasPrefix(name, "$") && (strings.HasPrefix(filter, "+") || strings.HasPrefix(filter, "#")) {
 		return false
 	}

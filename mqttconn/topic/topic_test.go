@@ -36,13 +36,13 @@ func TestValidateName(t *testing.T) {
 }
 
 func TestValidateFilter(t *testing.T) {
-	ok := []string{"#", "+", "a/#", "a/+/b", "+/+", "/#", "a//b", "$share/g/a/#", "$SYS/#", "+/"}
+	ok := []string{"#", "+", "a/#", "a/+/b", "+/+", "/#", "a//b", "$share/g/a/#", "$SYS/#", "+/", "$share/g/#", "$share/g/$SYS/#", "$share/g//a", "$queue/a/+", "$queue/"}
 	for _, f := range ok {
 		if err := ValidateFilter(f); err != nil {
 			t.Errorf("ValidateFilter(%q) = %v, want nil", f, err)
 		}
 	}
-	bad := []string{"", "a/#/b", "a+", "a/b#", "#/a", "a/+b", "$share/g", "$share//a", "$share/g+/a", "a\x00", "\xff"}
+	bad := []string{"", "a/#/b", "a+", "a/b#", "#/a", "a/+b", "$share/g", "$share//a", "$share/g+/a", "$share/g#/a", "$share/g/", "$share/g/a/#/b", "$share/g/a+", "$queue/a+", "a\x00", "\xff"}
 	for _, f := range bad {
 		if err := ValidateFilter(f); err == nil {
 			t.Errorf("ValidateFilter(%q) = nil, want an error", f)
@@ -73,10 +73,42 @@ func TestMatch(t *testing.T) {
 		{"+/+", "/x", true},
 		{"/#", "/x", true},
 		{"$share/g/a/+", "a/b", true},
+		{"$share/g/a/+", "$share/g/a/b", false},
+		{"$share/g/#", "a/b", true},
+		{"$share/g/#", "$SYS/x", false},
+		{"$share/g/$SYS/#", "$SYS/x", true},
+		{"$queue/a/#", "a/b", true},        // EMQX: a shared subscription to a/#
+		{"$queue/a/#", "$queue/a/b", true}, // elsewhere: an ordinary filter
+		{"$queue/a", "b", false},
+		{"$queue/", "$queue/", true},
 	}
 	for _, tt := range tests {
 		if got := Match(tt.filter, tt.name); got != tt.want {
 			t.Errorf("Match(%q, %q) = %v, want %v", tt.filter, tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestShared(t *testing.T) {
+	tests := []struct {
+		filter, group, inner string
+		ok                   bool
+	}{
+		{"$share/g/a/#", "g", "a/#", true},
+		{"$share/g/#", "g", "#", true},
+		{"$queue/a/b", "$queue", "a/b", true},
+		{"$queue/", "", "", false},
+		{"$share/g", "", "", false},
+		{"a/b", "", "", false},
+		{"$SYS/#", "", "", false},
+	}
+	for _, tt := range tests {
+		g, in, ok := Shared(tt.filter)
+		if g != tt.group || in != tt.inner || ok != tt.ok {
+			t.Errorf("Shared(%q) = %q, %q, %v; want %q, %q, %v", tt.filter, g, in, ok, tt.group, tt.inner, tt.ok)
+		}
+		if IsShared(tt.filter) != tt.ok {
+			t.Errorf("IsShared(%q) = %v", tt.filter, !tt.ok)
 		}
 	}
 }

@@ -144,7 +144,7 @@ func (r *chatRun) configure() error {
 // openOutbox opens a persistent session's outbox on disk; mqttchat does not
 // start with -c when it cannot keep what it could not send.
 func (r *chatRun) openOutbox() error {
-	if !r.s.persistent {
+	if !r.s.outboxKept() {
 		return nil
 	}
 	outbox, err := openOutbox(r.s, &r.cfg)
@@ -240,6 +240,8 @@ func (r *chatRun) screenOptions() screen.Options {
 		Mouse:         s.mouse,
 		NoColor:       noColor(),
 		Insecure:      s.insecure,
+		MQTT5:         s.protocol == 5,
+		AssignID:      s.assignID,
 		History:       rec.status(),
 		Earlier:       rec.earlier,
 		RecallTopics:  rec.recall.Topics,
@@ -248,7 +250,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		LoadPayload:   rec.loader(),
 		Search:        rec.searcher(s.servers),
 		Clipboard:     r.stdout,
-		OutboxKept:    s.persistent,
+		OutboxKept:    s.outboxKept(),
 		OtherClients:  r.otherClients,
 		OnPanic:       r.guard.screenPanicked,
 		Warning:       r.warning,
@@ -261,7 +263,7 @@ func (r *chatRun) screenOptions() screen.Options {
 func (r *chatRun) reportUndelivered() {
 	if n := r.conn.Pending(); n > 0 {
 		recorded := r.rec.w != nil && r.rec.Err() == nil
-		fmt.Fprintln(r.stderr, "mqttchat: "+undeliveredNote(n, r.s.persistent, recorded, r.conn.ClientID()))
+		fmt.Fprintln(r.stderr, "mqttchat: "+undeliveredNote(n, r.s.outboxKept(), recorded, r.conn.ClientID()))
 	}
 }
 
@@ -279,12 +281,16 @@ func undeliveredNote(n int, kept, recorded bool, clientID string) string {
 	return what + " not delivered, dropped on quit"
 }
 
-// firstTopicName is the first subscribed filter without wildcards, the
-// composer's starting topic.
+// firstTopicName is the first subscribed filter without wildcards (for a
+// shared subscription, its filter part), the composer's starting topic.
 func firstTopicName(subs []mqttconn.Subscription) string {
 	for _, s := range subs {
-		if !topic.HasWildcard(s.Filter) && !strings.HasPrefix(s.Filter, "$") {
-			return s.Filter
+		f := s.Filter
+		if _, inner, ok := topic.Shared(f); ok {
+			f = inner
+		}
+		if !topic.HasWildcard(f) && !strings.HasPrefix(f, "$") {
+			return f
 		}
 	}
 	return ""
@@ -323,6 +329,7 @@ func connConfig(s settings) mqttconn.Config {
 		ProtocolVersion:   s.protocol,
 		Name:              s.name,
 		SessionExpiry:     s.sessionExpiry,
+		AssignClientID:    s.assignID,
 		Hint:              connHint,
 	}
 }

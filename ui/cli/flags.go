@@ -23,12 +23,14 @@ type values struct {
 	willQoS                int
 	willRetain             bool
 
-	disableCleanSession bool
-	protocolVersion     string
-	name                string
-	sessionExpiry       string
-	noMouse             bool
-	widthMode           string
+	disableCleanSession        bool
+	protocolVersion            string
+	name                       string
+	sessionExpiry              string
+	noLocal, retainAsPublished bool
+	retainHandling             int
+	noMouse                    bool
+	widthMode                  string
 
 	noHistory               bool
 	historySize, historyAge string
@@ -53,7 +55,7 @@ var options = []option{
 	{key: "url", flag: "url", short: "L", env: "MQTTCHAT_URL", def: []string(nil), usage: "broker URL: mqtt|tcp|mqtts|ssl|tls|ws|wss://[user[:pass]@]host[:port][/topic or /path]; repeat for the nodes of a cluster (urls = [...] in a profile): the connection moves to the next node when one fails", ptr: func(v *values) any { return &v.url }},
 	{key: "topics", flag: "topic", short: "t", def: []string(nil), usage: "topic filter to subscribe to; repeat for more (default #)", ptr: func(v *values) any { return &v.topics }},
 	{key: "qos", flag: "qos", short: "q", def: 0, usage: "QoS of the subscriptions and the composer's starting QoS: 0, 1 or 2", ptr: func(v *values) any { return &v.qos }},
-	{key: "id", flag: "id", short: "i", env: "MQTTCHAT_CLIENT_ID", def: "", usage: "client id (default mqttchat + 15 random letters and digits)", ptr: func(v *values) any { return &v.id }},
+	{key: "id", flag: "id", short: "i", env: "MQTTCHAT_CLIENT_ID", def: "", usage: "client id (default mqttchat + 15 random letters and digits; with -V 5, \"\" lets the broker assign one)", ptr: func(v *values) any { return &v.id }},
 	{key: "username", flag: "username", short: "u", env: "MQTTCHAT_USERNAME", def: "", usage: "user name", ptr: func(v *values) any { return &v.username }},
 	{key: "password", flag: "pw", short: "P", env: "MQTTCHAT_PASSWORD", def: "", usage: "password (visible to other users in the process list: prefer MQTTCHAT_PASSWORD, --pw-file or the prompt)", ptr: func(v *values) any { return &v.password }},
 	{key: "pw_file", flag: "pw-file", def: "", usage: "read the password from this file", ptr: func(v *values) any { return &v.pwFile }},
@@ -74,6 +76,9 @@ var options = []option{
 	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, 5, mqttv31, mqttv311 or mqttv5", ptr: func(v *values) any { return &v.protocolVersion }},
 	{key: "name", flag: "name", env: "MQTTCHAT_NAME", def: "", usage: "your name on everything you send (the MQTT 5 user property mqttchat-name; needs -V 5)", ptr: func(v *values) any { return &v.name }},
 	{key: "session_expiry", flag: "session-expiry", short: "x", def: "", usage: "with -c over MQTT 5: how long the broker keeps the session after we go: seconds, 30m, 12h, 7d or never (default never)", ptr: func(v *values) any { return &v.sessionExpiry }},
+	{key: "no_local", flag: "no-local", def: false, usage: "MQTT 5 option of the -t subscriptions: the broker does not send us our own messages (not on $share/ filters)", ptr: func(v *values) any { return &v.noLocal }},
+	{key: "retain_as_published", flag: "retain-as-published", def: false, usage: "MQTT 5 option of the -t subscriptions: keep the retain flag as the publisher set it", ptr: func(v *values) any { return &v.retainAsPublished }},
+	{key: "retain_handling", flag: "retain-handling", def: 0, usage: "MQTT 5 option of the -t subscriptions: retained messages on subscribe: 0 always, 1 only for a new subscription, 2 never", ptr: func(v *values) any { return &v.retainHandling }},
 	{key: "row_lines", flag: "row-lines", def: screen.DefaultRowLines, usage: "lines a text message wraps to in the list (1 keeps every row on one line)", ptr: func(v *values) any { return &v.rowLines }},
 	{key: "max_messages", flag: "max-messages", def: screen.DefaultMaxMessages, usage: "messages held on screen (older ones are let go)", ptr: func(v *values) any { return &v.maxMessages }},
 	{key: "no_mouse", flag: "no-mouse", def: false, usage: "do not capture the mouse (keeps the terminal's text selection)", ptr: func(v *values) any { return &v.noMouse }},

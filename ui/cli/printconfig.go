@@ -57,7 +57,11 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 	}
 	var subs []string
 	for _, sub := range s.subscriptions {
-		subs = append(subs, fmt.Sprintf("%s (q%d)", sub.Filter, sub.QoS))
+		what := fmt.Sprintf("q%d", sub.QoS)
+		if w := sub.OptionWords(); len(w) > 0 {
+			what += ", " + strings.Join(w, ", ")
+		}
+		subs = append(subs, fmt.Sprintf("%s (%s)", sub.Filter, what))
 	}
 	fmt.Fprintf(&b, "; subscriptions %s", strings.Join(subs, ", "))
 	if s.tls != nil {
@@ -68,6 +72,9 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 	}
 	if s.persistent {
 		b.WriteString("; persistent session")
+	}
+	if s.assignID {
+		b.WriteString("; client id assigned by the broker")
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(out, b.String())

@@ -26,6 +26,7 @@ type settings struct {
 	display       string   // the broker as shown
 	clientID      string
 	idGiven       bool
+	assignID      bool // MQTT 5 with -i "": the broker assigns the client id
 	username      string
 	password      string
 	pwFromFlag    bool // given with -P: warn that others can see it
@@ -107,8 +108,11 @@ func resolve(v values, src sources) (settings, error) {
 		}
 		s.subscriptions = append(s.subscriptions, mqttconn.Subscription{Filter: t, QoS: s.qos})
 	}
+	if err := s.resolveSubOptions(v, src); err != nil {
+		return s, err
+	}
 	if s.idGiven {
-		if err := checkClientID(v.id); err != nil {
+		if err := s.resolveID(v.id); err != nil {
 			return s, usagef("%s: %v", w("id"), err)
 		}
 	}

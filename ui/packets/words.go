@@ -122,7 +122,11 @@ func Words(p mqttconn.Packet) string {
 		if p.Subs != nil {
 			for _, f := range p.Subs.Filters {
 				if p.Type == mqttconn.TypeSubscribe {
-					add(fmt.Sprintf("%s QoS %d", sanitize.String(f.Filter), f.QoS))
+					opts := ""
+					if w := f.OptionWords(); len(w) > 0 {
+						opts = " (" + strings.Join(w, ", ") + ")"
+					}
+					add(fmt.Sprintf("%s QoS %d%s", sanitize.String(f.Filter), f.QoS, opts))
 				} else {
 					add(sanitize.String(f.Filter))
 				}

@@ -28,6 +28,12 @@ func TestWordsV5(t *testing.T) {
 			"id 3 · granted QoS 1 · not authorized"},
 		{"unsuback v5", mqttconn.Packet{Type: mqttconn.TypeUnsuback, V5: true, ID: 4, Subs: &mqttconn.SubscriptionFields{Codes: []byte{0x11}}},
 			"id 4 · no subscription existed"},
+		{"subscribe with options", mqttconn.Packet{Type: mqttconn.TypeSubscribe, V5: true, ID: 5, Subs: &mqttconn.SubscriptionFields{Filters: []mqttconn.Subscription{
+			{Filter: "a/#", QoS: 1, NoLocal: true, RetainAsPublished: true, RetainHandling: 2}, {Filter: "b"}}}},
+			"id 5 · a/# QoS 1 (no local, retain as published, retained: never) · b QoS 0"},
+		{"publish through a topic alias", mqttconn.Packet{Type: mqttconn.TypePublish, V5: true, Topic: "", PayloadLen: 2,
+			Props: []mqttconn.Prop{prop(0x23, "Topic Alias", "3")}},
+			"QoS 0 · 2 B · Topic Alias: 3"},
 		{"disconnect normal", mqttconn.Packet{Type: mqttconn.TypeDisconnect, V5: true}, "normal disconnection"},
 		{"disconnect 3.1.1", mqttconn.Packet{Type: mqttconn.TypeDisconnect}, ""},
 		{"auth", mqttconn.Packet{Type: mqttconn.TypeAuth, V5: true, Code: 0x18,

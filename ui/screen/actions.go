@@ -93,15 +93,20 @@ func (m *Model) replyTo(topicName string) tea.Cmd {
 }
 
 // showRoom narrows the list to the selected room ("all": everything). A
-// room that is one topic (no wildcard) is also where the composer writes:
-// the room you see is the room you write to.
+// room that is one topic (no wildcard; for a shared subscription, the
+// filter after $share/<group>/) is also where the composer writes: the
+// room you see is the room you write to.
 func (m *Model) showRoom() {
 	m.list.filterIn.SetValue("")
 	m.list.filterErr = ""
 	if r := m.rooms.current(); r != nil {
 		m.list.setFilter(&listFilter{topicFilter: r.filter})
-		if !topic.HasWildcard(r.filter) && !strings.HasPrefix(r.filter, "$") {
-			m.composer.topic.SetValue(r.filter)
+		writeTo := r.filter
+		if _, inner, ok := topic.Shared(r.filter); ok {
+			writeTo = inner // a shared room's messages come on the filter after $share/<group>/
+		}
+		if !topic.HasWildcard(writeTo) && !strings.HasPrefix(writeTo, "$") {
+			m.composer.topic.SetValue(writeTo)
 			m.composer.topic.CursorEnd()
 		}
 	} else {

@@ -28,7 +28,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"sub", "FILTER [qos]", "subscribe now (# does not match $SYS/...: /sub $SYS/# watches the broker's own topics)", (*Model).cmdSub},
+		{"sub", subUsage, "subscribe now; MQTT 5 options: nl not our own messages, rap keep the retain flag, rh=1 retained only when new, rh=2 no retained (# skips $SYS/...: /sub $SYS/# watches the broker's own topics)", (*Model).cmdSub},
 		{"unsub", "FILTER", "unsubscribe now", (*Model).cmdUnsub},
 		{"topic", "TOPIC", "set the topic to publish to", (*Model).cmdTopic},
 		{"qos", "0|1|2", "set the QoS to publish with", (*Model).cmdQoS},
@@ -129,24 +129,13 @@ func (m *Model) runCommand(line string) (tea.Cmd, error) {
 type commandDoneMsg struct{ err error }
 
 func (m *Model) cmdSub(args string) (tea.Cmd, error) {
-	fields := strings.Fields(args)
-	if len(fields) == 0 || len(fields) > 2 {
-		return nil, errors.New("/sub FILTER [qos]: give a topic filter and, optionally, a QoS")
+	sub, err := parseSub(args, m.composer.qos, m.v5)
+	if err != nil {
+		return nil, err
 	}
-	filter, qos := fields[0], m.composer.qos
-	if err := topic.ValidateFilter(filter); err != nil {
-		return nil, fmt.Errorf("/sub: %q: %v", sanitize.String(filter), err)
-	}
-	if len(fields) == 2 {
-		n, err := strconv.Atoi(fields[1])
-		if err != nil || n < 0 || n > 2 {
-			return nil, fmt.Errorf("/sub: %q is not a QoS (0, 1 or 2)", sanitize.String(fields[1]))
-		}
-		qos = byte(n)
-	}
-	m.rooms.add(filter, qos)
+	m.rooms.add(sub.Filter, sub.QoS).opts = sub
 	conn := m.conn
-	return func() tea.Msg { return commandDoneMsg{err: conn.Subscribe(filter, qos)} }, nil
+	return func() tea.Msg { return commandDoneMsg{err: conn.SubscribeWith(sub)} }, nil
 }
 
 func (m *Model) cmdUnsub(args string) (tea.Cmd, error) {

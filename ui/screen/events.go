@@ -243,7 +243,11 @@ func sentKey(e *entry) replayKey { return replayKey{e.topic, e.time.UnixNano(), 
 // own message back through our subscription) and reports whether it did:
 // then e gets no row of its own.
 func (m *Model) matchEcho(e *entry) bool {
-	sent, ok := m.echo.Received(e.echoKey(), e.time, m.rooms.matching(e.topic))
+	n := m.rooms.matching(e.topic)
+	if n == 0 && m.rooms.colourOf(e.topic) >= 0 {
+		return false // every subscription it matches has No Local: the broker sends none of ours
+	}
+	sent, ok := m.echo.Received(e.echoKey(), e.time, n)
 	if !ok {
 		return false
 	}
@@ -254,6 +258,7 @@ func (m *Model) matchEcho(e *entry) bool {
 
 // timelineText is the list row for a connection event, if it gets one.
 func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
+	defer func() { text += connackFacts(ev) }() // what an MQTT 5 CONNACK added, after any wording of the connect
 	switch ev.Kind {
 	case mqttconn.KindConnected:
 		if ev.MovedFrom != "" {

@@ -3,6 +3,7 @@ package screen
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,6 +44,17 @@ func (f *fakeConn) Subscribe(filter string, qos byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.subs = append(f.subs, fmt.Sprintf("+%s/%d", filter, qos))
+	return nil
+}
+func (f *fakeConn) SubscribeWith(s mqttconn.Subscription) error {
+	if err := f.Subscribe(s.Filter, s.QoS); err != nil {
+		return err
+	}
+	if w := s.OptionWords(); len(w) > 0 {
+		f.mu.Lock()
+		f.subs[len(f.subs)-1] += " " + strings.Join(w, ", ")
+		f.mu.Unlock()
+	}
 	return nil
 }
 func (f *fakeConn) Unsubscribe(filter string) error {

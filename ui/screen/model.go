@@ -25,10 +25,11 @@ type Conn interface {
 	Queue() *mqttconn.Queue
 	Received() uint64
 	Publish(mqttconn.Message) (uint64, error)
-	Retry()                                  // try to connect now
-	Subscribe(filter string, qos byte) error // add to the wanted set, at once when connected
-	Unsubscribe(filter string) error         // remove from it
-	Pending() int                            // messages sent but not yet delivered
+	Retry()                                    // try to connect now
+	Subscribe(filter string, qos byte) error   // add to the wanted set, at once when connected
+	SubscribeWith(mqttconn.Subscription) error // the same, with MQTT 5 subscription options
+	Unsubscribe(filter string) error           // remove from it
+	Pending() int                              // messages sent but not yet delivered
 }
 
 // HistoryStatus is what the screen shows of the history writer.
@@ -51,6 +52,8 @@ type Options struct {
 	Mouse         bool   // mouse capture is on at start
 	NoColor       bool   // NO_COLOR: attributes only (the caller renders with an ANSI profile)
 	Insecure      bool   // TLS without verification: warned about all the time
+	MQTT5         bool   // the connection speaks MQTT 5: /sub takes subscription options
+	AssignID      bool   // MQTT 5: the broker assigns the client id (ClientID is "" until it does)
 
 	History HistoryStatus // the history writer, or nil when history is off
 	Earlier []Replayed    // messages from the history, shown above an "earlier" divider
@@ -129,6 +132,7 @@ type Model struct {
 	otherClientsFn func() int
 	otherClients   int  // from the last tick
 	outboxKept     bool // undelivered messages are kept on disk for the next start
+	v5             bool // MQTT 5: /sub takes subscription options
 	onPanic        func(any, []byte)
 }
 
@@ -173,11 +177,13 @@ func New(conn Conn, opts Options) Model {
 		replayedOut:    map[replayKey]*entry{},
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
+		v5:             opts.MQTT5,
 		onPanic:        opts.OnPanic,
 		status: status{
 			broker:   opts.Broker,
 			extra:    opts.Extra,
 			clientID: opts.ClientID,
+			toAssign: opts.AssignID,
 			mouse:    opts.Mouse,
 			insecure: opts.Insecure,
 		},

@@ -33,7 +33,8 @@ const (
 type room struct {
 	filter   string
 	asked    byte
-	granted  int // the QoS granted, grantedPending or grantedRefused
+	granted  int                   // the QoS granted, grantedPending or grantedRefused
+	opts     mqttconn.Subscription // the MQTT 5 options asked for (its option fields)
 	received uint64
 	unread   uint64
 	last     time.Time
@@ -105,7 +106,7 @@ func (p roomsPane) update(msg tea.KeyMsg) (roomsPane, tea.Cmd) {
 func newRoomsPane(subs []mqttconn.Subscription) roomsPane {
 	p := roomsPane{shown: true, keys: newRoomsKeys()}
 	for _, s := range subs {
-		p.add(s.Filter, s.QoS)
+		p.add(s.Filter, s.QoS).opts = s
 	}
 	return p
 }
@@ -202,11 +203,13 @@ func (p *roomsPane) colourOf(topicName string) int {
 }
 
 // matching is how many subscriptions match a topic: how many copies of one
-// message an overlapping set of subscriptions may bring.
+// message an overlapping set of subscriptions may bring. One with No Local
+// brings none of our own messages, so it does not count here (the echo
+// matcher's use).
 func (p *roomsPane) matching(topicName string) int {
 	n := 0
 	for _, r := range p.rooms {
-		if topic.Match(r.filter, topicName) {
+		if !r.opts.NoLocal && topic.Match(r.filter, topicName) {
 			n++
 		}
 	}
@@ -275,6 +278,9 @@ func (p *roomsPane) View(s *Styles, height int, focused bool, now time.Time) str
 			stats += " · " + ago(max(now.Sub(r.last), 0)) + " ago"
 		}
 		lines = append(lines, s.Hint.Render(ansi.Truncate(stats, w, "…")))
+		if o := r.optionsLine(); o != "" {
+			lines = append(lines, s.Hint.Render(ansi.Truncate("    "+o, w, "…")))
+		}
 	}
 	for len(lines) < height {
 		lines = append(lines, "")
@@ -300,15 +306,22 @@ func (p *roomsPane) line(s *Styles, text string, selected, focused bool, w int, 
 	return "  " + style(text)
 }
 
-// rowAt maps a row of the pane (0 is its title) to a selection index, or -1.
+// rowAt maps a row of the pane (0 is its title) to a selection index, or
+// -1. A room takes two rows, three with an options line.
 func (p *roomsPane) rowAt(row int) int {
-	switch {
-	case row == 1:
+	if row == 1 {
 		return 0
-	case row >= 2:
-		if i := (row - 2) / 2; i < len(p.rooms) {
+	}
+	top := 2
+	for i, r := range p.rooms {
+		h := 2
+		if r.optionsLine() != "" {
+			h = 3
+		}
+		if row >= top && row < top+h {
 			return i + 1
 		}
+		top += h
 	}
 	return -1
 }

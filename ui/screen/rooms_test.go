@@ -45,7 +45,7 @@ func TestSubAndUnsubCommands(t *testing.T) {
 
 func TestCommandErrorsKeepTheLine(t *testing.T) {
 	cases := map[string]string{
-		"/sub":            "/sub FILTER [qos]: give a topic filter",
+		"/sub":            "/sub FILTER [qos] [nl] [rap] [rh=0|1|2]: give a topic filter",
 		"/sub a/#/b":      `/sub: "a/#/b": '#' must be the last level`,
 		"/sub a 3":        `/sub: "3" is not a QoS`,
 		"/unsub nothing":  `/unsub: not subscribed to "nothing"`,
@@ -110,7 +110,7 @@ func TestHintAndTabCompletion(t *testing.T) {
 	if v := m.composer.text.Value(); v != "/sub " || m.focus != focusText {
 		t.Fatalf("tab completion: %q, focus %v", v, m.focus)
 	}
-	if s := plain(m); !strings.Contains(s, "/sub FILTER [qos] — subscribe now (# does not match $SYS/...: /sub $SYS/# watches") {
+	if s := plain(m); !strings.Contains(s, "/sub FILTER [qos] [nl] [rap] [rh=0|1|2] — subscribe now; MQTT 5 options: nl not our own messages") {
 		t.Fatalf("hint for /sub:\n%s", s)
 	}
 	m.composer.text.SetValue("/cl")

@@ -27,11 +27,14 @@ const (
 // status is the two-line bar at the top: where we are connected, how, who we
 // are, what we listen to, and how much arrived.
 type status struct {
-	broker   string
-	extra    string // e.g. built-in broker addresses
-	node     string // a cluster's node in use or being tried (host:port); "" for one broker
-	nodes    int    // how many nodes the cluster has
-	clientID string
+	broker          string
+	extra           string // e.g. built-in broker addresses
+	node            string // a cluster's node in use or being tried (host:port); "" for one broker
+	nodes           int    // how many nodes the cluster has
+	clientID        string
+	toAssign        bool          // the broker assigns the client id (MQTT 5)
+	assigned        bool          // clientID is the one the broker assigned
+	serverKeepAlive time.Duration // the keep-alive the broker set (MQTT 5), or 0
 
 	state    connState
 	attempt  int
@@ -70,6 +73,7 @@ func (s *status) apply(ev mqttconn.Event) {
 		}
 	case mqttconn.KindConnected:
 		s.state, s.everUp, s.lastErr, s.retryAt = stateConnected, true, "", time.Time{}
+		s.applyConnack(ev)
 	case mqttconn.KindConnectFailed:
 		s.lastErr, s.fatal = errText(ev.Err), ev.Fatal
 		s.attempt = max(s.attempt, ev.Attempt)
@@ -147,7 +151,7 @@ func (s *status) View(st *Styles, subs []string) string {
 		line2 = append(line2, st.StatusWarn.Render(" · "+s.warning))
 	}
 	line2 = append(line2,
-		st.StatusBar.Render(" · id "+sanitize.String(s.clientID)),
+		st.StatusBar.Render(s.idText()),
 		st.StatusBar.Render(" · subscribed: "+strings.Join(subs, ", ")))
 	if !s.mouse {
 		line2 = append(line2, st.StatusBar.Render(" · mouse off"))
