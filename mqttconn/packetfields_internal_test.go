@@ -55,7 +55,7 @@ func TestDecodeFields(t *testing.T) {
 		{"suback", pkt(TypeSuback<<4, []byte{0, 3, 2, 0x80}),
 			Packet{Type: TypeSuback, Length: 4, ID: 3, Code: 2, Subs: &SubscriptionFields{Codes: []byte{2, 0x80}}}},
 		{"unsubscribe", pkt(TypeUnsubscribe<<4|2, []byte{0, 4}, str("a/#")),
-			Packet{Type: TypeUnsubscribe, Flags: 2, Length: 7, ID: 4, Subs: &SubscriptionFields{Filters: []Subscription{{Filter: "a/#", QoS: 0}}}}},
+			Packet{Type: TypeUnsubscribe, Flags: 2, Length: 7, ID: 4, Subs: &SubscriptionFields{Filters: []Subscription{{Filter: "a/#"}}}}},
 		{"subscribe without filters", pkt(TypeSubscribe<<4|2, []byte{0, 4}),
 			Packet{Type: TypeSubscribe, Flags: 2, Length: 2, ID: 4, Malformed: true, Subs: &SubscriptionFields{}}},
 		{"unsuback", pkt(TypeUnsuback<<4, []byte{0, 4}), Packet{Type: TypeUnsuback, Length: 2, ID: 4}},
