@@ -41,6 +41,7 @@ type Client struct {
 	ids       map[uint16]any  // packet ids in use: *outMessage, *pendingSub or answered
 	lastID    uint16          // the packet id given last
 	inFlightN int             // outbox messages with a packet id
+	inIDs     inboundIDs      // the broker's packet ids in flight to us: ours avoid them
 	inHeld    map[uint16]bool // inbound QoS 2 ids awaiting PUBREL → our PUBREC was written or may be (the message is recorded)
 	control   [][]byte        // SUBSCRIBE and UNSUBSCRIBE packets for the pump
 	strayRel  []uint16        // PUBREL packets for the pump
@@ -509,8 +510,10 @@ func (c *Client) connect(ctx context.Context, server string) (*wireConn, bool, e
 func (c *Client) wrap(conn net.Conn) *wireConn {
 	w := newWireConn(conn, c.cfg.MaxIncoming, c.cfg.OnPacket)
 	w.seenQoS2, w.onPubrel, w.onPubrecOut = c.seenQoS2, c.releasedQoS2, c.pubrecSent
+	w.inIDs = &c.inIDs
 	w.onConnack = func(p Packet) {
 		if !p.SessionPresent { // the broker will not send again what it sent before
+			c.inIDs.clear()
 			c.mu.Lock()
 			clear(c.inHeld)
 			c.mu.Unlock()

@@ -339,7 +339,7 @@ func (c *Client) allocID() uint16 {
 		if c.lastID == 0 {
 			c.lastID = 1
 		}
-		if _, used := c.ids[c.lastID]; !used {
+		if _, used := c.ids[c.lastID]; !used && !c.inIDs.has(c.lastID) {
 			return c.lastID
 		}
 	}

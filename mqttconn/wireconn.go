@@ -40,6 +40,7 @@ type wireConn struct {
 	onPubrel    func(id uint16)
 	onPubrecOut func(id uint16)
 	epoch       atomic.Uint64 // the client's connection number, once accepted
+	inIDs       *inboundIDs   // the broker's packet ids in flight to us, followed both ways; nil: not followed
 
 	v5     bool                                                // MQTT 5: acks and DISCONNECT are read by read5
 	onAck5 func(typ byte, id uint16, code byte, reason string) // MQTT 5 acks of ours, with reason code and string
@@ -59,6 +60,9 @@ type wireConn struct {
 func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 	w := &wireConn{Conn: conn, r: bufio.NewReaderSize(conn, 4096), maxIn: maxIn, done: make(chan struct{})}
 	w.in = decoder{emit: func(p Packet) {
+		if w.inIDs != nil {
+			w.inIDs.follow(p)
+		}
 		if p.Type == TypePubrel && w.onPubrel != nil {
 			w.onPubrel(p.ID)
 		}
@@ -75,6 +79,9 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 		}
 	}}
 	w.out = decoder{out: true, emit: func(p Packet) {
+		if w.inIDs != nil {
+			w.inIDs.follow(p)
+		}
 		if p.Type == TypePubrec && w.onPubrecOut != nil {
 			w.onPubrecOut(p.ID)
 		}
