@@ -58,6 +58,13 @@ type entry struct {
 	moreLines    int      // the text's lines after textLines
 	hash         uint64   // the whole payload's echo.Hash
 	echoes       int      // outgoing: copies the broker routed back to us
+	// MQTT 5 request/response: a received request's response topic and
+	// correlation data (r answers it); our request's thread (its replies);
+	// the request a reply row is drawn under.
+	responseTopic string
+	correlation   []byte
+	thread        *thread
+	replyOf       *thread
 
 	cacheWidth int
 	cacheMax   int
@@ -105,9 +112,13 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 		// the window's byte cap counts only the preview.
 		p = append([]byte(nil), p[:previewLimit]...)
 	}
-	return &entry{kind: kind, time: m.Time, topic: m.Topic, sender: m.Sender(), payload: p, size: len(m.Payload),
+	e := &entry{kind: kind, time: m.Time, topic: m.Topic, sender: m.Sender(), payload: p, size: len(m.Payload),
 		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview,
 		textLines: a.lines, moreLines: a.moreLines, hash: a.hash, colour: -1}
+	if pr := m.Properties; pr != nil && kind == entryIn && pr.ResponseTopic != "" {
+		e.responseTopic, e.correlation = pr.ResponseTopic, pr.CorrelationData
+	}
+	return e
 }
 
 func newEventEntry(t time.Time, text string, warn bool) *entry {
@@ -121,7 +132,8 @@ func newDayEntry(t time.Time) *entry {
 
 // cost is what the entry counts against the window's byte cap.
 func (e *entry) cost() int {
-	return len(e.payload) + len(e.topic) + len(e.sender) + len(e.note) + len(e.preview) + entryOverhead
+	return len(e.payload) + len(e.topic) + len(e.sender) + len(e.note) + len(e.preview) +
+		len(e.responseTopic) + len(e.correlation) + entryOverhead
 }
 
 // invalidate drops the cached row after a change.
@@ -164,6 +176,9 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		return []string{b.String()}
 	}
 	add(s.Time.Render, stamp+" ")
+	if e.replyOf != nil {
+		add(s.Hint.Render, "  ↳ reply ")
+	}
 	switch e.kind {
 	case entryEvent:
 		style := s.Event.Render
@@ -179,20 +194,33 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 	case entryOut:
 		add(s.Mine.Render, "▶ you → ")
 	default:
-		add(s.Incoming.Render, "◀ ")
+		mark, arrow := "◀ ", " ▸ "
+		if e.replyOf != nil { // no topic follows: the text's own space does
+			mark, arrow = "◀", " ▸"
+			if e.sender != "" {
+				mark = "◀ "
+			}
+		}
+		add(s.Incoming.Render, mark)
 		if e.sender != "" {
-			add(s.Incoming.Render, ansi.Truncate(sanitize.String(e.sender), max(width/5, 8), "…")+" ▸ ")
+			add(s.Incoming.Render, ansi.Truncate(sanitize.String(e.sender), max(width/5, 8), "…")+arrow)
 		}
 	}
 	topicText := sanitize.String(e.topic)
+	if e.replyOf != nil {
+		topicText = "" // a reply under its request: always on our response topic
+	}
 	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {
 		topicText = ansi.Truncate(topicText, limit, "…")
 	}
 	e.topicCells[0] = used
 	add(s.topicStyle(e.colour).Render, topicText)
 	e.topicCells[1] = used
-	for _, f := range e.flags() {
-		add(s.Flag.Render, " "+f)
+	for i, f := range e.flags() {
+		if i > 0 || topicText != "" {
+			f = " " + f
+		}
+		add(s.Flag.Render, f)
 	}
 	suffix, short, suffixStyle := e.stateLabel(s)
 	suffixWidth := 0
@@ -322,6 +350,9 @@ func (e *entry) flags() []string {
 	if e.duplicate {
 		f = append(f, "[dup]")
 	}
+	if e.responseTopic != "" {
+		f = append(f, "[request]")
+	}
 	if e.payloadKind == payload.Binary {
 		f = append(f, "[binary]")
 	}
@@ -344,6 +375,21 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 	if e.kind != entryOut {
 		return "", "", nil
 	}
+	full, short, style = e.deliveryLabel(s)
+	if th := e.thread; th != nil && e.state != mqttconn.StateFailed {
+		full += e.threadLabel()
+		switch {
+		case th.replies > 0:
+			short += fmt.Sprintf(" ↩%d", th.replies)
+		case th.timedOut:
+			short += " ↩✗"
+		}
+	}
+	return full, short, style
+}
+
+// deliveryLabel is stateLabel without what a request's replies add.
+func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...string) string) {
 	echoed := ""
 	switch {
 	case e.echoes == 1:

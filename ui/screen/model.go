@@ -82,6 +82,12 @@ type Options struct {
 	// Packets, when set, feeds the packets view (F7): every MQTT packet on
 	// the wire (mqttconn.Config.OnPacket = Packets.Observe).
 	Packets *packets.Feed
+	// MQTT5: the connection speaks MQTT 5, so the composer may set message
+	// properties and /request works.
+	MQTT5 bool
+	// RequestTimeout is how long a /request waits for its reply before
+	// saying none came (default DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // Model is the root model of the screen. It holds one mode and one focus;
@@ -129,6 +135,13 @@ type Model struct {
 	otherClients   int  // from the last tick
 	outboxKept     bool // undelivered messages are kept on disk for the next start
 	onPanic        func(any, []byte)
+
+	v5              bool               // MQTT 5: properties and requests
+	replyTopic      string             // the response topic of our requests
+	replySubscribed bool               // replyTopic was subscribed to
+	requestTimeout  time.Duration      // how long a request waits for its reply
+	threads         map[string]*thread // our requests by correlation data
+	threadOrder     []string           // their correlation data, oldest first
 }
 
 // DefaultTopic is where the composer publishes when nothing says otherwise
@@ -173,6 +186,9 @@ func New(conn Conn, opts Options) Model {
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
 		onPanic:        opts.OnPanic,
+		v5:             opts.MQTT5,
+		replyTopic:     replyTopicFor(opts.ClientID),
+		requestTimeout: opts.RequestTimeout,
 		status: status{
 			broker:   opts.Broker,
 			extra:    opts.Extra,
@@ -187,6 +203,9 @@ func New(conn Conn, opts Options) Model {
 	m.status.addProblem(opts.Warning)
 	m.helpView = newHelpView(m.helpSections(), m.styles)
 	m.composer.recall = newRecall(opts.RecallTopics, opts.RecallTexts)
+	if m.requestTimeout <= 0 {
+		m.requestTimeout = DefaultRequestTimeout
+	}
 	m.addEarlier(opts.Earlier)
 	m.setSize(80, 24)
 	return m
@@ -241,6 +260,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.rate.sample(m.status.received)
 		m.status.rate = m.rate.label()
 		return m, tick(m.otherClientsFn)
+	case requestTimeoutMsg:
+		m.requestTimedOut(msg)
+		return m, nil
 	case commandDoneMsg:
 		if msg.err != nil {
 			m.status.warning = msg.err.Error()
