@@ -252,6 +252,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		OnPanic:       r.guard.screenPanicked,
 		Warning:       r.warning,
 		Packets:       r.packets,
+		MQTT5:         s.protocol == 5,
 	}
 }
 
@@ -306,7 +307,7 @@ func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
 
 // connConfig is the connection the settings describe.
 func connConfig(s settings) mqttconn.Config {
-	return mqttconn.Config{
+	c := mqttconn.Config{
 		Server:            s.server,
 		ClientID:          s.clientID,
 		Username:          s.username,
@@ -322,6 +323,8 @@ func connConfig(s settings) mqttconn.Config {
 		SessionExpiry:     s.sessionExpiry,
 		Hint:              connHint,
 	}
+	s.applyProperties(&c)
+	return c
 }
 
 // startCPUProfile writes a pprof CPU profile to path until stop is called.

@@ -39,6 +39,7 @@ func (a app) run(args []string) int {
 		cli                         values
 		profile                     string
 		printConfig, help, showVers bool
+		props                       []propGroup
 	)
 	cmd := &cobra.Command{
 		Use:   "mqttchat [flags]",
@@ -55,6 +56,7 @@ func (a app) run(args []string) int {
 			if err != nil {
 				return err
 			}
+			v.props = props
 			s, err := resolve(v, src)
 			if err != nil {
 				return err
@@ -78,10 +80,17 @@ func (a app) run(args []string) int {
 	cmd.AddCommand(newHistoryCommand(stderr))
 	cmd.AddCommand(newTopicsCommand(stderr))
 	decimalInts(cmd)
+	args, props, err := takeProperties(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "mqttchat: %s\n", sanitize.String(err.Error()))
+		return 2
+	}
+	// Declared for --help only: the groups were taken out of args above.
+	fl.StringArrayP("property", "D", nil, "COMMAND PROPERTY VALUE: an MQTT 5 property, as mosquitto_pub's -D (repeatable; implies -V 5; see README)")
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
-	err := cmd.Execute()
+	err = cmd.Execute()
 	if err == nil {
 		return 0
 	}
