@@ -126,14 +126,14 @@ func takeProperties(args []string) ([]string, []propGroup, error) {
 
 // runProps are the -D properties, sorted by the packet they go on.
 type runProps struct {
-	connect     *mqttconn.ConnectProperties
-	sessionExp  *time.Duration // connect session-expiry-interval (0: never)
-	publish     *mqttconn.Properties
-	subscribe   *mqttconn.SubscribeProperties
-	unsubUser   []mqttconn.UserProperty
-	disconnect  *mqttconn.DisconnectProperties
-	will        *mqttconn.Properties
-	willDelay   time.Duration
+	connect    *mqttconn.ConnectProperties
+	sessionExp *time.Duration // connect session-expiry-interval (0: never)
+	publish    *mqttconn.Properties
+	subscribe  *mqttconn.SubscribeProperties
+	unsubUser  []mqttconn.UserProperty
+	disconnect *mqttconn.DisconnectProperties
+	will       *mqttconn.Properties
+	willDelay  time.Duration
 }
 
 // parseProperties checks the -D groups and sorts them by packet.

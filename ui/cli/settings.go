@@ -44,9 +44,9 @@ type settings struct {
 	sessionExpiry time.Duration // MQTT 5 with -c; 0: never
 	widthMode     string        // "auto" or a sanitize mode's name
 	textMode      sanitize.Mode
-	textModeWhy   string // how textMode was chosen, for the log
-	trace         string // --trace: the file the packets are written to, or ""
-	traceWhere    string // where trace was set, for its errors
+	textModeWhy   string    // how textMode was chosen, for the log
+	trace         string    // --trace: the file the packets are written to, or ""
+	traceWhere    string    // where trace was set, for its errors
 	props         *runProps // MQTT 5 properties from -D, or nil
 }
 
