@@ -216,11 +216,8 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 	e.topicCells[0] = used
 	add(s.topicStyle(e.colour).Render, topicText)
 	e.topicCells[1] = used
-	for i, f := range e.flags() {
-		if i > 0 || topicText != "" {
-			f = " " + f
-		}
-		add(s.Flag.Render, f)
+	for _, f := range e.flags() {
+		add(s.Flag.Render, " "+f)
 	}
 	suffix, short, suffixStyle := e.stateLabel(s)
 	suffixWidth := 0
