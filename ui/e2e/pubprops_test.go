@@ -15,11 +15,12 @@ import (
 
 // v5Brokers are the brokers the MQTT 5 request/response tests run against.
 var v5Brokers = []struct {
-	name  string
-	start func(t *testing.T) (addr, url string)
+	name   string
+	start  func(t *testing.T) (addr, url string)
+	filter string // mqttchat's subscription: # covers the response topic too
 }{
-	{"mochi", func(t *testing.T) (string, string) { m := brokertest.StartMochi(t); return m.Addr(), m.URL() }},
-	{"mosquitto", func(t *testing.T) (string, string) { m := brokertest.StartMosquitto(t); return m.Addr(), m.URL() }},
+	{"mochi", func(t *testing.T) (string, string) { m := brokertest.StartMochi(t); return m.Addr(), m.URL() }, "chat"},
+	{"mosquitto", func(t *testing.T) (string, string) { m := brokertest.StartMosquitto(t); return m.Addr(), m.URL() }, "#"},
 }
 
 // TestRequestAnsweredAndThreaded: properties set on the composer and a
@@ -32,8 +33,8 @@ func TestRequestAnsweredAndThreaded(t *testing.T) {
 			addr, url := b.start(t)
 			host, port, _ := strings.Cut(addr, ":")
 			bob, msgs := peer5(t, url, "svc/#")
-			s := start(t, 120, 30, nil, "-V", "5", "--name", "alice", "-h", host, "-p", port, "-t", "chat", "-q", "1")
-			s.waitFor("● connected", "subscribed to chat (QoS 1)")
+			s := start(t, 120, 30, nil, "-V", "5", "--name", "alice", "-h", host, "-p", port, "-t", b.filter, "-q", "1")
+			s.waitFor("● connected", "subscribed to "+b.filter+" (QoS 1)")
 			s.typeKeys("/prop room lobby\r")
 			s.typeKeys("/content-type text/plain\r")
 			s.waitFor("props: 1 user · text/plain")
@@ -54,7 +55,13 @@ func TestRequestAnsweredAndThreaded(t *testing.T) {
 				Properties: &mqttconn.Properties{CorrelationData: p.CorrelationData}}); err != nil {
 				t.Fatal(err)
 			}
-			s.waitFor("svc/time q1 what time is it? ✓ acknowledged · 1 reply", "↳ reply ◀ bob ▸ q1 nine o'clock")
+			s.waitFor("svc/time q1 what time is it? ✓ acknowledged", "· 1 reply", "↳ reply ◀ bob ▸ q1 nine o'clock")
+			s.typeKeys("/topic chat\r") // a later message: the reply came before it, once
+			s.typeKeys("after\r")
+			s.waitFor("chat q1 after ✓ acknowledged")
+			if txt := s.text(); strings.Count(txt, "nine o'clock") != 1 || strings.Contains(txt, "2 replies") {
+				t.Fatalf("the reply shows more than once:\n%s", txt)
+			}
 			s.typeKeys("\x03")
 			if code := s.waitExit(); code != 0 {
 				t.Fatalf("exit status %d", code)

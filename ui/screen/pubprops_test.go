@@ -18,7 +18,7 @@ func newTestModel5(w, h int) (Model, *fakeConn) {
 	m := New(c, Options{
 		Broker:        "127.0.0.1:1883",
 		ClientID:      "mqttchatTEST0000000000",
-		Subscriptions: []mqttconn.Subscription{{Filter: "#"}},
+		Subscriptions: []mqttconn.Subscription{{Filter: "chat/#"}},
 		Topic:         "chat/room",
 		MQTT5:         true,
 	})
@@ -237,6 +237,17 @@ func TestRequestThreadsItsReply(t *testing.T) {
 }
 
 func must[T any](v T, _ ...any) T { return v }
+
+// TestRequestUnderHashSubscribesNothing: a subscription that covers the
+// response topic (#) takes the replies; a second would bring each twice.
+func TestRequestUnderHashSubscribesNothing(t *testing.T) {
+	c := newFakeConn()
+	m := New(c, Options{ClientID: "me", Subscriptions: []mqttconn.Subscription{{Filter: "#"}}, MQTT5: true})
+	m, _ = requestSent(t, m, c, "/request a b")
+	if len(c.subs) != 0 || m.replySubscribed {
+		t.Fatalf("subscriptions %v", c.subs)
+	}
+}
 
 // TestRequestTimeoutSetting: /request-timeout changes what the next
 // requests wait, and the request arms a tick (no waiting in Update).

@@ -89,7 +89,8 @@ func correlationText(b []byte) string {
 // cmdRequest publishes TEXT to TOPIC with our response topic and fresh
 // correlation data (and the composer's properties), subscribing to the
 // response topic first the first time: SUBSCRIBE goes out before the
-// PUBLISH, so that no fast reply is missed.
+// PUBLISH (the pump writes control packets first), so that no fast reply
+// is missed.
 func (m *Model) cmdRequest(args string) (tea.Cmd, error) {
 	if err := m.needV5("request"); err != nil {
 		return nil, err
@@ -107,8 +108,11 @@ func (m *Model) cmdRequest(args string) (tea.Cmd, error) {
 	msg := mqttconn.Message{Topic: t, Payload: []byte(text), QoS: m.composer.qos, Properties: props}
 	th := &thread{correlation: string(corr), timeout: m.requestTimeout}
 	m.addThread(th)
-	conn, rt, subscribe := m.conn, m.replyTopic, !m.replySubscribed
-	m.replySubscribed = true
+	// Subscribed once; not at all while a subscription (# say) covers it:
+	// a second one would bring every reply twice.
+	conn, rt := m.conn, m.replyTopic
+	subscribe := !m.replySubscribed && m.rooms.matching(rt) == 0
+	m.replySubscribed = m.replySubscribed || subscribe
 	line := "/request " + args
 	publishIt := func() tea.Msg {
 		if subscribe {
