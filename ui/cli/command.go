@@ -56,7 +56,15 @@ func (a app) run(args []string) int {
 			if err != nil {
 				return err
 			}
-			v.props = props
+			if len(props) > 0 { // -D on the command line replaces the config's
+				v.props = props
+				src[propertiesKey] = source{rank: rankFlag, name: "-D"}
+			}
+			if len(v.props) > 0 && !src.set("protocol_version") {
+				// -D makes an MQTT 5 client, as in mosquitto (and --print-config says so).
+				v.protocolVersion = "5"
+				src["protocol_version"] = source{rank: src[propertiesKey].rank, name: src[propertiesKey].name + " (MQTT 5 properties)"}
+			}
 			s, err := resolve(v, src)
 			if err != nil {
 				return err
@@ -80,7 +88,10 @@ func (a app) run(args []string) int {
 	cmd.AddCommand(newHistoryCommand(stderr))
 	cmd.AddCommand(newTopicsCommand(stderr))
 	decimalInts(cmd)
-	args, props, err := takeProperties(args)
+	var err error
+	if sub, _, ferr := cmd.Find(args); ferr == nil && sub == cmd { // -D is the chat's, not history's or topics'
+		args, props, err = takeProperties(args)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "mqttchat: %s\n", sanitize.String(err.Error()))
 		return 2

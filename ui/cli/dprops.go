@@ -365,3 +365,45 @@ func (s settings) applyProperties(c *mqttconn.Config) {
 	c.UnsubscribeUser = rp.unsubUser
 	c.DisconnectProperties = rp.disconnect
 }
+
+// propertiesKey is -D's config file and profile key: a list of groups,
+// each a list of strings as on the command line, e.g.
+// properties = [["connect", "user-property", "site", "my lab"]].
+const propertiesKey = "properties"
+
+// applyPropertiesKey reads the properties key of a config table into v,
+// checking each group as -D would.
+func applyPropertiesKey(val any, v *values) error {
+	list, ok := val.([]any)
+	if !ok {
+		return fmt.Errorf("must be a list of lists, as [[\"publish\", \"content-type\", \"text/plain\"]], not %T", val)
+	}
+	groups := make([]propGroup, 0, len(list))
+	for _, x := range list {
+		items, ok := x.([]any)
+		if !ok {
+			return fmt.Errorf("must be a list of lists of strings, holds %T", x)
+		}
+		g := make(propGroup, 0, len(items))
+		for _, it := range items {
+			s, ok := it.(string)
+			if !ok {
+				return fmt.Errorf("must be a list of lists of strings, holds %T", it)
+			}
+			g = append(g, s)
+		}
+		want := 3
+		if len(g) > 1 && strings.EqualFold(g[1], "user-property") {
+			want = 4
+		}
+		if len(g) != want {
+			return fmt.Errorf("%q: give COMMAND PROPERTY VALUE, or COMMAND user-property KEY VALUE", g)
+		}
+		groups = append(groups, g)
+	}
+	if _, err := parseProperties(groups); err != nil {
+		return err
+	}
+	v.props = groups
+	return nil
+}

@@ -90,3 +90,41 @@ func TestPropertiesReachTheConfig(t *testing.T) {
 		t.Fatalf("the flags after -D were lost: %+v", got.Subscriptions)
 	}
 }
+
+// TestPropertiesInTheConfigFile: a profile's properties key is -D's
+// equivalent (values may hold spaces), checked like -D, and -D on the
+// command line replaces it; -D belongs to the chat, not to history.
+func TestPropertiesInTheConfigFile(t *testing.T) {
+	path := writeConfig(t, `[profile.lab]
+properties = [["connect", "user-property", "site", "my lab"], ["publish", "content-type", "text/plain"]]
+[profile.bad]
+properties = [["publish", "colour", "red"]]
+`, 0o600)
+	var got mqttconn.Config
+	keep := func(s settings, _ sources) error { got = connConfig(s); return nil }
+	if code, _, stderr := runApp(t, keep, "--profile", "lab"); code != 2 ||
+		stderr != "mqttchat: "+path+" [profile.bad]: properties: -D publish colour: unknown property\n" {
+		t.Fatalf("a bad profile: exit %d, %q", code, stderr)
+	}
+	path = writeConfig(t, `[profile.lab]
+properties = [["connect", "user-property", "site", "my lab"], ["publish", "content-type", "text/plain"]]
+`, 0o600)
+	if code, _, stderr := runApp(t, keep, "--profile", "lab"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got.ProtocolVersion != 5 || got.ConnectProperties == nil || got.ConnectProperties.User[0].Value != "my lab" ||
+		got.PublishProperties == nil || got.PublishProperties.ContentType != "text/plain" {
+		t.Fatalf("from the profile: %+v %+v %+v", got.ProtocolVersion, got.ConnectProperties, got.PublishProperties)
+	}
+	if code, _, stderr := runApp(t, keep, "--profile", "lab", "-D", "publish", "content-type", "application/json"); code != 0 ||
+		got.ConnectProperties != nil || got.PublishProperties.ContentType != "application/json" {
+		t.Fatalf("-D over the profile: exit %d %s, %+v", code, stderr, got)
+	}
+	if code, out, _ := runApp(t, nil, "--profile", "lab", "--print-config"); code != 0 ||
+		!strings.Contains(out, `protocol_version       = "5"`) || !strings.Contains(out, "(MQTT 5 properties)") {
+		t.Fatalf("--print-config: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := runApp(t, nil, "history", "-D", "publish", "content-type", "x"); code != 2 || !strings.Contains(stderr, "unknown shorthand flag: 'D'") {
+		t.Fatalf("history -D: exit %d, %q", code, stderr)
+	}
+}

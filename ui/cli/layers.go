@@ -98,6 +98,13 @@ func assign(ptr, val any) error {
 // applyTable sets the keys of a config table into v.
 func applyTable(table map[string]any, v *values, src sources, s source) error {
 	for k, val := range table {
+		if k == propertiesKey {
+			if err := applyPropertiesKey(val, v); err != nil {
+				return fmt.Errorf("%s: %s: %v", s.name, k, err)
+			}
+			src[k] = s
+			continue
+		}
 		o, ok := optionByKey(k)
 		if !ok {
 			return fmt.Errorf("%s: unknown key %q", s.name, k)
