@@ -106,7 +106,7 @@ properties = [["publish", "colour", "red"]]
 		stderr != "mqttchat: "+path+" [profile.bad]: properties: -D publish colour: unknown property\n" {
 		t.Fatalf("a bad profile: exit %d, %q", code, stderr)
 	}
-	path = writeConfig(t, `[profile.lab]
+	writeConfig(t, `[profile.lab]
 properties = [["connect", "user-property", "site", "my lab"], ["publish", "content-type", "text/plain"]]
 `, 0o600)
 	if code, _, stderr := runApp(t, keep, "--profile", "lab"); code != 0 {
