@@ -300,12 +300,15 @@ func (c *composer) draft() (mqttconn.Message, error) {
 	}
 	m := mqttconn.Message{Topic: t, Payload: []byte(payload), QoS: c.qos, Retained: c.retain, Properties: c.props.properties()}
 	if r := c.reply; r != nil && r.topic == t {
-		// The answer to a request: its correlation data, once.
+		// The answer to a request: its correlation data (if it had any), once.
+		c.reply = nil
+		if r.correlation == nil {
+			return m, nil
+		}
 		if m.Properties == nil {
 			m.Properties = &mqttconn.Properties{}
 		}
 		m.Properties.CorrelationData = r.correlation
-		c.reply = nil
 	}
 	return m, nil
 }

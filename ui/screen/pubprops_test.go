@@ -347,3 +347,19 @@ func TestPropertiesGolden(t *testing.T) {
 		golden(t, "pubprops_"+strconv.Itoa(w)+"x18", plain(m))
 	}
 }
+
+// TestAnswerARequestWithoutCorrelation: a request with a response topic
+// and no correlation data (mosquitto_rr without -D) is answered on its
+// response topic with no properties added.
+func TestAnswerARequestWithoutCorrelation(t *testing.T) {
+	m, c := newTestModel5(80, 24)
+	req := msgEvent("svc/time", "now?", 0)
+	req.Message.Properties = &mqttconn.Properties{ResponseTopic: "them/replies"}
+	m = step(m, batch(req))
+	m.setFocus(focusList)
+	m = step(m, runes("r"))
+	m = enter(t, m, "nine")
+	if len(c.published) != 1 || c.published[0].Topic != "them/replies" || c.published[0].Properties != nil || m.composer.reply != nil {
+		t.Fatalf("published %+v", c.published)
+	}
+}
