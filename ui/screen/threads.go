@@ -113,15 +113,17 @@ func (m *Model) cmdRequest(args string) (tea.Cmd, error) {
 	conn, rt := m.conn, m.replyTopic
 	subscribe := !m.replySubscribed && m.rooms.matching(rt) == 0
 	m.replySubscribed = m.replySubscribed || subscribe
-	line := "/request " + args
+	// Recalled as the line it was, beside the composer's topic (the
+	// request's topic is not where the next message goes).
+	line, composerTopic := "/request "+args, m.composer.topic.Value()
 	publishIt := func() tea.Msg {
 		if subscribe {
 			if err := conn.Subscribe(rt, 1); err != nil {
-				return publishResultMsg{topic: t, text: line, err: fmt.Errorf("/request: the response topic: %w", err)}
+				return publishResultMsg{topic: composerTopic, text: line, err: fmt.Errorf("/request: the response topic: %w", err)}
 			}
 		}
 		_, err := conn.Publish(msg)
-		return publishResultMsg{topic: t, text: line, err: err}
+		return publishResultMsg{topic: composerTopic, text: line, err: err}
 	}
 	timeout := requestTick(th.timeout, func(time.Time) tea.Msg { return requestTimeoutMsg{correlation: th.correlation} })
 	return tea.Batch(publishIt, timeout), nil
