@@ -86,7 +86,7 @@ var propCommands = []struct {
 // propUnsupported are properties MQTT allows that mqttchat does not send,
 // and why.
 var propUnsupported = map[string]string{
-	"topic-alias-maximum":   "mqttchat resolves no inbound topic aliases, so it asks for none",
+	"topic-alias-maximum":   "mqttchat sets it to what it resolves itself",
 	"topic-alias":           "mqttchat sends every topic in full",
 	"authentication-method": "mqttchat has no enhanced authentication (AUTH)",
 	"authentication-data":   "mqttchat has no enhanced authentication (AUTH)",

@@ -30,7 +30,7 @@ func TestPropertyErrors(t *testing.T) {
 		{"-D subscribe subscription-identifier 268435456", `-D subscribe subscription-identifier: "268435456" is not a whole number from 1 to 268435455`},
 		{"-D publish response-topic a/+", `-D publish response-topic: "a/+": topic name must not contain + or #`},
 		{"-D publish topic-alias 1", "-D publish topic-alias: not supported: mqttchat sends every topic in full"},
-		{"-D connect topic-alias-maximum 10", "-D connect topic-alias-maximum: not supported: mqttchat resolves no inbound topic aliases, so it asks for none"},
+		{"-D connect topic-alias-maximum 10", "-D connect topic-alias-maximum: not supported: mqttchat sets it to what it resolves itself"},
 		{"-D connect authentication-method SCRAM", "-D connect authentication-method: not supported: mqttchat has no enhanced authentication (AUTH)"},
 		{"-D publish content-type a -D publish content-type b", "-D publish content-type: given twice (only user-property repeats)"},
 		{"-V 311 -D publish content-type a", "-D: MQTT 5 properties need MQTT 5, but --protocol-version gives MQTT 3.1.1"},
