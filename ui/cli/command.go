@@ -46,7 +46,9 @@ func (a app) run(args []string) int {
 		Short: "A terminal, chat-style MQTT client",
 		Long: "mqttchat subscribes to MQTT topics, shows what arrives as a chat, and publishes what you type.\n" +
 			"With no broker named and nothing listening on localhost:1883, it starts a built-in broker.\n" +
-			"Settings come from flags, then MQTTCHAT_* variables, then the config file's --profile, then its defaults.",
+			"Settings come from flags, then MQTTCHAT_* variables, then the config file's --profile, then its defaults.\n" +
+			"In the chat, /help lists the commands; over MQTT 5 (-V 5) /prop, /content-type, /expiry and /response-topic\n" +
+			"set message properties, /request TOPIC TEXT shows its reply under it, and r on a [request] answers it.",
 		Args:          noArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
