@@ -99,7 +99,7 @@ func (a app) run(args []string) int {
 		return 2
 	}
 	// Declared for --help only: the groups were taken out of args above.
-	fl.StringArrayP("property", "D", nil, "COMMAND PROPERTY VALUE: an MQTT 5 property, as mosquitto_pub's -D (repeatable; implies -V 5; see README)")
+	fl.StringArrayP("property", "D", nil, "`COMMAND PROPERTY VALUE`: an MQTT 5 property, as mosquitto_pub's -D (user-property: KEY VALUE; repeatable; implies -V 5; see README)")
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
