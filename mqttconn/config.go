@@ -70,6 +70,16 @@ type Config struct {
 	// persistent session under it). ClientID must be empty.
 	AssignClientID bool
 
+	// MQTT 5 properties for the whole run (mosquitto's -D); nil: none.
+	// Over MQTT 3.1.1 they must stay nil.
+	ConnectProperties *ConnectProperties
+	// PublishProperties lie under every message's own properties: the
+	// message's single values win, its user properties follow these.
+	PublishProperties    *Properties
+	SubscribeProperties  *SubscribeProperties // on every SUBSCRIBE
+	UnsubscribeUser      []UserProperty       // user properties on every UNSUBSCRIBE
+	DisconnectProperties *DisconnectProperties
+
 	// Outbox, when set, keeps QoS 1/2 messages until the broker acknowledges
 	// them, across restarts; Restored are the messages it held at start, in
 	// order, queued before anything else.
@@ -106,6 +116,11 @@ type Will struct {
 	Payload  []byte
 	QoS      byte
 	Retained bool
+	// MQTT 5: the Will's properties (its own; the sender's name is added)
+	// and its delay: how long the broker waits after the connection is
+	// lost before publishing it (whole seconds; 0: at once).
+	Properties *Properties
+	Delay      time.Duration
 }
 
 // OutboxStore persists the outbox of a persistent session.

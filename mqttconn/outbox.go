@@ -59,6 +59,9 @@ func (c *Client) Publish(m Message) (uint64, error) {
 		c.mu.Unlock()
 		return 0, c.hinted(ReasonNotConnected, ErrNotConnected)
 	}
+	if c.v5 != nil {
+		m.Properties = mergeProperties(c.cfg.PublishProperties, m.Properties)
+	}
 	if err := c.checkPublish(m); err != nil {
 		c.mu.Unlock()
 		return 0, err

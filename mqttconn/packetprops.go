@@ -186,6 +186,25 @@ func (l *propList) add(id byte, name, value string) {
 	l.props = append(l.props, Prop{ID: id, Name: name, Value: value})
 }
 
+// addWill adds a CONNECT's Will properties after its own, named as the
+// Will's ("Will User Property"; Will Delay Interval is the Will's already).
+func (l *propList) addWill(will propList) {
+	for _, pr := range will.props {
+		if pr.Name == PropsCut {
+			break
+		}
+		name := pr.Name
+		if pr.ID != 0x18 {
+			name = "Will " + name
+		}
+		l.add(pr.ID, name, pr.Value)
+	}
+	if will.cut && !l.cut {
+		l.props = append(l.props, Prop{Name: PropsCut})
+		l.cut = true
+	}
+}
+
 // cutString is s's first n bytes at most, not splitting a UTF-8 sequence.
 func cutString(s string, n int) string {
 	if len(s) <= n {
@@ -403,9 +422,10 @@ func decodeFields5(p *Packet, body []byte, topics *topicCache) {
 		c.Will, c.WillQoS, c.WillRetain = f&0x04 != 0, f>>3&3, f&0x20 != 0
 		c.Username, c.Password = f&0x80 != 0, f&0x40 != 0
 		if c.Will && !r.short {
-			var will propList // the will's properties are not shown
+			var will propList
 			r.readProps(&will)
 			c.WillTopic = r.str(true)
+			l.addWill(will)
 		}
 		// The will message, the user name and the password are not read.
 		p.Connect = c

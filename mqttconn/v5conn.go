@@ -43,6 +43,7 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 	}
 	w := c.wrap(conn)
 	w.v5 = true
+	w.willProps = c.cfg.willPropsBytes()
 	w.onAck5 = func(typ byte, pid uint16, code byte, reason string) {
 		c.onAck5(w.epoch.Load(), typ, pid, code, reason)
 	}
@@ -128,10 +129,9 @@ func (c *Client) connectPacket5() *paho5.Connect {
 	}
 	if w := c.cfg.Will; w != nil {
 		cp.WillMessage = &paho5.WillMessage{Topic: w.Topic, Payload: w.Payload, QoS: w.QoS, Retain: w.Retained}
-		if c.cfg.Name != "" {
-			cp.WillProperties = &paho5.WillProperties{User: paho5.UserProperties{{Key: NameProperty, Value: c.cfg.Name}}}
-		}
+		cp.WillProperties = c.cfg.willProperties5()
 	}
+	c.cfg.applyConnectProperties(cp.Properties)
 	return cp
 }
 
@@ -199,7 +199,7 @@ func (c *Client) disconnect5() {
 	go func() {
 		defer close(done)
 		if pc != nil {
-			_ = pc.Disconnect(&paho5.Disconnect{ReasonCode: 0})
+			_ = pc.Disconnect(&paho5.Disconnect{ReasonCode: 0, Properties: c.cfg.disconnectProperties5()})
 		}
 	}()
 	wait := func() {
@@ -318,7 +318,7 @@ func (c *Config) validate5() error {
 	if c.SessionExpiry < 0 {
 		return errors.New("session expiry must not be negative")
 	}
-	return nil
+	return c.validateProps5()
 }
 
 // takenOver says whether a lost connection's error is an MQTT 5

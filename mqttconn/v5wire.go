@@ -20,6 +20,27 @@ func (w wire5) Lock()   { w.wmu.Lock() }
 func (w wire5) Unlock() { w.wmu.Unlock() }
 
 func (w wire5) Write(p []byte) (int, error) {
+	if w.willProps != nil {
+		// paho.golang writes CONNECT as its fixed header, then its body:
+		// the header waits for the body, whose Will properties are
+		// replaced (see Config.willPropsBytes).
+		if w.heldHeader == nil && len(p) > 0 && p[0]>>4 == TypeConnect {
+			w.heldHeader = append([]byte(nil), p...)
+			return len(p), nil
+		}
+		if w.heldHeader != nil {
+			body := fixWill(p, w.willProps)
+			w.willProps, w.heldHeader = nil, nil
+			if _, err := w.write5(append(appendHeader(nil, TypeConnect<<4, len(body)), body...)); err != nil {
+				return 0, err
+			}
+			return len(p), nil
+		}
+	}
+	return w.write5(p)
+}
+
+func (w wire5) write5(p []byte) (int, error) {
 	w.out.feed(p)
 	n, err := w.Conn.Write(p)
 	if err != nil {
@@ -234,14 +255,14 @@ func (c *Client) publishPacket(m Message, pid uint16, dup bool) [][]byte {
 
 func (c *Client) subscribePacket(pid uint16, s Subscription) []byte {
 	if c.v5 != nil {
-		return subscribePacket5(pid, s)
+		return withProps5(subscribePacket5(pid, s), c.cfg.subscribeProps5(), packets.SUBSCRIBE)
 	}
 	return subscribePacket(pid, s.Filter, s.QoS)
 }
 
 func (c *Client) unsubscribePacket(pid uint16, filter string) []byte {
 	if c.v5 != nil {
-		return unsubscribePacket5(pid, filter)
+		return withProps5(unsubscribePacket5(pid, filter), c.cfg.unsubscribeProps5(), packets.UNSUBSCRIBE)
 	}
 	return unsubscribePacket(pid, filter)
 }

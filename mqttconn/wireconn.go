@@ -47,6 +47,9 @@ type wireConn struct {
 
 	wmu sync.Mutex
 	out decoder
+	// MQTT 5, guarded by wmu: the Will properties the CONNECT goes out
+	// with (nil: as paho.golang wrote it), and its fixed header meanwhile.
+	willProps, heldHeader []byte
 
 	mu      sync.Mutex
 	connack *Packet // the CONNACK, once read

@@ -314,7 +314,7 @@ func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
 
 // connConfig is the connection the settings describe.
 func connConfig(s settings) mqttconn.Config {
-	return mqttconn.Config{
+	c := mqttconn.Config{
 		Server:            s.server,
 		Servers:           s.servers,
 		ClientID:          s.clientID,
@@ -332,6 +332,8 @@ func connConfig(s settings) mqttconn.Config {
 		AssignClientID:    s.assignID,
 		Hint:              connHint,
 	}
+	s.applyProperties(&c)
+	return c
 }
 
 // startCPUProfile writes a pprof CPU profile to path until stop is called.

@@ -39,6 +39,7 @@ func (a app) run(args []string) int {
 		cli                         values
 		profile                     string
 		printConfig, help, showVers bool
+		props                       []propGroup
 	)
 	cmd := &cobra.Command{
 		Use:   "mqttchat [flags]",
@@ -49,7 +50,10 @@ func (a app) run(args []string) int {
 			"A cluster: repeat -L for each node (urls = [...] in a profile). mqttchat stays on a node while it works and\n" +
 			"moves to the next when it fails; history and outbox belong to the cluster. A QoS 2 message in flight on a node\n" +
 			"that went away, when the next node holds no session of ours, is shown as \"fate unknown\": it may or may not\n" +
-			"have been delivered, and is not sent again (QoS 2 delivers at most once).",
+			"have been delivered, and is not sent again (QoS 2 delivers at most once)." +
+			"\n" +
+			"In the chat, /help lists the commands; over MQTT 5 (-V 5) /prop, /content-type, /expiry and /response-topic\n" +
+			"set message properties, /request TOPIC TEXT shows its reply under it, and r on a [request] answers it.",
 		Args:          noArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -58,6 +62,15 @@ func (a app) run(args []string) int {
 			v, src, err := layered(cmd, &cli, profile, stderr)
 			if err != nil {
 				return err
+			}
+			if len(props) > 0 { // -D on the command line replaces the config's
+				v.props = props
+				src[propertiesKey] = source{rank: rankFlag, name: "-D"}
+			}
+			if len(v.props) > 0 && !src.set("protocol_version") {
+				// -D makes an MQTT 5 client, as in mosquitto (and --print-config says so).
+				v.protocolVersion = "5"
+				src["protocol_version"] = source{rank: src[propertiesKey].rank, name: src[propertiesKey].name + " (MQTT 5 properties)"}
 			}
 			s, err := resolve(v, src)
 			if err != nil {
@@ -82,10 +95,20 @@ func (a app) run(args []string) int {
 	cmd.AddCommand(newHistoryCommand(stderr))
 	cmd.AddCommand(newTopicsCommand(stderr))
 	decimalInts(cmd)
+	var err error
+	if sub, _, ferr := cmd.Find(args); ferr == nil && sub == cmd { // -D is the chat's, not history's or topics'
+		args, props, err = takeProperties(args)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mqttchat: %s\n", sanitize.String(err.Error()))
+		return 2
+	}
+	// Declared for --help only: the groups were taken out of args above.
+	fl.StringArrayP("property", "D", nil, "`COMMAND PROPERTY VALUE`: an MQTT 5 property, as mosquitto_pub's -D (user-property: KEY VALUE; repeatable; implies -V 5; see README)")
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
-	err := cmd.Execute()
+	err = cmd.Execute()
 	if err == nil {
 		return 0
 	}

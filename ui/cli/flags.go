@@ -37,6 +37,8 @@ type values struct {
 	historyReplay           int
 
 	trace string
+
+	props []propGroup // -D groups, taken out of the arguments before the flags are parsed
 }
 
 // option is one setting: its config key, flag, environment variable and

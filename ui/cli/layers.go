@@ -103,6 +103,13 @@ func applyTable(table map[string]any, v *values, src sources, s source) error {
 		}
 	}
 	for k, val := range table {
+		if k == propertiesKey {
+			if err := applyPropertiesKey(val, v); err != nil {
+				return fmt.Errorf("%s: %s: %v", s.name, k, err)
+			}
+			src[k] = s
+			continue
+		}
 		if k == "urls" { // the nodes of a cluster: url takes a list too
 			k = "url"
 		}

@@ -47,9 +47,10 @@ type settings struct {
 	sessionExpiry time.Duration // MQTT 5 with -c; 0: never
 	widthMode     string        // "auto" or a sanitize mode's name
 	textMode      sanitize.Mode
-	textModeWhy   string // how textMode was chosen, for the log
-	trace         string // --trace: the file the packets are written to, or ""
-	traceWhere    string // where trace was set, for its errors
+	textModeWhy   string    // how textMode was chosen, for the log
+	trace         string    // --trace: the file the packets are written to, or ""
+	traceWhere    string    // where trace was set, for its errors
+	props         *runProps // MQTT 5 properties from -D, or nil
 }
 
 // historySettings are the checked history settings.
@@ -92,6 +93,9 @@ func resolve(v values, src sources) (settings, error) {
 	if s.protocol, err = protocolVersion(v.protocolVersion); err != nil {
 		return s, usagef("%s: %v", w("protocol_version"), err)
 	}
+	if len(v.props) > 0 && !src.set("protocol_version") {
+		s.protocol = 5 // -D makes an MQTT 5 client, as in mosquitto
+	}
 	if err := s.resolveV5(v, src); err != nil {
 		return s, err
 	}
@@ -130,6 +134,9 @@ func resolve(v values, src sources) (settings, error) {
 		return s, usagef("%s: a password needs a user name (-u)", w("password"))
 	}
 	if s.will, err = resolveWill(v, src); err != nil {
+		return s, err
+	}
+	if err := s.resolveProperties(v, src); err != nil {
 		return s, err
 	}
 	if s.history, err = resolveHistory(v, src); err != nil {

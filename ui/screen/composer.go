@@ -15,6 +15,7 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/topic"
+	"mqttchat/ui/sanitize"
 )
 
 // composerTextHeight is the text field's height in rows.
@@ -83,6 +84,8 @@ type composer struct {
 	width  int
 	recall recall
 	keys   composerKeys
+	props  pubProps      // MQTT 5 properties on every message sent, until cleared
+	reply  *replyContext // a received request the next message to its response topic answers
 
 	submitted *submission // taken by the root after each update
 }
@@ -295,7 +298,33 @@ func (c *composer) draft() (mqttconn.Message, error) {
 	if strings.HasPrefix(payload, "//") {
 		payload = payload[1:] // "//text" sends "/text"
 	}
-	return mqttconn.Message{Topic: t, Payload: []byte(payload), QoS: c.qos, Retained: c.retain}, nil
+	m := mqttconn.Message{Topic: t, Payload: []byte(payload), QoS: c.qos, Retained: c.retain, Properties: c.props.properties()}
+	if r := c.reply; r != nil && r.topic == t {
+		// The answer to a request: its correlation data (if it had any), once.
+		c.reply = nil
+		if r.correlation == nil {
+			return m, nil
+		}
+		if m.Properties == nil {
+			m.Properties = &mqttconn.Properties{}
+		}
+		m.Properties.CorrelationData = r.correlation
+	}
+	return m, nil
+}
+
+// summary is the composer's last line when no error or hint shows: the
+// properties set and the request being answered, or "".
+func (c *composer) summary() string {
+	s := c.props.summary()
+	if r := c.reply; r != nil {
+		answer := "↩ answers a request on " + sanitize.String(r.topic)
+		if s != "" {
+			return answer + " · " + s
+		}
+		return answer
+	}
+	return s
 }
 
 // recallStep replaces the focused field with an earlier (dir +1) or later
@@ -357,6 +386,10 @@ func (c *composer) View(s *Styles, topicStyle lipgloss.Style) string {
 		b.WriteString(s.Error.Render(ansi.Truncate("✗ "+c.err, c.width, "…")))
 	case c.hint != "":
 		b.WriteString(s.Hint.Render(ansi.Truncate(c.hint, c.width, "…")))
+	default:
+		if sum := c.summary(); sum != "" {
+			b.WriteString(s.Hint.Render(ansi.Truncate(sum, c.width, "…")))
+		}
 	}
 	return b.String()
 }

@@ -36,7 +36,20 @@ func hasExtraProperties(p *mqttconn.Properties) bool {
 	if p == nil {
 		return false
 	}
-	if p.PayloadFormat != 0 || p.ContentType != "" || p.ResponseTopic != "" || len(p.CorrelationData) > 0 || p.MessageExpiry > 0 {
+	if p.ResponseTopic != "" || len(p.CorrelationData) > 0 {
+		return true
+	}
+	return hasPropertiesBeyondRequest(p)
+}
+
+// hasPropertiesBeyondRequest says whether p holds more than a sender's
+// name, a response topic and correlation data: what a request or a reply
+// carries, which its row shows as [request] or by its thread.
+func hasPropertiesBeyondRequest(p *mqttconn.Properties) bool {
+	if p == nil {
+		return false
+	}
+	if p.PayloadFormat != 0 || p.ContentType != "" || p.MessageExpiry > 0 {
 		return true
 	}
 	for _, u := range p.User {

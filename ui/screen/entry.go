@@ -60,6 +60,13 @@ type entry struct {
 	moreLines    int      // the text's lines after textLines
 	hash         uint64   // the whole payload's echo.Hash
 	echoes       int      // outgoing: copies the broker routed back to us
+	// MQTT 5 request/response: a received request's response topic and
+	// correlation data (r answers it); our request's thread (its replies);
+	// the request a reply row is drawn under.
+	responseTopic string
+	correlation   []byte
+	thread        *thread
+	replyOf       *thread
 
 	cacheWidth int
 	cacheMax   int
@@ -107,10 +114,14 @@ func newMessageEntry(kind entryKind, m mqttconn.Message, a analysis) *entry {
 		// the window's byte cap counts only the preview.
 		p = append([]byte(nil), p[:previewLimit]...)
 	}
-	return &entry{kind: kind, time: m.Time, topic: m.Topic, sender: m.Sender(), props: m.Properties,
+	e := &entry{kind: kind, time: m.Time, topic: m.Topic, sender: m.Sender(), props: m.Properties,
 		hasProps: hasExtraProperties(m.Properties), payload: p, size: len(m.Payload),
 		qos: m.QoS, retained: m.Retained, duplicate: m.Duplicate, payloadKind: a.kind, preview: a.preview,
 		textLines: a.lines, moreLines: a.moreLines, hash: a.hash, colour: -1}
+	if pr := m.Properties; pr != nil && kind == entryIn && pr.ResponseTopic != "" {
+		e.responseTopic, e.correlation = pr.ResponseTopic, pr.CorrelationData
+	}
+	return e
 }
 
 func newEventEntry(t time.Time, text string, warn bool) *entry {
@@ -179,6 +190,9 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		return []string{b.String()}
 	}
 	add(s.Time.Render, stamp+" ")
+	if e.replyOf != nil {
+		add(s.Hint.Render, "  ↳ reply ")
+	}
 	switch e.kind {
 	case entryEvent:
 		style := s.Event.Render
@@ -194,12 +208,22 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 	case entryOut:
 		add(s.Mine.Render, "▶ you → ")
 	default:
-		add(s.Incoming.Render, "◀ ")
+		mark, arrow := "◀ ", " ▸ "
+		if e.replyOf != nil { // no topic follows: the text's own space does
+			mark, arrow = "◀", " ▸"
+			if e.sender != "" {
+				mark = "◀ "
+			}
+		}
+		add(s.Incoming.Render, mark)
 		if e.sender != "" {
-			add(s.Incoming.Render, ansi.Truncate(sanitize.String(e.sender), max(width/5, 8), "…")+" ▸ ")
+			add(s.Incoming.Render, ansi.Truncate(sanitize.String(e.sender), max(width/5, 8), "…")+arrow)
 		}
 	}
 	topicText := sanitize.String(e.topic)
+	if e.replyOf != nil {
+		topicText = "" // a reply under its request: always on our response topic
+	}
 	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {
 		topicText = ansi.Truncate(topicText, limit, "…")
 	}
@@ -338,8 +362,11 @@ func (e *entry) flags() []string {
 	if e.duplicate {
 		f = append(f, "[dup]")
 	}
-	if e.hasProps {
-		f = append(f, "[props]")
+	if e.hasProps && (e.responseTopic == "" && e.thread == nil && e.replyOf == nil || hasPropertiesBeyondRequest(e.props)) {
+		f = append(f, "[props]") // a request's response topic and a reply's correlation data show as [request] or its thread
+	}
+	if e.responseTopic != "" {
+		f = append(f, "[request]")
 	}
 	if e.payloadKind == payload.Binary {
 		f = append(f, "[binary]")
@@ -363,6 +390,21 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 	if e.kind != entryOut {
 		return "", "", nil
 	}
+	full, short, style = e.deliveryLabel(s)
+	if th := e.thread; th != nil && e.state != mqttconn.StateFailed {
+		full += e.threadLabel()
+		switch {
+		case th.replies > 0:
+			short += fmt.Sprintf(" ↩%d", th.replies)
+		case th.timedOut:
+			short += " ↩✗"
+		}
+	}
+	return full, short, style
+}
+
+// deliveryLabel is stateLabel without what a request's replies add.
+func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...string) string) {
 	echoed := ""
 	switch {
 	case e.echoes == 1:

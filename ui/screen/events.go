@@ -107,6 +107,10 @@ func (m *Model) applyEvents(msg eventsMsg) {
 		case mqttconn.KindMessage:
 			m.topics.Add(ev.Message.Topic, ev.Message.Payload, ev.Message.Retained, ev.Message.QoS, ev.Message.Time)
 			e := newMessageEntry(entryIn, ev.Message, a)
+			if m.threadReply(e, ev.Message) {
+				e.colour = m.rooms.count(e.topic, e.time, m.rooms.selected == 0 && m.list.atBottom() && !m.list.paused)
+				continue
+			}
 			if m.matchEcho(e) {
 				m.rooms.count(e.topic, e.time, true)
 				continue
@@ -214,6 +218,7 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 		}
 		e.outID = ev.OutID
 		m.list.outgoing[ev.OutID] = e
+		m.attachRequest(e, ev.Message)
 	}
 	e.state = ev.State
 	e.note = ""

@@ -130,6 +130,9 @@ func (m *Model) listRequest(r request) tea.Cmd {
 		return m.openSelected()
 	case requestReply:
 		if e, ok := m.list.selected(); ok && e.kind != entryEvent {
+			if e.responseTopic != "" && m.v5 {
+				return m.answer(e)
+			}
 			return m.replyTo(e.topic)
 		}
 	case requestHelp:

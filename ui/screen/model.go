@@ -52,7 +52,7 @@ type Options struct {
 	Mouse         bool   // mouse capture is on at start
 	NoColor       bool   // NO_COLOR: attributes only (the caller renders with an ANSI profile)
 	Insecure      bool   // TLS without verification: warned about all the time
-	MQTT5         bool   // the connection speaks MQTT 5: /sub takes subscription options
+	MQTT5         bool   // the connection speaks MQTT 5: /sub takes subscription options, the composer sets properties, /request works
 	AssignID      bool   // MQTT 5: the broker assigns the client id (ClientID is "" until it does)
 
 	History HistoryStatus // the history writer, or nil when history is off
@@ -85,6 +85,9 @@ type Options struct {
 	// Packets, when set, feeds the packets view (F7): every MQTT packet on
 	// the wire (mqttconn.Config.OnPacket = Packets.Observe).
 	Packets *packets.Feed
+	// RequestTimeout is how long a /request waits for its reply before
+	// saying none came (default DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // Model is the root model of the screen. It holds one mode and one focus;
@@ -132,8 +135,14 @@ type Model struct {
 	otherClientsFn func() int
 	otherClients   int  // from the last tick
 	outboxKept     bool // undelivered messages are kept on disk for the next start
-	v5             bool // MQTT 5: /sub takes subscription options
 	onPanic        func(any, []byte)
+
+	v5              bool               // MQTT 5: subscription options, properties and requests
+	replyTopic      string             // the response topic of our requests
+	replySubscribed bool               // replyTopic was subscribed to
+	requestTimeout  time.Duration      // how long a request waits for its reply
+	threads         map[string]*thread // our requests by correlation data
+	threadOrder     []string           // their correlation data, oldest first
 }
 
 // DefaultTopic is where the composer publishes when nothing says otherwise
@@ -177,8 +186,10 @@ func New(conn Conn, opts Options) Model {
 		replayedOut:    map[replayKey]*entry{},
 		otherClientsFn: opts.OtherClients,
 		outboxKept:     opts.OutboxKept,
-		v5:             opts.MQTT5,
 		onPanic:        opts.OnPanic,
+		v5:             opts.MQTT5,
+		replyTopic:     replyTopicFor(opts.ClientID),
+		requestTimeout: opts.RequestTimeout,
 		status: status{
 			broker:   opts.Broker,
 			extra:    opts.Extra,
@@ -194,6 +205,9 @@ func New(conn Conn, opts Options) Model {
 	m.status.addProblem(opts.Warning)
 	m.helpView = newHelpView(m.helpSections(), m.styles)
 	m.composer.recall = newRecall(opts.RecallTopics, opts.RecallTexts)
+	if m.requestTimeout <= 0 {
+		m.requestTimeout = DefaultRequestTimeout
+	}
 	m.addEarlier(opts.Earlier)
 	m.setSize(80, 24)
 	return m
@@ -259,6 +273,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.rate.sample(m.status.received)
 		m.status.rate = m.rate.label()
 		return m, tick(m.otherClientsFn)
+	case requestTimeoutMsg:
+		m.requestTimedOut(msg)
+		return m, nil
 	case commandDoneMsg:
 		if msg.err != nil {
 			m.status.warning = msg.err.Error()

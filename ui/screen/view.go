@@ -71,6 +71,7 @@ func (m *Model) helpSections() []helpSection {
 		{"topics view (f6; tab: composer)", flat(topics.DefaultKeyMap().FullHelp())},
 		{"history search (s in the list, /search)", flat(newSearchKeys().FullHelp())},
 		{"packets view (f7; tab: composer)", flat(packets.DefaultKeyMap().FullHelp())},
+		{"MQTT 5 commands (-V 5; /help lists all)", v5CommandHelp()},
 		{"question", flat(newQuestionKeys().FullHelp())},
 		{"this help", flat(newHelpKeys().FullHelp())},
 	}
