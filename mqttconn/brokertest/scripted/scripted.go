@@ -73,7 +73,8 @@ func (p Packet) Dup() bool { return p.Flags&8 != 0 }
 // Conn is one client connection as the script sees it.
 type Conn struct {
 	net.Conn
-	N int // 1 for the first connection the broker accepted, and so on
+	N     int  // 1 for the first connection the broker accepted, and so on
+	Level byte // the protocol level of the CONNECT that Accept read: 4 (MQTT 3.1.1) or 5
 }
 
 // Read reads the next packet, waiting at most d.
@@ -152,19 +153,29 @@ func (c *Conn) Ack(t byte, id uint16) error {
 	return c.Write(t, flags, binary.BigEndian.AppendUint16(nil, id))
 }
 
-// Connack answers CONNECT.
+// Connack answers CONNECT; after an MQTT 5 CONNECT read by Accept, with
+// an empty property list.
 func (c *Conn) Connack(sessionPresent bool, code byte) error {
 	sp := byte(0)
 	if sessionPresent {
 		sp = 1
 	}
-	return c.Write(Connack, 0, []byte{sp, code})
+	body := []byte{sp, code}
+	if c.Level == 5 {
+		body = append(body, 0)
+	}
+	return c.Write(Connack, 0, body)
 }
 
-// Accept reads CONNECT and accepts it.
+// Accept reads CONNECT and accepts it in the client's protocol (MQTT 3.1.1
+// or 5; the packets that follow are the script's to write).
 func (c *Conn) Accept(sessionPresent bool) error {
-	if _, err := c.Expect(Connect, 5*time.Second); err != nil {
+	p, err := c.Expect(Connect, 5*time.Second)
+	if err != nil {
 		return err
+	}
+	if len(p.Body) > 6 {
+		c.Level = p.Body[6] // after the protocol name "MQTT"
 	}
 	return c.Connack(sessionPresent, 0)
 }
