@@ -44,9 +44,10 @@ func (c *Client) connect5(ctx context.Context) (*wireConn, bool, error) {
 	w.onAck5 = func(typ byte, pid uint16, code byte, reason string) {
 		c.onAck5(w.epoch.Load(), typ, pid, code, reason)
 	}
+	connected := make(chan struct{})
 	pc := paho5.NewClient(paho5.ClientConfig{
 		ClientID:                   c.cfg.ClientID,
-		Conn:                       wire5{w},
+		Conn:                       wire5{w, connected},
 		OnPublishReceived:          []func(paho5.PublishReceived) (bool, error){c.onPublish5},
 		PacketTimeout:              c.cfg.ConnectTimeout,
 		EnableManualAcknowledgment: true,
@@ -55,6 +56,7 @@ func (c *Client) connect5(ctx context.Context) (*wireConn, bool, error) {
 	cctx, cancel := context.WithTimeout(ctx, c.cfg.ConnectTimeout)
 	defer cancel()
 	ca, err := pc.Connect(cctx, c.connectPacket5())
+	close(connected)
 	if ctx.Err() != nil {
 		w.Close()
 		return nil, false, ctx.Err()

@@ -14,7 +14,24 @@ import (
 // packet in several Writes and holds the connection's Locker meanwhile
 // (packets.ControlPacket.WriteTo), so Lock takes the wire's write lock and
 // Write expects it held. Our pump's writeParts takes the same lock.
-type wire5 struct{ *wireConn }
+type wire5 struct {
+	*wireConn
+	connected <-chan struct{} // closed once paho.golang's Connect has returned
+}
+
+// Read holds back an error that ends the connection after its CONNACK
+// until paho.golang's Connect has returned. paho.golang v0.23.0 starts
+// reading before it has added all its workers to a WaitGroup, and the end
+// of a connection meanwhile (a broker closing right after CONNACK: a
+// take-over) makes its shutdown's Wait race with those Adds (seen with
+// -race in the take-over test over MQTT 5).
+func (w wire5) Read(p []byte) (int, error) {
+	n, err := w.wireConn.Read(p)
+	if err != nil && w.connackPacket() != nil {
+		<-w.connected
+	}
+	return n, err
+}
 
 func (w wire5) Lock()   { w.wmu.Lock() }
 func (w wire5) Unlock() { w.wmu.Unlock() }
