@@ -219,7 +219,7 @@ func TestV5RefusalsInWords(t *testing.T) {
 		{"mochi", func(t *testing.T) brokertest.Broker { return brokertest.StartMochi(t, &denySecret{}) }, true},
 		{"mosquitto", func(t *testing.T) brokertest.Broker { return brokertest.StartMosquitto(t, "acl_file "+acl) }, false},
 		{"mosquitto dynamic security", func(t *testing.T) brokertest.Broker {
-			return brokertest.StartMosquitto(t, brokertest.DenyConf(t, "secret/")...)
+			return brokertest.StartMosquitto(t, brokertest.DenyConf(t, "secret/#")...)
 		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,10 +31,11 @@ func DynsecPlugin(t testing.TB) string {
 
 // DenyConf is mosquitto configuration that lets every client in and, with
 // the dynamic security plugin and its access control list (a JSON file
-// in a temporary folder), refuses every subscription to and every publish
-// on the topics under prefix: mosquitto 2.0's acl_file refuses publishes
-// only (a subscription is granted, and nothing delivered through it).
-func DenyConf(t testing.TB, prefix string) []string {
+// in a temporary folder), refuses every subscription matching filter and
+// every publish on a topic it matches: mosquitto 2.0's acl_file refuses
+// publishes only (a subscription is granted, and nothing delivered
+// through it).
+func DenyConf(t testing.TB, filter string) []string {
 	t.Helper()
 	plugin := DynsecPlugin(t)
 	conf := filepath.Join(t.TempDir(), "dynamic-security.json")
@@ -43,8 +44,8 @@ func DenyConf(t testing.TB, prefix string) []string {
   "clients": [],
   "groups": [{"groupname": "anonymous", "roles": [{"rolename": "deny"}], "clients": []}],
   "roles": [{"rolename": "deny", "acls": [
-    {"acltype": "subscribePattern", "topic": "` + prefix + `#", "priority": 0, "allow": false},
-    {"acltype": "publishClientSend", "topic": "` + prefix + `#", "priority": 0, "allow": false}
+    {"acltype": "subscribePattern", "topic": "` + filter + `", "priority": 0, "allow": false},
+    {"acltype": "publishClientSend", "topic": "` + filter + `", "priority": 0, "allow": false}
   ]}],
   "anonymousGroup": "anonymous"
 }

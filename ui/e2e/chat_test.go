@@ -58,18 +58,20 @@ func TestPersonChatsThroughTheBuiltInBroker(t *testing.T) {
 // TestSecondCopyJoinsTheFirst: a second mqttchat started the same way finds
 // the port taken and connects to the first one's broker: two terminals chat.
 func TestSecondCopyJoinsTheFirst(t *testing.T) {
-	env, _, _ := builtinEnv(t)
-	a := start(t, 100, 24, env, "-t", "room")
-	a.waitFor("connected", "built-in broker")
-	b := start(t, 100, 24, env, "-t", "room")
-	b.waitFor("connected", "subscribed to room")
-	if strings.Contains(b.text(), "built-in broker") {
-		t.Fatalf("second copy started its own broker:\n%s", b.text())
-	}
-	b.typeKeys("from b\r")
-	a.waitFor("◀ room from b")
-	a.typeKeys("from a\r")
-	b.waitFor("◀ room from a")
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		env, _, _ := builtinEnv(t)
+		a := p.start(t, 100, 24, env, "-t", "room")
+		a.waitFor("connected", "built-in broker")
+		b := p.start(t, 100, 24, env, "-t", "room")
+		b.waitFor("connected", "subscribed to room")
+		if strings.Contains(b.text(), "built-in broker") {
+			t.Fatalf("second copy started its own broker:\n%s", b.text())
+		}
+		b.typeKeys("from b\r")
+		a.waitFor("◀ room from b")
+		a.typeKeys("from a\r")
+		b.waitFor("◀ room from a")
+	})
 }
 
 // TestTwoFreshCopiesChat: two copies started with no flags at all (each

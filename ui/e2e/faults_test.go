@@ -148,6 +148,7 @@ func TestTypedDuringOutage(t *testing.T) {
 // later and mqttchat connects on its own.
 func TestBrokerAppearsLater(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, p protocol) {
+		t.Parallel() // it waits 10 s: the two protocols wait together
 		addr := brokertest.FreeAddr(t)
 		host, port, _ := strings.Cut(addr, ":")
 		s := p.start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "x")
