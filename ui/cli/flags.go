@@ -70,7 +70,7 @@ var options = []option{
 	{key: "disable_clean_session", flag: "disable-clean-session", short: "c", def: false, usage: "keep the session: the broker queues for us while we are away (needs -i)", ptr: func(v *values) any { return &v.disableCleanSession }},
 	{key: "keepalive", flag: "keepalive", short: "k", def: 60, usage: "keep-alive in seconds, 1-65535", ptr: func(v *values) any { return &v.keepalive }},
 	{key: "max_inflight", flag: "max-inflight", short: "M", def: 20, usage: "QoS 1/2 messages awaiting the broker's ack at once, 1-65535 (the rest wait in the outbox)", ptr: func(v *values) any { return &v.maxInFlight }},
-	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "31, 311, 5, mqttv31, mqttv311 or mqttv5", ptr: func(v *values) any { return &v.protocolVersion }},
+	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "MQTT version: 311 (3.1.1), 5 (MQTT 5: names, properties, the broker's reasons in words; see README, Which brokers) or 31; also mqttv311, mqttv5, mqttv31", ptr: func(v *values) any { return &v.protocolVersion }},
 	{key: "name", flag: "name", env: "MQTTCHAT_NAME", def: "", usage: "your name on everything you send (the MQTT 5 user property mqttchat-name; needs -V 5)", ptr: func(v *values) any { return &v.name }},
 	{key: "session_expiry", flag: "session-expiry", short: "x", def: "", usage: "with -c over MQTT 5: how long the broker keeps the session after we go: seconds, 30m, 12h, 7d or never (default never)", ptr: func(v *values) any { return &v.sessionExpiry }},
 	{key: "row_lines", flag: "row-lines", def: screen.DefaultRowLines, usage: "lines a text message wraps to in the list (1 keeps every row on one line)", ptr: func(v *values) any { return &v.rowLines }},

@@ -196,7 +196,8 @@ func TestBadFlagsExitTwoBeforeAnyScreen(t *testing.T) {
 		}
 	}
 	out, err := exec.Command(bin, "--help").Output()
-	if err != nil || !strings.Contains(string(out), "-h, --host") || !strings.Contains(string(out), "--help") {
+	if err != nil || !strings.Contains(string(out), "-h, --host") || !strings.Contains(string(out), "--help") ||
+		!strings.Contains(string(out), "-V, --protocol-version string   MQTT version: 311 (3.1.1), 5 (MQTT 5:") {
 		t.Fatalf("--help: %v\n%s", err, out)
 	}
 	out, err = exec.Command(bin, "--version").Output()

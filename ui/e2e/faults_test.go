@@ -43,6 +43,7 @@ func recordedSeqs(t *testing.T, state, topicName string) map[int]int {
 // the other client during and around the outage reaches mqttchat's history.
 func TestBrokerRestartDuringQoS1StreamLosesNothing(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, p protocol) {
+		t.Parallel() // its own mosquitto, paced by sleeps: the two protocols run together
 		m := persistentMosquitto(t)
 		host, port, _ := strings.Cut(m.Addr(), ":")
 		state := t.TempDir()
@@ -97,6 +98,7 @@ func TestBrokerRestartDuringQoS1StreamLosesNothing(t *testing.T) {
 // connection returns after SIGCONT.
 func TestFrozenBrokerIsNoticed(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, p protocol) {
+		t.Parallel() // its own mosquitto, waiting on keep-alives: the two protocols wait together
 		m := brokertest.StartMosquitto(t)
 		host, port, _ := strings.Cut(m.Addr(), ":")
 		s := p.start(t, 120, 30, nil, "-h", host, "-p", port, "-k", "2", "-t", "x")

@@ -41,6 +41,7 @@ func TestTopicsViewAgainstABroker(t *testing.T) {
 		s.typeKeys("p")
 		s.waitFor("plant/line0/sensor0", "last 20.5")
 		s.typeKeys("\x1b")
+		s.waitFor("50 topics") // the plot closed: an Esc read together with the g below would be Alt+g
 		// Clear line0's retained subtree: a question first.
 		watcher := brokertest.Connect(t, "tcp://"+tcpAddr, "watcher")
 		watcher.Subscribe(t, "plant/line0/#", 1)
