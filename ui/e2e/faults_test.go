@@ -206,35 +206,37 @@ func TestUnwritableStateAndFullDisk(t *testing.T) {
 // TestResizeBurstDuringFlood: fifty resizes while 20,000 messages arrive;
 // no panic, and the final layout fits the final size.
 func TestResizeBurstDuringFlood(t *testing.T) {
-	m := brokertest.StartMosquitto(t)
-	host, port, _ := strings.Cut(m.Addr(), ":")
-	s := start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "flood/#", "--no-mouse")
-	s.waitFor("● connected")
-	pub := floodPublisher(t, m.URL())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		flood(pub, "flood/x", 20000, 64, nil)
-	}()
-	sizes := [][2]int{{40, 12}, {200, 60}, {80, 24}, {30, 10}, {150, 40}}
-	for i := range 50 {
-		sz := sizes[i%len(sizes)]
-		s.resize(sz[0], sz[1])
-		time.Sleep(15 * time.Millisecond)
-	}
-	wg.Wait()
-	s.resize(100, 30)
-	s.waitFor("received: 20000")
-	time.Sleep(300 * time.Millisecond)
-	lines := strings.Split(s.text(), "\n")
-	if len(lines) != 30 || !strings.HasPrefix(lines[0], " ● connected") || !strings.Contains(lines[1], "received: 20000") {
-		t.Fatalf("layout after the resizes:\n%s", s.text())
-	}
-	s.typeKeys("\x03")
-	if code := s.waitExit(); code != 0 {
-		t.Fatalf("exit status %d", code)
-	}
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		m := brokertest.StartMosquitto(t)
+		host, port, _ := strings.Cut(m.Addr(), ":")
+		s := p.start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "flood/#", "--no-mouse")
+		s.waitFor("● connected")
+		pub := floodPublisher(t, m.URL())
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			flood(pub, "flood/x", 20000, 64, nil)
+		}()
+		sizes := [][2]int{{40, 12}, {200, 60}, {80, 24}, {30, 10}, {150, 40}}
+		for i := range 50 {
+			sz := sizes[i%len(sizes)]
+			s.resize(sz[0], sz[1])
+			time.Sleep(15 * time.Millisecond)
+		}
+		wg.Wait()
+		s.resize(100, 30)
+		s.waitFor("received: 20000")
+		time.Sleep(300 * time.Millisecond)
+		lines := strings.Split(s.text(), "\n")
+		if len(lines) != 30 || !strings.HasPrefix(lines[0], " ● connected") || !strings.Contains(lines[1], "received: 20000") {
+			t.Fatalf("layout after the resizes:\n%s", s.text())
+		}
+		s.typeKeys("\x03")
+		if code := s.waitExit(); code != 0 {
+			t.Fatalf("exit status %d", code)
+		}
+	})
 }
 
 // TestPanicRestoresTheTerminal: a panic in one of our goroutines leaves the
