@@ -2,6 +2,7 @@ package mqttconn
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -256,4 +257,32 @@ func (c *Client) unsubscribePacket(pid uint16, filter string) []byte {
 		return unsubscribePacket5(pid, filter)
 	}
 	return unsubscribePacket(pid, filter)
+}
+
+// skipProps5 reads past the property list of an MQTT 5 PUBLISH that is
+// not kept (too large), of the rest bytes left in the packet, and returns
+// what is left after it: the payload.
+func (w *wireConn) skipProps5(rest int) (int, error) {
+	n, size := 0, 0
+	for shift := 0; ; shift += 7 {
+		if size == 4 || size >= rest {
+			return 0, errors.New("malformed PUBLISH: bad property length")
+		}
+		b, err := w.r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		size++
+		n |= int(b&0x7f) << shift
+		if b&0x80 == 0 {
+			break
+		}
+	}
+	if n > rest-size {
+		return 0, fmt.Errorf("malformed PUBLISH: properties of %d bytes in %d", n, rest-size)
+	}
+	if _, err := w.r.Discard(n); err != nil {
+		return 0, err
+	}
+	return rest - size - n, nil
 }

@@ -180,7 +180,8 @@ func (c *Conn) Accept(sessionPresent bool) error {
 	return c.Connack(sessionPresent, 0)
 }
 
-// SendPublish sends a PUBLISH to the client.
+// SendPublish sends a PUBLISH to the client (after an MQTT 5 CONNECT read
+// by Accept, with an empty property list).
 func (c *Conn) SendPublish(topic string, qos byte, dup bool, id uint16, payload []byte) error {
 	flags := qos << 1
 	if dup {
@@ -190,6 +191,9 @@ func (c *Conn) SendPublish(topic string, qos byte, dup bool, id uint16, payload 
 	body = append(body, topic...)
 	if qos > 0 {
 		body = binary.BigEndian.AppendUint16(body, id)
+	}
+	if c.Level == 5 {
+		body = append(body, 0)
 	}
 	return c.Write(Publish, flags, append(body, payload...))
 }
