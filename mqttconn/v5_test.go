@@ -54,8 +54,8 @@ func TestV5ClientSuite(t *testing.T) {
 		{"InboundQoS2RedeliveryIsDeliveredOnce", TestInboundQoS2RedeliveryIsDeliveredOnce, ""},
 		{"QoS2AnsweredWithPubackIsSaidSo", TestQoS2AnsweredWithPubackIsSaidSo, "a 3.1.1 broker's habit (RabbitMQ); an MQTT 5 broker that takes no QoS 2 says so in its CONNACK (Maximum QoS)"},
 		{"WindowKeepsWithinTheBrokersQuota", TestWindowKeepsWithinTheBrokersQuota, "a 3.1.1 broker drops the excess silently; an MQTT 5 broker says its Receive Maximum (TestV5ReceiveMaximum, TestV5ScriptedReasons)"},
-		{"ResendKeepsPacketIDsAndDUP", TestResendKeepsPacketIDsAndDUP, scripted311 + "the strict session checks 3.1.1 PUBLISH packets"},
-		{"PacketIDsSurviveARestart", TestPacketIDsSurviveARestart, scripted311 + "the strict session checks 3.1.1 PUBLISH packets"},
+		{"ResendKeepsPacketIDsAndDUP", TestResendKeepsPacketIDsAndDUP, ""},
+		{"PacketIDsSurviveARestart", TestPacketIDsSurviveARestart, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.skip != "" {

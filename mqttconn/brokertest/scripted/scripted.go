@@ -40,6 +40,7 @@ type Packet struct {
 	Type  byte
 	Flags byte
 	Body  []byte
+	Level byte // the connection's protocol level when it was read: 5 for MQTT 5
 }
 
 // ID is the packet identifier of a packet that starts with one (all but PUBLISH).
@@ -61,6 +62,17 @@ func (p Packet) Publish() (topic string, id uint16, payload []byte) {
 		id = binary.BigEndian.Uint16(rest)
 		rest = rest[2:]
 	}
+	if p.Level == 5 { // past the property list
+		size, shift := 0, 0
+		for i, b := range rest {
+			size |= int(b&0x7f) << shift
+			shift += 7
+			if b&0x80 == 0 {
+				rest = rest[min(i+1+size, len(rest)):]
+				break
+			}
+		}
+	}
 	return string(p.Body[2 : 2+n]), id, rest
 }
 
@@ -74,7 +86,7 @@ func (p Packet) Dup() bool { return p.Flags&8 != 0 }
 type Conn struct {
 	net.Conn
 	N     int  // 1 for the first connection the broker accepted, and so on
-	Level byte // the protocol level of the CONNECT that Accept read: 4 (MQTT 3.1.1) or 5
+	Level byte // the protocol level of the CONNECT read: 4 (MQTT 3.1.1) or 5
 }
 
 // Read reads the next packet, waiting at most d.
@@ -103,7 +115,12 @@ func (c *Conn) Read(d time.Duration) (Packet, error) {
 	if _, err := io.ReadFull(c.Conn, body); err != nil {
 		return Packet{}, err
 	}
-	return Packet{Type: h[0] >> 4, Flags: h[0] & 0x0f, Body: body}, nil
+	p := Packet{Type: h[0] >> 4, Flags: h[0] & 0x0f, Body: body}
+	if p.Type == Connect && len(body) > 6 {
+		c.Level = body[6] // after the protocol name "MQTT"
+	}
+	p.Level = c.Level
+	return p, nil
 }
 
 // Expect reads packets until one of type t, answering PINGREQ on the way.
@@ -153,8 +170,8 @@ func (c *Conn) Ack(t byte, id uint16) error {
 	return c.Write(t, flags, binary.BigEndian.AppendUint16(nil, id))
 }
 
-// Connack answers CONNECT; after an MQTT 5 CONNECT read by Accept, with
-// an empty property list.
+// Connack answers CONNECT; after an MQTT 5 CONNECT, with an empty
+// property list.
 func (c *Conn) Connack(sessionPresent bool, code byte) error {
 	sp := byte(0)
 	if sessionPresent {
@@ -170,18 +187,14 @@ func (c *Conn) Connack(sessionPresent bool, code byte) error {
 // Accept reads CONNECT and accepts it in the client's protocol (MQTT 3.1.1
 // or 5; the packets that follow are the script's to write).
 func (c *Conn) Accept(sessionPresent bool) error {
-	p, err := c.Expect(Connect, 5*time.Second)
-	if err != nil {
+	if _, err := c.Expect(Connect, 5*time.Second); err != nil {
 		return err
-	}
-	if len(p.Body) > 6 {
-		c.Level = p.Body[6] // after the protocol name "MQTT"
 	}
 	return c.Connack(sessionPresent, 0)
 }
 
-// SendPublish sends a PUBLISH to the client (after an MQTT 5 CONNECT read
-// by Accept, with an empty property list).
+// SendPublish sends a PUBLISH to the client (after an MQTT 5 CONNECT,
+// with an empty property list).
 func (c *Conn) SendPublish(topic string, qos byte, dup bool, id uint16, payload []byte) error {
 	flags := qos << 1
 	if dup {
