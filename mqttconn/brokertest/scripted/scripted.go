@@ -1,9 +1,12 @@
-// Package scripted is an MQTT 3.1.1 broker for tests whose every answer is
+// Package scripted is an MQTT broker for tests whose every answer is
 // written by the test: it accepts TCP connections on a loopback port and
 // hands each to a script that reads and writes raw packets. With it a test
 // plays a broker that misbehaves (an undefined CONNACK code, a take-over, a
 // QoS 2 answered with PUBACK, a redelivery) or one that checks packet ids
-// and DUP flags as strictly as Eclipse's conformance broker.
+// and DUP flags as strictly as Eclipse's conformance broker. It speaks
+// MQTT 3.1.1; after an MQTT 5 CONNECT, Connack, Accept and SendPublish add
+// the empty property list MQTT 5 wants and Publish reads past one (the
+// script writes every other MQTT 5 packet itself).
 package scripted
 
 import (
