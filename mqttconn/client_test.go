@@ -248,7 +248,7 @@ func TestRefusedSubscriptionIsReported(t *testing.T) {
 
 func TestBadCredentialsStopRetrying(t *testing.T) {
 	b := brokertest.StartMochi(t, new(denyHook))
-	c, err := mqttconn.New(mqttconn.Config{Server: b.URL(), Username: "bad", MinBackoff: 10 * time.Millisecond})
+	c, err := mqttconn.New(mqttconn.Config{Server: b.URL(), Username: "bad", MinBackoff: 10 * time.Millisecond, ProtocolVersion: testProtocol})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -158,7 +158,7 @@ func TestSessionPresentIsNotResubscribed(t *testing.T) {
 func TestClientIDInUseIsSuggested(t *testing.T) {
 	b := brokertest.StartMosquitto(t)
 	cfg := func() mqttconn.Config {
-		return mqttconn.Config{Server: b.URL(), ClientID: "twin", MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
+		return mqttconn.Config{Server: b.URL(), ClientID: "twin", MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, ProtocolVersion: testProtocol}
 	}
 	a, err := mqttconn.New(cfg())
 	if err != nil {

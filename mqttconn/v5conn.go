@@ -49,12 +49,13 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 	}
 	aliases := newAliases5() // per connection: reset on every reconnect
 	onPublish := func(pr paho5.PublishReceived) (bool, error) { return c.onPublish5(pr, w, aliases) }
+	connected := make(chan struct{})
 	c.mu.Lock()
 	cp := c.connectPacket5()
 	c.mu.Unlock()
 	pc := paho5.NewClient(paho5.ClientConfig{
 		ClientID:                   cp.ClientID,
-		Conn:                       wire5{w},
+		Conn:                       wire5{w, connected},
 		OnPublishReceived:          []func(paho5.PublishReceived) (bool, error){onPublish},
 		PacketTimeout:              c.cfg.ConnectTimeout,
 		EnableManualAcknowledgment: true,
@@ -63,6 +64,7 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 	cctx, cancel := context.WithTimeout(ctx, c.cfg.ConnectTimeout)
 	defer cancel()
 	ca, err := pc.Connect(cctx, cp)
+	close(connected)
 	if ctx.Err() != nil {
 		w.Close()
 		return nil, false, ctx.Err()

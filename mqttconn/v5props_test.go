@@ -89,3 +89,24 @@ func TestV5PropertiesInPackets(t *testing.T) {
 		t.Fatalf("found %v in %q", want, all)
 	}
 }
+
+// TestV5ReasonStringSaidOnce: a broker's reason string is quoted when it
+// says more than the reason code's words, and left out when it says the
+// same in other spelling (mochi's "bad username or password").
+func TestV5ReasonStringSaidOnce(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&mqttconn.RefusedError{Code: 0x86, V5: true, Reason: "bad username or password"}, "connection refused: bad user name or password"},
+		{&mqttconn.RefusedError{Code: 0x86, V5: true, Reason: "Bad user-name or password."}, "connection refused: bad user name or password"},
+		{&mqttconn.RefusedError{Code: 0x86, V5: true, Reason: "no such user"}, `connection refused: bad user name or password (the broker says "no such user")`},
+		{&mqttconn.ReasonCodeError{Packet: "PUBACK", Code: 0x87, Reason: "Not authorized"}, "not authorized"},
+		{&mqttconn.ReasonCodeError{Packet: "DISCONNECT", Code: 0x8E, Reason: "session takeover"},
+			`the broker disconnected us: session taken over: another client connected with this client id (the broker says "session takeover")`},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("%#v: %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}

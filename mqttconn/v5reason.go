@@ -3,6 +3,7 @@ package mqttconn
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // MQTT 5 reason codes (§2.4) that mqttconn tells apart.
@@ -91,12 +92,23 @@ func (e *ReasonCodeError) Error() string {
 }
 
 // brokerSays quotes a broker's reason string, when there is one that
-// says more than the reason code's words.
+// says more than the reason code's words: mochi's "bad username or
+// password" is our "bad user name or password" again.
 func brokerSays(code byte, reason string) string {
-	if reason == "" || strings.EqualFold(reason, ReasonText(code)) {
+	if reason == "" || lettersOf(reason) == lettersOf(ReasonText(code)) {
 		return ""
 	}
 	return fmt.Sprintf(` (the broker says %q)`, reason)
+}
+
+// lettersOf is s in lower case without spaces and punctuation.
+func lettersOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
 }
 
 // retryableConnack says whether a refusal may go away by itself: the

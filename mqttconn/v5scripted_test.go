@@ -260,3 +260,36 @@ func TestV5RedeliveredQoS2IsAnswered(t *testing.T) {
 		t.Fatalf("the message was delivered %d times, want once", got)
 	}
 }
+
+// TestV5OversizedMessageSaysItsPayloadSize: an MQTT 5 PUBLISH over the
+// cap, with properties, is read past and acknowledged; the size said is
+// its payload's, not counting the properties (as over 3.1.1).
+func TestV5OversizedMessageSaysItsPayloadSize(t *testing.T) {
+	acked := make(chan error, 1)
+	b := scripted.Start(t, func(c *scripted.Conn) error {
+		if err := c.Accept(false); err != nil {
+			return err
+		}
+		// A user property k = 296 bytes: a property list of 302 bytes,
+		// whose length takes two bytes (0xAE 0x02).
+		props := append([]byte{0xAE, 0x02, 0x26, 0, 1, 'k', 1, 40}, make([]byte, 296)...)
+		publish := append([]byte{0, 3, 'b', 'i', 'g', 0, 9}, props...)
+		if err := c.Write(scripted.Publish, 2, append(publish, make([]byte, 5000)...)); err != nil {
+			return err
+		}
+		p, err := c.Expect(scripted.Puback, 5*time.Second)
+		if err == nil && p.ID() != 9 {
+			err = fmt.Errorf("PUBACK for id %d", p.ID())
+		}
+		acked <- err
+		return untilClosed(c)
+	})
+	_, col := newClient5(t, b.URL(), func(c *mqttconn.Config) { c.MaxIncoming = 1000 })
+	ev := col.event(col.waitFor(t, 0, "too large", kind(mqttconn.KindTooLarge)))
+	if ev.Message.Topic != "big" || ev.Size != 5000 {
+		t.Fatalf("too large: topic %q size %d, want big and 5000", ev.Message.Topic, ev.Size)
+	}
+	if err := <-acked; err != nil {
+		t.Fatal(err)
+	}
+}

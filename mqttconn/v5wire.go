@@ -2,6 +2,7 @@ package mqttconn
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -14,7 +15,24 @@ import (
 // packet in several Writes and holds the connection's Locker meanwhile
 // (packets.ControlPacket.WriteTo), so Lock takes the wire's write lock and
 // Write expects it held. Our pump's writeParts takes the same lock.
-type wire5 struct{ *wireConn }
+type wire5 struct {
+	*wireConn
+	connected <-chan struct{} // closed once paho.golang's Connect has returned
+}
+
+// Read holds back an error that ends the connection after its CONNACK
+// until paho.golang's Connect has returned. paho.golang v0.23.0 starts
+// reading before it has added all its workers to a WaitGroup, and the end
+// of a connection meanwhile (a broker closing right after CONNACK: a
+// take-over) makes its shutdown's Wait race with those Adds (seen with
+// -race in the take-over test over MQTT 5).
+func (w wire5) Read(p []byte) (int, error) {
+	n, err := w.wireConn.Read(p)
+	if err != nil && w.connackPacket() != nil {
+		<-w.connected
+	}
+	return n, err
+}
 
 func (w wire5) Lock()   { w.wmu.Lock() }
 func (w wire5) Unlock() { w.wmu.Unlock() }
@@ -265,4 +283,32 @@ func (c *Client) unsubscribePacket(pid uint16, filter string) []byte {
 		return withProps5(unsubscribePacket5(pid, filter), c.cfg.unsubscribeProps5(), packets.UNSUBSCRIBE)
 	}
 	return unsubscribePacket(pid, filter)
+}
+
+// skipProps5 reads past the property list of an MQTT 5 PUBLISH that is
+// not kept (too large), of the rest bytes left in the packet, and returns
+// what is left after it: the payload.
+func (w *wireConn) skipProps5(rest int) (int, error) {
+	n, size := 0, 0
+	for shift := 0; ; shift += 7 {
+		if size == 4 || size >= rest {
+			return 0, errors.New("malformed PUBLISH: bad property length")
+		}
+		b, err := w.r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		size++
+		n |= int(b&0x7f) << shift
+		if b&0x80 == 0 {
+			break
+		}
+	}
+	if n > rest-size {
+		return 0, fmt.Errorf("malformed PUBLISH: properties of %d bytes in %d", n, rest-size)
+	}
+	if _, err := w.r.Discard(n); err != nil {
+		return 0, err
+	}
+	return rest - size - n, nil
 }

@@ -17,7 +17,7 @@ import (
 func scriptedClient(t *testing.T, url string, extra func(*mqttconn.Config)) (*mqttconn.Client, *collector) {
 	t.Helper()
 	cfg := mqttconn.Config{Server: url, ClientID: "scripted", MinBackoff: 10 * time.Millisecond,
-		MaxBackoff: time.Second, ConnectTimeout: 2 * time.Second}
+		MaxBackoff: time.Second, ConnectTimeout: 2 * time.Second, ProtocolVersion: testProtocol}
 	if extra != nil {
 		extra(&cfg)
 	}

@@ -353,6 +353,12 @@ func (w *wireConn) dropPublish(b0 byte, length int) error {
 		id = binary.BigEndian.Uint16(two[:])
 		rest -= 2
 	}
+	if w.v5 { // the size said is the payload's, as over 3.1.1
+		var err error
+		if rest, err = w.skipProps5(rest); err != nil {
+			return err
+		}
+	}
 	if _, err := w.r.Discard(rest); err != nil {
 		return err
 	}

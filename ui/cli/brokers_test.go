@@ -101,26 +101,55 @@ func TestTLSAndPasswordsAgainstMosquitto(t *testing.T) {
 		{"client certificate", []string{"-L", "mqtts://localhost:" + port(mtlsAddr), "--cafile", certs.CA, "--cert", certs.ClientCert, "--key", certs.ClientKey}, true, ""},
 		{"missing client certificate", []string{"-L", "mqtts://localhost:" + port(mtlsAddr), "--cafile", certs.CA, "--tls-version", "tlsv1.2"}, false, "TLS: the broker refused the handshake: handshake failure (does it want a client certificate? --cert/--key"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, code, errOut := settingsFor(t, tt.args...)
-			if code != 0 {
-				t.Fatalf("command line refused: %s", errOut)
-			}
-			ev := outcome(t, s)
-			switch {
-			case tt.ok && ev.Kind != mqttconn.KindConnected:
-				t.Fatalf("did not connect: %v", ev.Err)
-			case !tt.ok && ev.Kind != mqttconn.KindConnectFailed:
-				t.Fatal("connected, but should not have")
-			case tt.fatal != "" && (!ev.Fatal || !strings.Contains(ev.Err.Error(), tt.fatal)):
-				t.Fatalf("failure %q (fatal %v), want a fatal one saying %q", ev.Err, ev.Fatal, tt.fatal)
-			}
-			if s.insecure != strings.Contains(tt.name, "insecure") {
-				t.Fatalf("insecure = %v", s.insecure)
+	for _, v := range protocols {
+		t.Run(v.name, func(t *testing.T) {
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					s, code, errOut := settingsFor(t, v.args(tt.args...)...)
+					if code != 0 {
+						t.Fatalf("command line refused: %s", errOut)
+					}
+					if (s.protocol == 5) != v.v5 {
+						t.Fatalf("protocol %d", s.protocol)
+					}
+					ev := outcome(t, s)
+					fatal := tt.fatal
+					if v.v5 { // mosquitto's answer to MQTT 5 clients, reason code 0x87
+						fatal = strings.Replace(fatal, "not authorised", "connection refused: not authorized", 1)
+					}
+					switch {
+					case tt.ok && ev.Kind != mqttconn.KindConnected:
+						t.Fatalf("did not connect: %v", ev.Err)
+					case !tt.ok && ev.Kind != mqttconn.KindConnectFailed:
+						t.Fatal("connected, but should not have")
+					case fatal != "" && (!ev.Fatal || !strings.Contains(ev.Err.Error(), fatal)):
+						t.Fatalf("failure %q (fatal %v), want a fatal one saying %q", ev.Err, ev.Fatal, fatal)
+					}
+					if s.insecure != strings.Contains(tt.name, "insecure") {
+						t.Fatalf("insecure = %v", s.insecure)
+					}
+				})
 			}
 		})
 	}
+}
+
+// protocol is the MQTT version a test's command line asks for.
+type protocol struct {
+	name string
+	v5   bool
+}
+
+// protocols: MQTT 3.1.1 (the default: no flag, the command line as it
+// was before MQTT 5) and MQTT 5 (-V 5).
+var protocols = []protocol{{name: "311"}, {name: "5", v5: true}}
+
+// args is args with -V 5 in front over MQTT 5.
+func (p protocol) args(args ...string) []string {
+	if p.v5 {
+		return append([]string{"-V", "5"}, args...)
+	}
+	return args
 }
 
 // startMochiTLS runs the in-process broker with TLS on addr, over TCP or WebSocket.
@@ -156,24 +185,30 @@ func startMochiTLS(t *testing.T, addr, certFile, keyFile string, ws bool) {
 // TestTLSFailuresInWords: an expired certificate and a host name mismatch
 // are explained and not retried; wss:// works through a path.
 func TestTLSFailuresInWords(t *testing.T) {
+	for _, v := range protocols {
+		t.Run(v.name, func(t *testing.T) { tlsFailuresInWords(t, v) })
+	}
+}
+
+func tlsFailuresInWords(t *testing.T, v protocol) {
 	certs := brokertest.MakeCerts(t)
 	expired := brokertest.FreeAddr(t)
 	startMochiTLS(t, expired, certs.ExpiredCert, certs.ExpiredKey, false)
-	s, _, _ := settingsFor(t, "-L", "mqtts://localhost:"+port(expired), "--cafile", certs.CA)
+	s, _, _ := settingsFor(t, v.args("-L", "mqtts://localhost:"+port(expired), "--cafile", certs.CA)...)
 	if ev := outcome(t, s); !ev.Fatal || !strings.Contains(ev.Err.Error(), "expired") {
 		t.Fatalf("expired: %v (fatal %v)", ev.Err, ev.Fatal)
 	}
 
 	mismatch := "127.0.0.2:" + port(brokertest.FreeAddr(t))
 	startMochiTLS(t, mismatch, certs.ServerCert, certs.ServerKey, false)
-	s, _, _ = settingsFor(t, "-L", "mqtts://"+mismatch, "--cafile", certs.CA)
+	s, _, _ = settingsFor(t, v.args("-L", "mqtts://"+mismatch, "--cafile", certs.CA)...)
 	if ev := outcome(t, s); !ev.Fatal || !strings.Contains(ev.Err.Error(), "host name mismatch") {
 		t.Fatalf("mismatch: %v (fatal %v)", ev.Err, ev.Fatal)
 	}
 
 	wss := brokertest.FreeAddr(t)
 	startMochiTLS(t, wss, certs.ServerCert, certs.ServerKey, true)
-	s, _, _ = settingsFor(t, "-L", "wss://localhost:"+port(wss)+"/mqtt", "--cafile", certs.CA)
+	s, _, _ = settingsFor(t, v.args("-L", "wss://localhost:"+port(wss)+"/mqtt", "--cafile", certs.CA)...)
 	if ev := outcome(t, s); ev.Kind != mqttconn.KindConnected {
 		t.Fatalf("wss: %v", ev.Err)
 	}
@@ -183,12 +218,18 @@ func TestTLSFailuresInWords(t *testing.T) {
 }
 
 func TestNetworkFailuresInWords(t *testing.T) {
-	s, _, _ := settingsFor(t, "-h", "no-such-host.invalid", "-p", "1883")
+	for _, v := range protocols {
+		t.Run(v.name, func(t *testing.T) { networkFailuresInWords(t, v) })
+	}
+}
+
+func networkFailuresInWords(t *testing.T, v protocol) {
+	s, _, _ := settingsFor(t, v.args("-h", "no-such-host.invalid", "-p", "1883")...)
 	if ev := outcome(t, s); ev.Fatal || !strings.Contains(ev.Err.Error(), `unknown host "no-such-host.invalid"`) {
 		t.Fatalf("unknown host: %v (fatal %v)", ev.Err, ev.Fatal)
 	}
 	closed := brokertest.FreeAddr(t)
-	s, _, _ = settingsFor(t, "-h", "127.0.0.1", "-p", port(closed))
+	s, _, _ = settingsFor(t, v.args("-h", "127.0.0.1", "-p", port(closed))...)
 	if ev := outcome(t, s); ev.Fatal || !strings.Contains(ev.Err.Error(), "connection refused by 127.0.0.1:"+port(closed)) || ev.RetryIn <= 0 {
 		t.Fatalf("refused: %v (fatal %v, retry in %v)", ev.Err, ev.Fatal, ev.RetryIn)
 	}
@@ -207,7 +248,7 @@ func TestNetworkFailuresInWords(t *testing.T) {
 			defer c.Close()
 		}
 	}()
-	s, _, _ = settingsFor(t, "-h", "127.0.0.1", "-p", port(ln.Addr().String()))
+	s, _, _ = settingsFor(t, v.args("-h", "127.0.0.1", "-p", port(ln.Addr().String()))...)
 	cfg := connConfig(s)
 	cfg.ConnectTimeout = 300 * time.Millisecond
 	c, _ := mqttconn.New(cfg)

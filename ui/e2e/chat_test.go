@@ -20,79 +20,84 @@ func builtinEnv(t testing.TB) (env []string, tcpAddr, wsAddr string) {
 // built-in broker, receive from another client over TCP and over WebSocket,
 // type and send, quit with Ctrl+C and status 0.
 func TestPersonChatsThroughTheBuiltInBroker(t *testing.T) {
-	env, tcpAddr, wsAddr := builtinEnv(t)
-	s := start(t, 110, 30, env, "-t", "chat/room")
-	s.waitFor("connected", "built-in broker", "ws://"+wsAddr+"/mqtt", "subscribed to chat/room")
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		env, tcpAddr, wsAddr := builtinEnv(t)
+		s := p.start(t, 110, 30, env, "-t", "chat/room")
+		s.waitFor("connected", "built-in broker", "ws://"+wsAddr+"/mqtt", "subscribed to chat/room")
 
-	peer := brokertest.Connect(t, "tcp://"+tcpAddr, "peer")
-	peer.Subscribe(t, "chat/#", 1)
-	peer.Publish(t, "chat/room", 0, false, "hello from a device 温度")
-	s.waitFor("◀ chat/room hello from a device 温度", "received: 1")
+		peer := brokertest.Connect(t, "tcp://"+tcpAddr, "peer")
+		peer.Subscribe(t, "chat/#", 1)
+		peer.Publish(t, "chat/room", 0, false, "hello from a device 温度")
+		s.waitFor("◀ chat/room hello from a device 温度", "received: 1")
 
-	browser := brokertest.Connect(t, "ws://"+wsAddr+"/mqtt", "browser")
-	browser.Publish(t, "chat/room", 1, false, "hello over websocket")
-	s.waitFor("hello over websocket", "received: 2")
+		browser := brokertest.Connect(t, "ws://"+wsAddr+"/mqtt", "browser")
+		browser.Publish(t, "chat/room", 1, false, "hello over websocket")
+		s.waitFor("hello over websocket", "received: 2")
 
-	s.typeKeys("hi there")
-	s.waitFor("┃ hi there")
-	s.typeKeys("\r")
-	s.waitFor("▶ you → chat/room hi there ✓ sent")
-	if m := peer.WaitMessage(t, "chat/room", 5*time.Second); m == nil {
-		t.Fatal("peer got nothing")
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for peer.Count("chat/room") < 3 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := peer.Count("chat/room"); n != 3 {
-		t.Fatalf("peer got %d messages on chat/room, want 3 (two from others, one typed)", n)
-	}
+		s.typeKeys("hi there")
+		s.waitFor("┃ hi there")
+		s.typeKeys("\r")
+		s.waitFor("▶ you → chat/room hi there ✓ sent")
+		if m := peer.WaitMessage(t, "chat/room", 5*time.Second); m == nil {
+			t.Fatal("peer got nothing")
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for peer.Count("chat/room") < 3 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := peer.Count("chat/room"); n != 3 {
+			t.Fatalf("peer got %d messages on chat/room, want 3 (two from others, one typed)", n)
+		}
 
-	s.typeKeys("\x03") // Ctrl+C
-	if code := s.waitExit(); code != 0 {
-		t.Fatalf("exit status %d after Ctrl+C", code)
-	}
+		// Ctrl+C; once the screen has counted the peers (each second) it
+		// asks first, and a second Ctrl+C quits.
+		s.quitAnswering()
+	})
 }
 
 // TestSecondCopyJoinsTheFirst: a second mqttchat started the same way finds
 // the port taken and connects to the first one's broker: two terminals chat.
 func TestSecondCopyJoinsTheFirst(t *testing.T) {
-	env, _, _ := builtinEnv(t)
-	a := start(t, 100, 24, env, "-t", "room")
-	a.waitFor("connected", "built-in broker")
-	b := start(t, 100, 24, env, "-t", "room")
-	b.waitFor("connected", "subscribed to room")
-	if strings.Contains(b.text(), "built-in broker") {
-		t.Fatalf("second copy started its own broker:\n%s", b.text())
-	}
-	b.typeKeys("from b\r")
-	a.waitFor("◀ room from b")
-	a.typeKeys("from a\r")
-	b.waitFor("◀ room from a")
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		env, _, _ := builtinEnv(t)
+		a := p.start(t, 100, 24, env, "-t", "room")
+		a.waitFor("connected", "built-in broker")
+		b := p.start(t, 100, 24, env, "-t", "room")
+		b.waitFor("connected", "subscribed to room")
+		if strings.Contains(b.text(), "built-in broker") {
+			t.Fatalf("second copy started its own broker:\n%s", b.text())
+		}
+		b.typeKeys("from b\r")
+		a.waitFor("◀ room from b")
+		a.typeKeys("from a\r")
+		b.waitFor("◀ room from a")
+	})
 }
 
 // TestTwoFreshCopiesChat: two copies started with no flags at all (each
 // on the built-in broker of the first) talk by typing text and Enter only:
 // each shows the other's message once and its own once, marked echoed.
 func TestTwoFreshCopiesChat(t *testing.T) {
-	env, _, _ := builtinEnv(t)
-	a := start(t, 100, 24, env)
-	a.waitFor("connected", "built-in broker", "to chat/lobby")
-	b := start(t, 100, 24, env)
-	b.waitFor("connected", "subscribed to #", "to chat/lobby")
-	b.typeKeys("hello from b\r")
-	b.waitFor("▶ you → chat/lobby hello from b ✓ sent · echoed")
-	a.waitFor("◀ chat/lobby hello from b")
-	a.typeKeys("hi b, a here\r")
-	a.waitFor("▶ you → chat/lobby hi b, a here ✓ sent · echoed")
-	b.waitFor("◀ chat/lobby hi b, a here")
-	time.Sleep(300 * time.Millisecond) // a late duplicate row would show by now
-	for name, s := range map[string]*screen{"a": a, "b": b} {
-		txt := s.text()
-		if strings.Count(txt, "hello from b") != 1 || strings.Count(txt, "hi b, a here") != 1 {
-			t.Fatalf("%s shows a message more or less than once:\n%s", name, txt)
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		env, _, _ := builtinEnv(t)
+		a := p.start(t, 100, 24, env)
+		a.waitFor("connected", "built-in broker", "to chat/lobby")
+		b := p.start(t, 100, 24, env)
+		b.waitFor("connected", "subscribed to #", "to chat/lobby")
+		b.typeKeys("hello from b\r")
+		b.waitFor("▶ you → chat/lobby hello from b ✓ sent · echoed")
+		a.waitFor("◀ chat/lobby hello from b")
+		a.typeKeys("hi b, a here\r")
+		a.waitFor("▶ you → chat/lobby hi b, a here ✓ sent · echoed")
+		b.waitFor("◀ chat/lobby hi b, a here")
+		time.Sleep(300 * time.Millisecond) // a late duplicate row would show by now
+		for name, s := range map[string]*screen{"a": a, "b": b} {
+			txt := s.text()
+			if strings.Count(txt, "hello from b") != 1 || strings.Count(txt, "hi b, a here") != 1 {
+				t.Fatalf("%s shows a message more or less than once:\n%s", name, txt)
+			}
 		}
-	}
+	})
 }
 
 // TestAgainstMosquittoWithLossAndReturn: a real mosquitto, named with -h/-p;
@@ -100,53 +105,57 @@ func TestTwoFreshCopiesChat(t *testing.T) {
 // re-subscription, a QoS 1 message typed during the outage is queued and then
 // acknowledged, and messages flow again.
 func TestAgainstMosquittoWithLossAndReturn(t *testing.T) {
-	m := brokertest.StartMosquitto(t)
-	host, port, _ := strings.Cut(m.Addr(), ":")
-	s := start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "room", "-q", "1")
-	s.waitFor("● connected", "subscribed to room (QoS 1)")
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		m := brokertest.StartMosquitto(t)
+		host, port, _ := strings.Cut(m.Addr(), ":")
+		s := p.start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "room", "-q", "1")
+		s.waitFor("● connected", "subscribed to room (QoS 1)")
 
-	m.Stop()
-	s.waitFor("connection lost")
-	s.typeKeys("typed offline\r")
-	s.waitFor("typed offline … queued")
+		m.Stop()
+		s.waitFor("connection lost")
+		s.typeKeys("typed offline\r")
+		s.waitFor("typed offline … queued")
 
-	m.Start()
-	s.waitFor("reconnected after", "re-subscribed 1 filter", "● connected")
-	s.waitFor("typed offline ✓ acknowledged")
+		m.Start()
+		s.waitFor("reconnected after", "re-subscribed 1 filter", "● connected")
+		s.waitFor("typed offline ✓ acknowledged")
 
-	peer := brokertest.Connect(t, m.URL(), "peer")
-	peer.Publish(t, "room", 1, false, "back again")
-	s.waitFor("◀ room q1 back again")
-	s.typeKeys("\x03")
-	if code := s.waitExit(); code != 0 {
-		t.Fatalf("exit status %d", code)
-	}
+		peer := brokertest.Connect(t, m.URL(), "peer")
+		peer.Publish(t, "room", 1, false, "back again")
+		s.waitFor("◀ room q1 back again")
+		s.typeKeys("\x03")
+		if code := s.waitExit(); code != 0 {
+			t.Fatalf("exit status %d", code)
+		}
+	})
 }
 
 // TestHostilePayloadCannotReachTheTerminal: escape sequences in a topic and a
 // payload arrive as visible text; not one ESC from them reaches the terminal.
 func TestHostilePayloadCannotReachTheTerminal(t *testing.T) {
-	env, tcpAddr, _ := builtinEnv(t)
-	s := start(t, 120, 24, env)
-	s.waitFor("● connected")
-	peer := brokertest.Connect(t, "tcp://"+tcpAddr, "evil")
-	peer.Publish(t, "evil/\x1b]0;TITLE\x07", 0, false, "\x1b]52;c;UFdORUQ=\x07\x1b]8;;http://x\x1b\\link\x1b[2Jboom\rX")
-	s.waitFor("␛]52;c;UFdORUQ=␇", "␛[2Jboom␍X")
-	// Open it: the detail view in every mode shows the bytes, never obeys them.
-	s.typeKeys("\t\t\r") // focus the list, open the newest message
-	s.waitFor("◀ received · evil/␛]0;TITLE␇")
-	s.typeKeys("x")
-	s.waitFor("00000000  1b 5d 35 32")
-	s.typeKeys("b")
-	s.typeKeys("t")
-	s.typeKeys("\x1b") // esc back to the list
-	s.waitFor("messages (")
-	raw := s.rawOutput()
-	for _, bad := range []string{"\x1b]52;", "\x1b]0;TITLE", "\x1b]8;;http://x", "UFdORUQ=\x07"} {
-		if bytes.Contains(raw, []byte(bad)) {
-			t.Fatalf("the terminal received %q", bad)
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		env, tcpAddr, _ := builtinEnv(t)
+		s := p.start(t, 120, 24, env)
+		s.waitFor("● connected")
+		peer := brokertest.Connect(t, "tcp://"+tcpAddr, "evil")
+		peer.Publish(t, "evil/\x1b]0;TITLE\x07", 0, false, "\x1b]52;c;UFdORUQ=\x07\x1b]8;;http://x\x1b\\link\x1b[2Jboom\rX")
+		s.waitFor("␛]52;c;UFdORUQ=␇", "␛[2Jboom␍X")
+		// Open it: the detail view in every mode shows the bytes, never obeys them.
+		s.typeKeys("\t\t\r") // focus the list, open the newest message
+		s.waitFor("◀ received · evil/␛]0;TITLE␇")
+		s.typeKeys("x")
+		s.waitFor("00000000  1b 5d 35 32")
+		s.typeKeys("b")
+		s.typeKeys("t")
+		s.typeKeys("\x1b") // esc back to the list
+		s.waitFor("messages (")
+		raw := s.rawOutput()
+		for _, bad := range []string{"\x1b]52;", "\x1b]0;TITLE", "\x1b]8;;http://x", "UFdORUQ=\x07"} {
+			if bytes.Contains(raw, []byte(bad)) {
+				t.Fatalf("the terminal received %q", bad)
+			}
 		}
-	}
+	})
 }
 
 // TestBadFlagsExitTwoBeforeAnyScreen: bad values and a missing terminal give
@@ -187,7 +196,8 @@ func TestBadFlagsExitTwoBeforeAnyScreen(t *testing.T) {
 		}
 	}
 	out, err := exec.Command(bin, "--help").Output()
-	if err != nil || !strings.Contains(string(out), "-h, --host") || !strings.Contains(string(out), "--help") {
+	if err != nil || !strings.Contains(string(out), "-h, --host") || !strings.Contains(string(out), "--help") ||
+		!strings.Contains(string(out), "-V, --protocol-version string   MQTT version: 311 (3.1.1), 5 (MQTT 5:") {
 		t.Fatalf("--help: %v\n%s", err, out)
 	}
 	out, err = exec.Command(bin, "--version").Output()

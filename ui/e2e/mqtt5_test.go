@@ -81,18 +81,60 @@ func TestMQTT5ChatThroughTheBinary(t *testing.T) {
 }
 
 // TestMQTT5RefusedPublishThroughTheBinary: a broker that refuses a
-// publish says why, and the screen shows it in words.
+// publish says why, and the screen shows it in words: mosquitto with an
+// acl_file (which grants every subscription), and with the dynamic
+// security plugin's access control list, which refuses the subscription
+// too.
 func TestMQTT5RefusedPublishThroughTheBinary(t *testing.T) {
-	acl := filepath.Join(t.TempDir(), "acl")
-	if err := os.WriteFile(acl, []byte("topic read room\n"), 0o600); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name      string
+		conf      func(t *testing.T) []string
+		subRefuse bool
+	}{
+		{"acl_file", func(t *testing.T) []string {
+			acl := filepath.Join(t.TempDir(), "acl")
+			if err := os.WriteFile(acl, []byte("topic read room\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"acl_file " + acl}
+		}, false},
+		{"dynamic security", func(t *testing.T) []string { return brokertest.DenyConf(t, "room") }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := brokertest.StartMosquitto(t, tc.conf(t)...)
+			host, port, _ := strings.Cut(m.Addr(), ":")
+			s := start(t, 200, 30, nil, "-V", "mqttv5", "-h", host, "-p", port, "-t", "room", "-t", "open", "-q", "1")
+			if tc.subRefuse {
+				s.waitFor("● connected", "subscription to room failed: refused by the broker: not authorized", "subscribed to open (QoS 1)")
+			} else {
+				s.waitFor("● connected", "subscribed to room (QoS 1)")
+			}
+			s.typeKeys("may I\r")
+			s.waitFor("may I ✗ failed: not authorized")
+			s.typeKeys("\x03")
+			s.waitExit()
+		})
 	}
-	m := brokertest.StartMosquitto(t, "acl_file "+acl)
-	host, port, _ := strings.Cut(m.Addr(), ":")
-	s := start(t, 120, 30, nil, "-V", "mqttv5", "-h", host, "-p", port, "-t", "room", "-q", "1")
-	s.waitFor("● connected", "subscribed to room (QoS 1)")
-	s.typeKeys("may I\r")
-	s.waitFor("may I ✗ failed: not authorized")
-	s.typeKeys("\x03")
-	s.waitExit()
+}
+
+// TestMQTT5SessionTakenOverThroughTheBinary: a second mqttchat with the
+// same client id takes the session; the first says so in words and stops
+// retrying (F5 would take it back), the second stays connected.
+func TestMQTT5SessionTakenOverThroughTheBinary(t *testing.T) {
+	b := brokertest.StartMochi(t)
+	host, port, _ := strings.Cut(b.Addr(), ":")
+	args := []string{"-V", "5", "-h", host, "-p", port, "-i", "twin", "-t", "room"}
+	first := start(t, 300, 30, nil, args...)
+	first.waitFor("● connected", "subscribed to room")
+	second := start(t, 300, 30, nil, args...)
+	second.waitFor("● connected", "subscribed to room")
+	first.waitFor("session taken over: another client connected with this client id", "not retrying")
+	time.Sleep(500 * time.Millisecond) // a retry of the first would take the session back by now
+	if txt := second.text(); !strings.Contains(txt, "● connected") || strings.Contains(txt, "taken over") {
+		t.Fatalf("the second lost the session:\n%s", txt)
+	}
+	for _, s := range []*screen{first, second} {
+		s.typeKeys("\x03")
+		s.waitExit()
+	}
 }

@@ -9,11 +9,11 @@ import (
 	"mqttchat/mqttconn/brokertest"
 )
 
-// questionChat starts mqttchat on its built-in broker with a peer that
+// questionChat starts mqttchat (speaking p) on its built-in broker with a peer that
 // counts what is published under test/# and chat/#.
-func questionChat(t *testing.T) (*screen, *brokertest.Peer) {
+func questionChat(t *testing.T, p protocol) (*screen, *brokertest.Peer) {
 	env, tcpAddr, _ := builtinEnv(t)
-	s := start(t, 140, 30, env, "-t", "chat/room")
+	s := p.start(t, 140, 30, env, "-t", "chat/room")
 	s.waitFor("connected", "subscribed to chat/room")
 	peer := brokertest.Connect(t, "tcp://"+tcpAddr, "peer")
 	peer.Subscribe(t, "test/#", 1)
@@ -26,57 +26,63 @@ func questionChat(t *testing.T) (*screen, *brokertest.Peer) {
 // whatever shows, and nothing is published by a key pressed before it could
 // be read.
 func TestHiddenQuestionReproduction(t *testing.T) {
-	s, peer := questionChat(t)
-	path := filepath.Join(t.TempDir(), "some.txt")
-	os.WriteFile(path, []byte("file body"), 0o600)
-	peer.Publish(t, "chat/room", 0, false, "a message to open")
-	s.waitFor("◀ chat/room a message to open")
-	s.typeKeys("/file " + path + "\r\t\t\r")
-	s.waitFor("Publish the file", "9 bytes · Topic chat/room · QoS 0 · retain off")
-	s.typeKeys("y")
-	time.Sleep(300 * time.Millisecond)
-	s.typeKeys("\x1b") // Esc declines
-	time.Sleep(500 * time.Millisecond)
-	if n := peer.Count("chat/room"); n != 1 {
-		t.Fatalf("peer got %d messages on chat/room, want only its own", n)
-	}
-	s.quitAnswering()
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		s, peer := questionChat(t, p)
+		path := filepath.Join(t.TempDir(), "some.txt")
+		os.WriteFile(path, []byte("file body"), 0o600)
+		peer.Publish(t, "chat/room", 0, false, "a message to open")
+		s.waitFor("◀ chat/room a message to open")
+		s.typeKeys("/file " + path + "\r\t\t\r")
+		s.waitFor("Publish the file", "9 bytes · Topic chat/room · QoS 0 · retain off")
+		s.typeKeys("y")
+		time.Sleep(300 * time.Millisecond)
+		s.typeKeys("\x1b") // Esc declines
+		time.Sleep(500 * time.Millisecond)
+		if n := peer.Count("chat/room"); n != 1 {
+			t.Fatalf("peer got %d messages on chat/room, want only its own", n)
+		}
+		s.quitAnswering()
+	})
 }
 
 // TestTypingOkayKeepsTheRetainedMessage: after /clear-retained, typing the
 // word "okay" does not answer the question with its y; the word is kept.
 func TestTypingOkayKeepsTheRetainedMessage(t *testing.T) {
-	s, peer := questionChat(t)
-	s.typeKeys("/clear-retained test/keep\r")
-	s.waitFor("Clear the retained message of test/keep?")
-	time.Sleep(600 * time.Millisecond) // the question has been seen
-	for _, r := range "okay" {
-		s.typeKeys(string(r))
-		time.Sleep(60 * time.Millisecond) // typed by a person, key by key
-	}
-	s.waitFor("┃ okay", "what you type goes to the message field")
-	time.Sleep(500 * time.Millisecond)
-	if n := peer.Count("test/keep"); n != 0 {
-		t.Fatalf("the question was answered by typing: %d messages on test/keep", n)
-	}
-	s.typeKeys("n")
-	time.Sleep(200 * time.Millisecond)
-	s.quitAnswering()
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		s, peer := questionChat(t, p)
+		s.typeKeys("/clear-retained test/keep\r")
+		s.waitFor("Clear the retained message of test/keep?")
+		time.Sleep(600 * time.Millisecond) // the question has been seen
+		for _, r := range "okay" {
+			s.typeKeys(string(r))
+			time.Sleep(60 * time.Millisecond) // typed by a person, key by key
+		}
+		s.waitFor("┃ okay", "what you type goes to the message field")
+		time.Sleep(500 * time.Millisecond)
+		if n := peer.Count("test/keep"); n != 0 {
+			t.Fatalf("the question was answered by typing: %d messages on test/keep", n)
+		}
+		s.typeKeys("n")
+		time.Sleep(200 * time.Millisecond)
+		s.quitAnswering()
+	})
 }
 
 // TestDoubleEnterPublishesOnceThroughTheTerminal: "x" Enter Enter in one
 // write publishes once (seen twice in two of three tries before).
 func TestDoubleEnterPublishesOnceThroughTheTerminal(t *testing.T) {
-	s, peer := questionChat(t)
-	for i := range 3 {
-		s.typeKeys("x\r\r")
-		peer.WaitPayload(t, "chat/room", "x", 5*time.Second)
-		time.Sleep(300 * time.Millisecond)
-		if n := peer.Count("chat/room"); n != i+1 {
-			t.Fatalf("try %d: %d messages published, want %d", i+1, n, i+1)
+	eachProtocol(t, func(t *testing.T, p protocol) {
+		s, peer := questionChat(t, p)
+		for i := range 3 {
+			s.typeKeys("x\r\r")
+			peer.WaitPayload(t, "chat/room", "x", 5*time.Second)
+			time.Sleep(300 * time.Millisecond)
+			if n := peer.Count("chat/room"); n != i+1 {
+				t.Fatalf("try %d: %d messages published, want %d", i+1, n, i+1)
+			}
 		}
-	}
-	s.quitAnswering()
+		s.quitAnswering()
+	})
 }
 
 // quitAnswering quits while the peer may use the built-in broker: Ctrl+C

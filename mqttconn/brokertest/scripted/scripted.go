@@ -1,9 +1,12 @@
-// Package scripted is an MQTT 3.1.1 broker for tests whose every answer is
+// Package scripted is an MQTT broker for tests whose every answer is
 // written by the test: it accepts TCP connections on a loopback port and
 // hands each to a script that reads and writes raw packets. With it a test
 // plays a broker that misbehaves (an undefined CONNACK code, a take-over, a
 // QoS 2 answered with PUBACK, a redelivery) or one that checks packet ids
-// and DUP flags as strictly as Eclipse's conformance broker.
+// and DUP flags as strictly as Eclipse's conformance broker. It speaks
+// MQTT 3.1.1; after an MQTT 5 CONNECT, Connack, Accept and SendPublish add
+// the empty property list MQTT 5 wants and Publish reads past one (the
+// script writes every other MQTT 5 packet itself).
 package scripted
 
 import (
@@ -40,6 +43,7 @@ type Packet struct {
 	Type  byte
 	Flags byte
 	Body  []byte
+	Level byte // the connection's protocol level when it was read: 5 for MQTT 5
 }
 
 // ID is the packet identifier of a packet that starts with one (all but PUBLISH).
@@ -61,6 +65,17 @@ func (p Packet) Publish() (topic string, id uint16, payload []byte) {
 		id = binary.BigEndian.Uint16(rest)
 		rest = rest[2:]
 	}
+	if p.Level == 5 { // past the property list
+		size, shift := 0, 0
+		for i, b := range rest {
+			size |= int(b&0x7f) << shift
+			shift += 7
+			if b&0x80 == 0 {
+				rest = rest[min(i+1+size, len(rest)):]
+				break
+			}
+		}
+	}
 	return string(p.Body[2 : 2+n]), id, rest
 }
 
@@ -73,7 +88,8 @@ func (p Packet) Dup() bool { return p.Flags&8 != 0 }
 // Conn is one client connection as the script sees it.
 type Conn struct {
 	net.Conn
-	N int // 1 for the first connection the broker accepted, and so on
+	N     int  // 1 for the first connection the broker accepted, and so on
+	Level byte // the protocol level of the CONNECT read: 4 (MQTT 3.1.1) or 5
 }
 
 // Read reads the next packet, waiting at most d.
@@ -102,7 +118,12 @@ func (c *Conn) Read(d time.Duration) (Packet, error) {
 	if _, err := io.ReadFull(c.Conn, body); err != nil {
 		return Packet{}, err
 	}
-	return Packet{Type: h[0] >> 4, Flags: h[0] & 0x0f, Body: body}, nil
+	p := Packet{Type: h[0] >> 4, Flags: h[0] & 0x0f, Body: body}
+	if p.Type == Connect && len(body) > 6 {
+		c.Level = body[6] // after the protocol name "MQTT"
+	}
+	p.Level = c.Level
+	return p, nil
 }
 
 // Expect reads packets until one of type t, answering PINGREQ on the way.
@@ -152,16 +173,22 @@ func (c *Conn) Ack(t byte, id uint16) error {
 	return c.Write(t, flags, binary.BigEndian.AppendUint16(nil, id))
 }
 
-// Connack answers CONNECT.
+// Connack answers CONNECT; after an MQTT 5 CONNECT, with an empty
+// property list.
 func (c *Conn) Connack(sessionPresent bool, code byte) error {
 	sp := byte(0)
 	if sessionPresent {
 		sp = 1
 	}
-	return c.Write(Connack, 0, []byte{sp, code})
+	body := []byte{sp, code}
+	if c.Level == 5 {
+		body = append(body, 0)
+	}
+	return c.Write(Connack, 0, body)
 }
 
-// Accept reads CONNECT and accepts it.
+// Accept reads CONNECT and accepts it in the client's protocol (MQTT 3.1.1
+// or 5; the packets that follow are the script's to write).
 func (c *Conn) Accept(sessionPresent bool) error {
 	if _, err := c.Expect(Connect, 5*time.Second); err != nil {
 		return err
@@ -169,7 +196,8 @@ func (c *Conn) Accept(sessionPresent bool) error {
 	return c.Connack(sessionPresent, 0)
 }
 
-// SendPublish sends a PUBLISH to the client.
+// SendPublish sends a PUBLISH to the client (after an MQTT 5 CONNECT,
+// with an empty property list).
 func (c *Conn) SendPublish(topic string, qos byte, dup bool, id uint16, payload []byte) error {
 	flags := qos << 1
 	if dup {
@@ -179,6 +207,9 @@ func (c *Conn) SendPublish(topic string, qos byte, dup bool, id uint16, payload 
 	body = append(body, topic...)
 	if qos > 0 {
 		body = binary.BigEndian.AppendUint16(body, id)
+	}
+	if c.Level == 5 {
+		body = append(body, 0)
 	}
 	return c.Write(Publish, flags, append(body, payload...))
 }
