@@ -53,7 +53,13 @@ func Start(cfg Config) (*Broker, error) {
 	if timeout <= 0 {
 		timeout = DefaultConnectTimeout
 	}
-	srv := mqtt.New(&mqtt.Options{Logger: log, InlineClient: false})
+	// No message expiry of the broker's own (mochi's default caps every
+	// message at a day and then sends each one with a Message Expiry
+	// Interval the publisher never set): messages keep what they were
+	// published with, retained ones stay until replaced, as with mosquitto.
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumMessageExpiryInterval = 0
+	srv := mqtt.New(&mqtt.Options{Logger: log, InlineClient: false, Capabilities: caps})
 	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
 		return nil, fmt.Errorf("built-in broker: %w", err)
 	}

@@ -55,10 +55,11 @@ func TestRequestAnsweredAndThreaded(t *testing.T) {
 				Properties: &mqttconn.Properties{CorrelationData: p.CorrelationData}}); err != nil {
 				t.Fatal(err)
 			}
-			s.waitFor("svc/time q1 what time is it? ✓ acknowledged", "· 1 reply", "↳ reply ◀ bob ▸ q1 nine o'clock")
+			// [props]: the composer's content type
+			s.waitFor("svc/time q1 [props] what time is it?", "✓ acknowledged", "· 1 reply", "↳ reply ◀ bob ▸ q1 nine o'clock")
 			s.typeKeys("/topic chat\r") // a later message: the reply came before it, once
 			s.typeKeys("after\r")
-			s.waitFor("chat q1 after ✓ acknowledged")
+			s.waitFor("chat q1 [props] after ✓ acknowledged")
 			if txt := s.text(); strings.Count(txt, "nine o'clock") != 1 || strings.Contains(txt, "2 replies") {
 				t.Fatalf("the reply shows more than once:\n%s", txt)
 			}
