@@ -241,6 +241,12 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 			suffix, suffixWidth = short, ansi.StringWidth(short)+1
 		}
 	}
+	// Not even the short form fits after the topic: the state goes on a
+	// line of its own, in full, rather than not at all.
+	ownLine := suffix != "" && used+suffixWidth > width && maxLines >= 2
+	if ownLine {
+		suffixWidth = 0
+	}
 	room := width - used - 1 - suffixWidth
 	if room > 0 && e.wraps(room, maxLines) {
 		return e.renderWrapped(b.String(), used, width, maxLines, s)
@@ -251,6 +257,11 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		used++
 		used += ansi.StringWidth(first)
 		b.WriteString(s.Payload.Render(first))
+	}
+	if ownLine {
+		full, _, _ := e.stateLabel(s)
+		indent := strings.Repeat(" ", min(rowIndent, width-1))
+		return []string{b.String(), indent + suffixStyle(ansi.Truncate(full, max(width-rowIndent, 1), "…"))}
 	}
 	if suffix != "" && used+suffixWidth <= width {
 		b.WriteString(" ")
@@ -381,11 +392,12 @@ func (e *entry) flags() []string {
 }
 
 // minPayloadWidth is the payload room below which an outgoing row shows its
-// state as a symbol only.
+// state in its short form.
 const minPayloadWidth = 10
 
 // stateLabel is the delivery state shown after an outgoing message, in full
-// and as a symbol for narrow rows.
+// and in a short form for narrow rows: a symbol where the symbol says it
+// all, words where it would not (the two unknowns).
 func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string) string) {
 	if e.kind != entryOut {
 		return "", "", nil
@@ -413,7 +425,7 @@ func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...stri
 		echoed = fmt.Sprintf(" · echoed ×%d", e.echoes)
 	}
 	if e.stateUnknown {
-		return "? state unknown (quit before the ack)" + echoed, "?", s.Pending.Render
+		return "? state unknown (quit before the ack)" + echoed, "? state unknown", s.Pending.Render
 	}
 	switch e.state {
 	case mqttconn.StateAcked:
@@ -425,7 +437,7 @@ func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...stri
 	case mqttconn.StateFailed:
 		return "✗ failed: " + e.note, "✗", s.Warn.Render
 	case mqttconn.StateFateUnknown:
-		return "? fate unknown (its node went away mid-QoS 2; not resent)" + echoed, "?", s.Warn.Render
+		return "? fate unknown (its node went away mid-QoS 2; not resent)" + echoed, "? fate unknown", s.Warn.Render
 	case mqttconn.StateQueued:
 		return "… queued", "…", s.Pending.Render
 	case mqttconn.StateResent:

@@ -232,6 +232,9 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 		}
 	}
 	e.invalidate()
+	if m.detail != nil && m.detail.e == e {
+		m.detail.refresh() // its explanation may have come or gone
+	}
 }
 
 // replayKey identifies a message we sent across runs: the outbox keeps its
