@@ -369,7 +369,7 @@ func (c *Client) run(ctx context.Context) {
 		switch {
 		case up >= c.cfg.StableAfter:
 			streak, takeovers = 0, 0
-		case up < takeoverWindow && !errors.As(err, new(*ProtocolError)): // we ended it: no take-over
+		case up < takeoverWindow && !errors.As(err, new(*ProtocolError)) && !errors.As(err, new(*KeepAliveError)): // we ended it: no take-over
 			streak++
 			takeovers++
 		default:
