@@ -70,6 +70,7 @@ type entry struct {
 
 	cacheWidth int
 	cacheMax   int
+	cacheChat  bool     // rendered in the chat layout (no topic)
 	cache      []string // the rendered lines
 	cacheCells []int    // each cached line's width in cells
 	topicCells [2]int   // where the topic is on the first line, for clicks
@@ -157,15 +158,22 @@ func (e *entry) invalidate() { e.cacheWidth = 0 }
 // maxLines), from cache when it can, with each line's width in cells.
 // Every network string goes through the sanitizer on the way.
 func (e *entry) lines(width, maxLines int, s *Styles) ([]string, []int) {
-	if e.cacheWidth == width && e.cacheMax == maxLines && e.cache != nil {
+	return e.linesIn(width, maxLines, false, s)
+}
+
+// linesIn is lines in the chat layout when chat: the list shows one topic,
+// so the row does not repeat it (`◀ alice ▸ hello`, `▶ you hello`). The
+// layout is part of the cache's key.
+func (e *entry) linesIn(width, maxLines int, chat bool, s *Styles) ([]string, []int) {
+	if e.cacheWidth == width && e.cacheMax == maxLines && e.cacheChat == chat && e.cache != nil {
 		return e.cache, e.cacheCells
 	}
-	e.cache = e.render(width, maxLines, s)
+	e.cache = e.render(width, maxLines, chat, s)
 	e.cacheCells = make([]int, len(e.cache))
 	for i, l := range e.cache {
 		e.cacheCells[i] = ansi.StringWidth(l)
 	}
-	e.cacheWidth, e.cacheMax = width, maxLines
+	e.cacheWidth, e.cacheMax, e.cacheChat = width, maxLines, chat
 	return e.cache, e.cacheCells
 }
 
@@ -173,7 +181,7 @@ func (e *entry) lines(width, maxLines int, s *Styles) ([]string, []int) {
 // the topic, past the time.
 const rowIndent = 11
 
-func (e *entry) render(width, maxLines int, s *Styles) []string {
+func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 	stamp := e.time.Local().Format("15:04:05") // history's times are UTC
 	var b strings.Builder
 	used := 0
@@ -206,10 +214,14 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		add(style, text)
 		return []string{b.String()}
 	case entryOut:
-		add(s.Mine.Render, "▶ you → ")
+		if chat {
+			add(s.Mine.Render, "▶ you")
+		} else {
+			add(s.Mine.Render, "▶ you → ")
+		}
 	default:
 		mark, arrow := "◀ ", " ▸ "
-		if e.replyOf != nil { // no topic follows: the text's own space does
+		if e.replyOf != nil || chat { // no topic follows: the text's own space does
 			mark, arrow = "◀", " ▸"
 			if e.sender != "" {
 				mark = "◀ "
@@ -221,8 +233,8 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		}
 	}
 	topicText := sanitize.String(e.topic)
-	if e.replyOf != nil {
-		topicText = "" // a reply under its request: always on our response topic
+	if e.replyOf != nil || chat {
+		topicText = "" // a reply under its request: always on our response topic; chat: the list's one topic
 	}
 	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {
 		topicText = ansi.Truncate(topicText, limit, "…")
