@@ -30,10 +30,15 @@ func TestKeepAliveTimeoutInWords(t *testing.T) {
 		if err := c.Accept(false); err != nil {
 			return err
 		}
-		if _, err := c.Expect(scripted.Pingreq, 10*time.Second); err != nil {
-			return err
+		for { // later connections too, until the test ends them
+			p, err := c.Read(10 * time.Second)
+			if err != nil {
+				return nil
+			}
+			if p.Type == scripted.Pingreq {
+				return c.Write(scripted.Pingresp, 0, nil) // then the script ends: the broker closes
+			}
 		}
-		return c.Write(scripted.Pingresp, 0, nil) // then the script ends: the broker closes
 	}
 	tests := []struct {
 		name     string
