@@ -68,3 +68,24 @@ func TestUnknownStatesInWords(t *testing.T) {
 		golden(t, fmt.Sprintf("unknown_detail_%d", w), v)
 	}
 }
+
+// TestDetailExplanationArrivesWhileOpen: a message open in the detail view
+// whose fate turns unknown gets its explanation under the header, and the
+// screen keeps its height.
+func TestDetailExplanationArrivesWhileOpen(t *testing.T) {
+	m, _ := newTestModel(80, 16)
+	q2 := mqttconn.Message{Topic: "chat/lobby", Payload: []byte("q2 in flight"), QoS: 2, Time: t0}
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateSending, Message: q2, Time: t0}))
+	m, _ = openLast(t, m)
+	if v := plain(m); strings.Contains(v, "fate unknown") {
+		t.Fatalf("before:\n%s", v)
+	}
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateFateUnknown, Err: errors.New(fateWhy), Time: t0.Add(time.Second)}))
+	v := plain(m)
+	if !strings.Contains(strings.Join(strings.Fields(v), " "), "fate unknown: "+fateWhy) || !strings.Contains(v, "q2 in flight") {
+		t.Fatalf("after:\n%s", v)
+	}
+	if got := strings.Count(v, "\n") + 1; got != 16 {
+		t.Fatalf("the screen is %d lines, not 16:\n%s", got, v)
+	}
+}
