@@ -369,7 +369,7 @@ func (c *Client) run(ctx context.Context) {
 		switch {
 		case up >= c.cfg.StableAfter:
 			streak, takeovers = 0, 0
-		case up < takeoverWindow && !errors.As(err, new(*ProtocolError)): // we ended it: no take-over
+		case up < takeoverWindow && !errors.As(err, new(*ProtocolError)) && !errors.As(err, new(*KeepAliveError)): // we ended it: no take-over
 			streak++
 			takeovers++
 		default:
@@ -509,6 +509,7 @@ func (c *Client) connect(ctx context.Context, server string) (*wireConn, bool, e
 // wrap puts a new network connection under a wireConn.
 func (c *Client) wrap(conn net.Conn) *wireConn {
 	w := newWireConn(conn, c.cfg.MaxIncoming, c.cfg.OnPacket)
+	w.keepAlive.Store(int64(c.cfg.KeepAlive))
 	w.seenQoS2, w.onPubrel, w.onPubrecOut = c.seenQoS2, c.releasedQoS2, c.pubrecSent
 	w.inIDs = &c.inIDs
 	w.onConnack = func(p Packet) {

@@ -102,6 +102,9 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 		}
 	}
 	c.connackFacts(ca)
+	if ka := c.v5.serverKeepAlive; ka > 0 {
+		w.keepAlive.Store(int64(ka)) // paho.golang pings at the broker's interval
+	}
 	c.mu.Unlock()
 	return w, ca.SessionPresent, nil
 }

@@ -51,11 +51,17 @@ type wireConn struct {
 	// with (nil: as paho.golang wrote it), and its fixed header meanwhile.
 	willProps, heldHeader []byte
 
-	mu      sync.Mutex
-	connack *Packet // the CONNACK, once read
-	err     error   // why the connection ended
-	done    chan struct{}
-	once    sync.Once
+	// The keep-alive in use, and what the wire saw of it (unix nanoseconds):
+	// the first PINGREQ written that nothing read has answered yet, and the
+	// last packet read. They tell a ping timeout from any other close of
+	// ours (keepalive.go).
+	keepAlive      atomic.Int64
+	pingAt, lastIn atomic.Int64
+	mu             sync.Mutex
+	connack        *Packet // the CONNACK, once read
+	err            error   // why the connection ended
+	done           chan struct{}
+	once           sync.Once
 }
 
 // newWireConn wraps conn. observe sees every packet, each way, and must not
@@ -82,6 +88,9 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 		}
 	}}
 	w.out = decoder{out: true, emit: func(p Packet) {
+		if p.Type == TypePingreq {
+			w.pingSent()
+		}
 		if w.inIDs != nil {
 			w.inIDs.follow(p)
 		}
@@ -130,7 +139,7 @@ func (w *wireConn) connackPacket() *Packet {
 var errClosedByUs = errors.New("connection closed by the client")
 
 func (w *wireConn) Close() error {
-	w.fail(errClosedByUs)
+	w.fail(w.closeReason())
 	return w.Conn.Close()
 }
 
@@ -165,6 +174,7 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			w.fail(err)
 			return 0, err
 		}
+		w.lastIn.Store(time.Now().UnixNano())
 		if w.v5 {
 			if took, err := w.read5(b0, length, hdr); err != nil {
 				w.fail(err)

@@ -173,7 +173,38 @@ func (d detailView) update(msg tea.Msg) (detailView, tea.Cmd) {
 
 // headerHeight is the header's rows: what it is, the views (or a notice,
 // wrapped whole), the rule.
-func (d *detailView) headerHeight() int { return 2 + len(d.noticeLines()) }
+func (d *detailView) headerHeight() int {
+	return 2 + len(d.explanationLines()) + len(d.noticeLines())
+}
+
+// explanation is why a sent message is in the state it is in, when its
+// state needs one (failed, fate unknown, state unknown): a line of its own
+// under the header, never cut.
+func (d *detailView) explanation() string {
+	e := d.e
+	switch {
+	case e.kind != entryOut:
+		return ""
+	case e.stateUnknown:
+		return "state unknown: mqttchat quit before the broker's ack"
+	case (e.state == mqttconn.StateFailed || e.state == mqttconn.StateFateUnknown) && e.note != "":
+		return e.state.String() + ": " + sanitize.String(e.note)
+	}
+	return ""
+}
+
+// explanationLines is the explanation wrapped to the width, or none.
+func (d *detailView) explanationLines() []string {
+	why := d.explanation()
+	if why == "" {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(why, max(d.width, 1), ""), "\n")
+}
+
+// refresh lays the view out again after its message changed (a state
+// that comes with an explanation, or loses one).
+func (d *detailView) refresh() { d.setSize(d.width, d.height) }
 
 // noticeLines is the last copy's notice wrapped to the width, or the one
 // line of views when there is none.
@@ -284,10 +315,7 @@ func (d *detailView) View() string {
 	if e.kind == entryOut {
 		dir = "▶ sent by you · " + e.state.String()
 		if e.stateUnknown {
-			dir = "▶ sent by you · state unknown: mqttchat quit before the broker's ack"
-		}
-		if (e.state == mqttconn.StateFailed || e.state == mqttconn.StateFateUnknown) && e.note != "" {
-			dir += ": " + e.note
+			dir = "▶ sent by you · state unknown"
 		}
 	}
 	parts := []string{dir, sanitize.String(e.topic), fmt.Sprintf("QoS %d", e.qos)}
@@ -323,5 +351,9 @@ func (d *detailView) View() string {
 		}
 	}
 	rule := s.Hint.Render(strings.Repeat("─", max(d.width-len(scroll), 0)) + scroll)
-	return s.DetailHeader.Render(header) + "\n" + line2 + "\n" + rule + "\n" + d.vp.View()
+	why := d.explanationLines()
+	for i, l := range why {
+		why[i] = s.Warn.Render(l) + "\n"
+	}
+	return s.DetailHeader.Render(header) + "\n" + strings.Join(why, "") + line2 + "\n" + rule + "\n" + d.vp.View()
 }

@@ -70,6 +70,7 @@ type entry struct {
 
 	cacheWidth int
 	cacheMax   int
+	cacheChat  bool     // rendered in the chat layout (no topic)
 	cache      []string // the rendered lines
 	cacheCells []int    // each cached line's width in cells
 	topicCells [2]int   // where the topic is on the first line, for clicks
@@ -157,15 +158,22 @@ func (e *entry) invalidate() { e.cacheWidth = 0 }
 // maxLines), from cache when it can, with each line's width in cells.
 // Every network string goes through the sanitizer on the way.
 func (e *entry) lines(width, maxLines int, s *Styles) ([]string, []int) {
-	if e.cacheWidth == width && e.cacheMax == maxLines && e.cache != nil {
+	return e.linesIn(width, maxLines, false, s)
+}
+
+// linesIn is lines in the chat layout when chat: the list shows one topic,
+// so the row does not repeat it (`◀ alice ▸ hello`, `▶ you hello`). The
+// layout is part of the cache's key.
+func (e *entry) linesIn(width, maxLines int, chat bool, s *Styles) ([]string, []int) {
+	if e.cacheWidth == width && e.cacheMax == maxLines && e.cacheChat == chat && e.cache != nil {
 		return e.cache, e.cacheCells
 	}
-	e.cache = e.render(width, maxLines, s)
+	e.cache = e.render(width, maxLines, chat, s)
 	e.cacheCells = make([]int, len(e.cache))
 	for i, l := range e.cache {
 		e.cacheCells[i] = ansi.StringWidth(l)
 	}
-	e.cacheWidth, e.cacheMax = width, maxLines
+	e.cacheWidth, e.cacheMax, e.cacheChat = width, maxLines, chat
 	return e.cache, e.cacheCells
 }
 
@@ -173,7 +181,7 @@ func (e *entry) lines(width, maxLines int, s *Styles) ([]string, []int) {
 // the topic, past the time.
 const rowIndent = 11
 
-func (e *entry) render(width, maxLines int, s *Styles) []string {
+func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 	stamp := e.time.Local().Format("15:04:05") // history's times are UTC
 	var b strings.Builder
 	used := 0
@@ -206,10 +214,14 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		add(style, text)
 		return []string{b.String()}
 	case entryOut:
-		add(s.Mine.Render, "▶ you → ")
+		if chat {
+			add(s.Mine.Render, "▶ you")
+		} else {
+			add(s.Mine.Render, "▶ you → ")
+		}
 	default:
 		mark, arrow := "◀ ", " ▸ "
-		if e.replyOf != nil { // no topic follows: the text's own space does
+		if e.replyOf != nil || chat { // no topic follows: the text's own space does
 			mark, arrow = "◀", " ▸"
 			if e.sender != "" {
 				mark = "◀ "
@@ -221,8 +233,8 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		}
 	}
 	topicText := sanitize.String(e.topic)
-	if e.replyOf != nil {
-		topicText = "" // a reply under its request: always on our response topic
+	if e.replyOf != nil || chat {
+		topicText = "" // a reply under its request: always on our response topic; chat: the list's one topic
 	}
 	if limit := max(width/3, 12); ansi.StringWidth(topicText) > limit {
 		topicText = ansi.Truncate(topicText, limit, "…")
@@ -241,6 +253,12 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 			suffix, suffixWidth = short, ansi.StringWidth(short)+1
 		}
 	}
+	// Not even the short form fits after the topic: the state goes on a
+	// line of its own, in full, rather than not at all.
+	ownLine := suffix != "" && used+suffixWidth > width && maxLines >= 2
+	if ownLine {
+		suffixWidth = 0
+	}
 	room := width - used - 1 - suffixWidth
 	if room > 0 && e.wraps(room, maxLines) {
 		return e.renderWrapped(b.String(), used, width, maxLines, s)
@@ -251,6 +269,11 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		used++
 		used += ansi.StringWidth(first)
 		b.WriteString(s.Payload.Render(first))
+	}
+	if ownLine {
+		full, _, _ := e.stateLabel(s)
+		indent := strings.Repeat(" ", min(rowIndent, width-1))
+		return []string{b.String(), indent + suffixStyle(ansi.Truncate(full, max(width-rowIndent, 1), "…"))}
 	}
 	if suffix != "" && used+suffixWidth <= width {
 		b.WriteString(" ")
@@ -381,11 +404,12 @@ func (e *entry) flags() []string {
 }
 
 // minPayloadWidth is the payload room below which an outgoing row shows its
-// state as a symbol only.
+// state in its short form.
 const minPayloadWidth = 10
 
 // stateLabel is the delivery state shown after an outgoing message, in full
-// and as a symbol for narrow rows.
+// and in a short form for narrow rows: a symbol where the symbol says it
+// all, words where it would not (the two unknowns).
 func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string) string) {
 	if e.kind != entryOut {
 		return "", "", nil
@@ -413,7 +437,7 @@ func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...stri
 		echoed = fmt.Sprintf(" · echoed ×%d", e.echoes)
 	}
 	if e.stateUnknown {
-		return "? state unknown (quit before the ack)" + echoed, "?", s.Pending.Render
+		return "? state unknown (quit before the ack)" + echoed, "? state unknown", s.Pending.Render
 	}
 	switch e.state {
 	case mqttconn.StateAcked:
@@ -425,7 +449,7 @@ func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...stri
 	case mqttconn.StateFailed:
 		return "✗ failed: " + e.note, "✗", s.Warn.Render
 	case mqttconn.StateFateUnknown:
-		return "? fate unknown (its node went away mid-QoS 2; not resent)" + echoed, "?", s.Warn.Render
+		return "? fate unknown (its node went away mid-QoS 2; not resent)" + echoed, "? fate unknown", s.Warn.Render
 	case mqttconn.StateQueued:
 		return "… queued", "…", s.Pending.Render
 	case mqttconn.StateResent:

@@ -108,15 +108,15 @@ func (m *Model) applyEvents(msg eventsMsg) {
 			m.topics.Add(ev.Message.Topic, ev.Message.Payload, ev.Message.Retained, ev.Message.QoS, ev.Message.Time)
 			e := newMessageEntry(entryIn, ev.Message, a)
 			if m.threadReply(e, ev.Message) {
-				e.colour = m.rooms.count(e.topic, e.time, m.rooms.selected == 0 && m.list.atBottom() && !m.list.paused)
+				e.colour = m.rooms.count(e.topic, e.sender, e.time, m.rooms.selected == 0 && m.list.atBottom() && !m.list.paused)
 				continue
 			}
 			if m.matchEcho(e) {
-				m.rooms.count(e.topic, e.time, true)
+				m.rooms.count(e.topic, e.sender, e.time, true)
 				continue
 			}
 			seen := m.rooms.selected == 0 && m.list.atBottom() && !m.list.paused
-			e.colour = m.rooms.count(ev.Message.Topic, ev.Message.Time, seen)
+			e.colour = m.rooms.count(e.topic, e.sender, e.time, seen)
 			m.list.push(e)
 		case mqttconn.KindPublish:
 			m.applyPublish(ev, a)
@@ -232,6 +232,9 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 		}
 	}
 	e.invalidate()
+	if m.detail != nil && m.detail.e == e {
+		m.detail.refresh() // its explanation may have come or gone
+	}
 }
 
 // replayKey identifies a message we sent across runs: the outbox keeps its

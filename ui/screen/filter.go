@@ -45,3 +45,18 @@ func (f *listFilter) match(e *entry) bool {
 	}
 	return len(f.text) == 0 || bytes.Contains(e.payload, f.text)
 }
+
+// oneTopic reports whether f lets through one topic only (a topic filter
+// without wildcards; a shared one's after $share/<group>/): the list then
+// shows rows in the chat layout, without their topic. A nil filter lets
+// every topic through.
+func (f *listFilter) oneTopic() bool {
+	if f == nil || f.topicFilter == "" {
+		return false
+	}
+	t := f.topicFilter
+	if _, inner, ok := topic.Shared(t); ok {
+		t = inner
+	}
+	return !topic.HasWildcard(t)
+}

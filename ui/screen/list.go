@@ -39,6 +39,7 @@ type messageList struct {
 
 	width, height int
 	maxLines      int     // the most lines a row wraps to
+	chat          bool    // the filter lets one topic through: rows do not repeat it (the chat layout)
 	styles        *Styles // for rendering rows, whose heights depend on it
 	lastDay       int     // dayKey of the newest entry with a time, 0 before the first
 	offset        int     // visible entries hidden below the view; 0 follows new messages
@@ -201,7 +202,7 @@ func (l *messageList) topVisible() int { return l.window().begin }
 
 // entryLines is the visible entry i's rendered lines and their widths.
 func (l *messageList) entryLines(i int) ([]string, []int) {
-	return l.visibleAt(i).lines(l.width, l.maxLines, l.styles)
+	return l.visibleAt(i).linesIn(l.width, l.maxLines, l.chat, l.styles)
 }
 
 func (l *messageList) heightOf(i int) int {
@@ -268,7 +269,7 @@ func (l *messageList) forEach(f func(*entry)) {
 // setFilter narrows the list to what f matches (nil shows everything) and
 // returns to the bottom.
 func (l *messageList) setFilter(f *listFilter) {
-	l.filter, l.matches = f, nil
+	l.filter, l.matches, l.chat = f, nil, f.oneTopic()
 	if f != nil {
 		l.forEach(func(e *entry) {
 			if f.match(e) {
@@ -334,7 +335,7 @@ func (l *messageList) rows(s *Styles, showSel, padRight bool) []string {
 	}
 	for i := w.begin; i < w.end && len(rows) < l.height; i++ {
 		e := l.visibleAt(i)
-		lines, cells := e.lines(l.width, l.maxLines, s)
+		lines, cells := e.linesIn(l.width, l.maxLines, l.chat, s)
 		k := 0
 		if i == w.begin {
 			k = w.skip

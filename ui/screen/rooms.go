@@ -38,6 +38,7 @@ type room struct {
 	received uint64
 	unread   uint64
 	last     time.Time
+	sender   string   // MQTT 5: the name on its last message, raw; "" for none
 	colour   int      // index into Styles.Palette
 	perSec   []uint64 // messages in each of the last seconds
 	tickSeen uint64   // received at the last tick
@@ -170,10 +171,10 @@ func (r *room) grantText() string {
 	return granted
 }
 
-// count adds a message to every room whose filter matches its topic (a
-// message matching several filters counts in each) and returns the colour
-// of the first, or -1.
-func (p *roomsPane) count(topicName string, at time.Time, seen bool) int {
+// count adds a message (with its sender's name, "" for none) to every room
+// whose filter matches its topic (a message matching several filters
+// counts in each) and returns the colour of the first, or -1.
+func (p *roomsPane) count(topicName, sender string, at time.Time, seen bool) int {
 	p.total++
 	colour := -1
 	for i, r := range p.rooms {
@@ -181,7 +182,7 @@ func (p *roomsPane) count(topicName string, at time.Time, seen bool) int {
 			continue
 		}
 		r.received++
-		r.last = at
+		r.last, r.sender = at, sender
 		if !seen && p.selected != i+1 {
 			r.unread++
 		}
@@ -276,6 +277,9 @@ func (p *roomsPane) View(s *Styles, height int, focused bool, now time.Time) str
 		stats := "    " + fmt.Sprintf("%.1f/s", r.rate())
 		if !r.last.IsZero() && !now.IsZero() {
 			stats += " · " + ago(max(now.Sub(r.last), 0)) + " ago"
+		}
+		if r.sender != "" {
+			stats += " · " + sanitize.String(r.sender) + " ▸" // who spoke last
 		}
 		lines = append(lines, s.Hint.Render(ansi.Truncate(stats, w, "…")))
 		if o := r.optionsLine(); o != "" {
