@@ -66,8 +66,8 @@ type Config struct {
 	// (NodeName: host:port) that held our session when the last run
 	// ended, from a NodeStore: the first attempt goes there, without
 	// clean start. "" or a node not listed: the first node.
-	SessionNode string
-	ProtocolVersion   uint        // 3 (MQTT 3.1), 4 (MQTT 3.1.1, the default) or 5 (MQTT 5, on eclipse/paho.golang)
+	SessionNode     string
+	ProtocolVersion uint // 3 (MQTT 3.1), 4 (MQTT 3.1.1, the default) or 5 (MQTT 5, on eclipse/paho.golang)
 
 	// Name, MQTT 5 only: the sender's name, sent as the user property
 	// NameProperty on every message (and the Will).
