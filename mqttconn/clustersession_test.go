@@ -10,6 +10,7 @@ import (
 
 	"mqttchat/history"
 	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/brokertest"
 	"mqttchat/mqttconn/brokertest/scripted"
 )
 
@@ -229,5 +230,78 @@ func TestClusterSharedSessionsNeverStartClean(t *testing.T) {
 	}
 	if got := b.logged(); !slices.Equal(got, []string{"connect clean=false", "stray PUBREL 1"}) {
 		t.Fatalf("node B saw %v", got)
+	}
+}
+
+// TestClusterBridgedNoStaleReplay is QA's duplicate replay on two real
+// mosquitto nodes joined by a bridge, with -c: a session of ours was left
+// on node A (subscribed, so A queues for it what the bridge brings); the
+// next run starts on B, where the last run ended, and chats there; when B
+// dies, the move back to A starts clean, so A drops its stale session and
+// does not replay what the conversation on B already showed. Over MQTT
+// 3.1.1 and 5.
+func TestClusterBridgedNoStaleReplay(t *testing.T) {
+	for _, v := range []uint{4, 5} {
+		t.Run(fmt.Sprintf("protocol %d", v), func(t *testing.T) {
+			b := brokertest.StartMosquitto(t)
+			a := brokertest.StartMosquitto(t, "connection to_b", "address "+b.Addr(), "topic # both 1", "cleansession true", "restart_timeout 1")
+			witness := brokertest.Connect(t, a.URL(), "witnessOnA")
+			witness.Subscribe(t, "chat/#", 1)
+			peer := brokertest.Connect(t, b.URL(), "peerOnB")
+			sub := mqttconn.Subscription{Filter: "chat/#", QoS: 1}
+			mod := func(cfg *mqttconn.Config) {
+				cluster(v, a.URL(), b.URL())(cfg)
+				cfg.PersistentSession, cfg.ClientID = true, "staleReplay"
+			}
+
+			// Run 1 leaves a subscribed session of ours on A.
+			c1, col1 := newClient5(t, "", mod, sub)
+			col1.waitFor(t, 0, "subscribed on A", kind(mqttconn.KindSubscribed))
+			c1.Close()
+
+			// Run 2 starts on B, the session's node, and hears the peer
+			// there; the bridge also brings each message to A, where our
+			// stale session queues it.
+			_, col := newClient5(t, "", func(cfg *mqttconn.Config) { mod(cfg); cfg.SessionNode = b.Addr() }, sub)
+			i := col.waitFor(t, 0, "connected", kind(mqttconn.KindConnected))
+			if ev := col.event(i); ev.Node != b.Addr() || ev.CleanStart {
+				t.Fatalf("run 2 connected to %s (clean start %v); want %s, the session's node", ev.Node, ev.CleanStart, b.Addr())
+			}
+			col.waitFor(t, i, "subscribed on B", kind(mqttconn.KindSubscribed))
+			deadline := time.Now().Add(15 * time.Second)
+			for n := 0; witness.Count("chat/peer") == 0; n++ { // until the bridge is up
+				if time.Now().After(deadline) {
+					t.Fatal("the bridge never carried B's messages to A")
+				}
+				peer.Publish(t, "chat/peer", 1, false, fmt.Sprint("on B ", n))
+				time.Sleep(100 * time.Millisecond)
+			}
+			peer.Publish(t, "chat/peer", 1, false, "last on B")
+			col.waitFor(t, i, "the last message, live on B", func(e mqttconn.Event) bool {
+				return e.Kind == mqttconn.KindMessage && string(e.Message.Payload) == "last on B"
+			})
+			witness.WaitPayload(t, "chat/peer", "last on B", 10*time.Second) // A has routed it, to our stale session too
+
+			from := len(col.snapshot())
+			b.Stop()
+			i = col.waitFor(t, from, "moved to A", func(e mqttconn.Event) bool {
+				return e.Kind == mqttconn.KindConnected && e.Node == a.Addr()
+			})
+			if ev := col.event(i); !ev.CleanStart || ev.SessionPresent {
+				t.Fatalf("the move to A: clean start %v, session present %v", ev.CleanStart, ev.SessionPresent)
+			}
+			col.waitFor(t, i, "subscribed again on A", func(e mqttconn.Event) bool {
+				return e.Kind == mqttconn.KindSubscribed || e.Kind == mqttconn.KindResubscribed
+			})
+			witness.Publish(t, "chat/peer", 1, false, "on A")
+			col.waitFor(t, i, "the conversation goes on on A", func(e mqttconn.Event) bool {
+				return e.Kind == mqttconn.KindMessage && string(e.Message.Payload) == "on A"
+			})
+			for _, e := range col.snapshot()[i:] {
+				if e.Kind == mqttconn.KindMessage && string(e.Message.Payload) != "on A" {
+					t.Fatalf("node A replayed %q from its stale session", e.Message.Payload)
+				}
+			}
+		})
 	}
 }
