@@ -274,6 +274,9 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 			if ev.SessionPresent {
 				text += " (session present)"
 			}
+			if ev.CleanStart {
+				text += " · new session (the nodes share none)"
+			}
 			return text, false, true
 		}
 		if ev.Downtime > 0 && ev.SessionPresent {

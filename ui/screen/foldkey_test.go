@@ -61,3 +61,14 @@ func TestFailureKey(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanStartMoveIsSaid: a move that started a new session (nodes that
+// share none) says so in its timeline row.
+func TestCleanStartMoveIsSaid(t *testing.T) {
+	m, _ := newTestModel(200, 20)
+	m = step(m, batch(mqttconn.Event{Kind: mqttconn.KindConnected, Node: "b:1883", Nodes: 2, MovedFrom: "a:1883",
+		MoveErr: errors.New("EOF"), CleanStart: true, Time: t0}))
+	if s := plain(m); !strings.Contains(s, "moved to node b:1883: node a:1883: the broker closed the connection · new session (the nodes share none)") {
+		t.Fatalf("the move's row:\n%s", s)
+	}
+}
