@@ -340,7 +340,7 @@ func (c *Client) saveInFlight(om *outMessage) {
 	}
 	if s, ok := c.cfg.Outbox.(NodeStore); ok {
 		f := InFlight{PacketID: om.pid, Released: om.rec}
-		if om.pid != 0 && om.carrier > 0 && om.carrier <= len(c.cfg.Servers) {
+		if om.pid != 0 && om.carrier > 0 && om.carrier <= len(c.cfg.Servers) && len(c.cfg.Servers) > 1 {
 			f.Node = NodeName(c.cfg.Servers[om.carrier-1])
 		}
 		_ = s.InFlightOn(om.id, f) // at worst it is resent under a new id after a restart

@@ -48,13 +48,13 @@ func (c *Client) cleanStartFor(node int) bool {
 }
 
 // sessionOn notes that node holds our session now, and saves it with the
-// outbox (a NodeStore) when that changed.
+// outbox (a NodeStore) when that changed; a single broker saves nothing.
 func (c *Client) sessionOn(node int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sessNode = node
 	name := NodeName(c.cfg.Servers[node])
-	if !c.cfg.PersistentSession || name == c.savedNode {
+	if !c.cfg.PersistentSession || len(c.cfg.Servers) < 2 || name == c.savedNode {
 		return
 	}
 	if s, ok := c.cfg.Outbox.(NodeStore); ok {
