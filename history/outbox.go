@@ -26,12 +26,18 @@ type Outbox struct {
 	buf      []byte
 	inFlight []mqttconn.InFlight // of the restored messages, in order
 	held     []uint16            // inbound QoS 2 ids recorded, not released, at the last close
+	node     string              // the cluster node that held the session, as last saved
 }
 
 var (
 	_ mqttconn.InFlightStore = (*Outbox)(nil)
 	_ mqttconn.HeldStore     = (*Outbox)(nil)
+	_ mqttconn.NodeStore     = (*Outbox)(nil)
 )
+
+// stateSessionNode marks a line that names the cluster node (host:port)
+// that holds the session (Text); the last such line counts.
+const stateSessionNode = "session"
 
 // stateHeld marks a line that lists the inbound QoS 2 packet ids recorded
 // and not yet released when the session closed (Text: the ids, spaces
@@ -39,7 +45,8 @@ var (
 const stateHeld = "held"
 
 // stateInFlight marks a line that gives a message's packet id in flight
-// (Text: the id, followed by " released" once PUBREC came; "0": none).
+// (Text: the id, followed by " released" once PUBREC came, then " on
+// host:port", the cluster node it was sent on, when known; "0": none).
 const stateInFlight = "inflight"
 
 // ErrSessionInUse is returned when another process holds the outbox.
@@ -73,13 +80,13 @@ func OpenOutbox(path string) (*Outbox, []mqttconn.Message, error) {
 		}
 		return nil, nil, fmt.Errorf("outbox: %w", err)
 	}
-	pending, inFlight, held, err := readOutbox(path)
+	pending, inFlight, held, node, err := readOutbox(path)
 	if err != nil {
 		unlock(lock)
 		lock.Close()
 		return nil, nil, err
 	}
-	o := &Outbox{lock: lock, inFlight: inFlight, held: held}
+	o := &Outbox{lock: lock, inFlight: inFlight, held: held, node: node}
 	if err := o.rewrite(path, pending); err != nil {
 		o.Close()
 		return nil, nil, err
@@ -99,6 +106,27 @@ func (o *Outbox) RestoredInFlight() []mqttconn.InFlight { return o.inFlight }
 // RestoredHeld are the inbound QoS 2 ids saved by the last SaveHeld
 // (mqttconn.Config.RestoredHeld).
 func (o *Outbox) RestoredHeld() []uint16 { return o.held }
+
+// RestoredSessionNode is the cluster node that held the session when the
+// outbox was last used (mqttconn.Config.SessionNode); "" when not known.
+func (o *Outbox) RestoredSessionNode() string { return o.node }
+
+// SessionNode implements mqttconn.NodeStore.
+func (o *Outbox) SessionNode(node string) error {
+	o.mu.Lock()
+	same := node == o.node
+	o.mu.Unlock()
+	if same {
+		return nil
+	}
+	if err := o.append(Record{Time: time.Now(), Dir: DirOut, State: stateSessionNode, Text: node}); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.node = node
+	o.mu.Unlock()
+	return nil
+}
 
 // SaveHeld implements mqttconn.HeldStore.
 func (o *Outbox) SaveHeld(ids []uint16) error {
@@ -131,19 +159,17 @@ func parseHeld(s string) []uint16 {
 }
 
 // readOutbox replays the file: what was added and not done, in order, the
-// packet id each had in flight, and the inbound QoS 2 ids held at the last
-// close.
-func readOutbox(path string) ([]Record, []mqttconn.InFlight, []uint16, error) {
+// packet id each had in flight, the inbound QoS 2 ids held at the last
+// close, and the cluster node that held the session.
+func readOutbox(path string) (pending []Record, states []mqttconn.InFlight, held []uint16, node string, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, nil, nil
+		return nil, nil, nil, "", nil
 	}
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("outbox: %w", err)
+		return nil, nil, nil, "", fmt.Errorf("outbox: %w", err)
 	}
 	defer f.Close()
-	var pending []Record
-	var held []uint16
 	inFlight := map[uint64]mqttconn.InFlight{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 512<<20)
@@ -154,6 +180,10 @@ func readOutbox(path string) ([]Record, []mqttconn.InFlight, []uint16, error) {
 		}
 		if r.State == stateHeld {
 			held = parseHeld(r.Text)
+			continue
+		}
+		if r.State == stateSessionNode {
+			node = r.Text
 			continue
 		}
 		if r.State == stateInFlight {
@@ -169,19 +199,22 @@ func readOutbox(path string) ([]Record, []mqttconn.InFlight, []uint16, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, nil, nil, fmt.Errorf("outbox: %s: %w", path, err)
+		return nil, nil, nil, "", fmt.Errorf("outbox: %s: %w", path, err)
 	}
-	states := make([]mqttconn.InFlight, len(pending))
+	states = make([]mqttconn.InFlight, len(pending))
 	for i, r := range pending {
 		states[i] = inFlight[r.ID]
 	}
-	return pending, states, held, nil
+	return pending, states, held, node, nil
 }
 
 func formatInFlight(f mqttconn.InFlight) string {
 	s := strconv.Itoa(int(f.PacketID))
 	if f.Released {
 		s += " released"
+	}
+	if f.Node != "" {
+		s += " on " + f.Node
 	}
 	return s
 }
@@ -192,7 +225,10 @@ func parseInFlight(s string) mqttconn.InFlight {
 	if err != nil {
 		return mqttconn.InFlight{}
 	}
-	return mqttconn.InFlight{PacketID: uint16(n), Released: rest == "released"}
+	f := mqttconn.InFlight{PacketID: uint16(n)}
+	rest, f.Node, _ = strings.Cut(rest, "on ")
+	f.Released = strings.TrimSpace(rest) == "released"
+	return f
 }
 
 // rewrite replaces the file with the pending messages, ids 1..n, and keeps
@@ -210,6 +246,10 @@ func (o *Outbox) rewrite(path string, pending []Record) error {
 	if len(o.held) > 0 {
 		h := Record{Time: time.Now(), Dir: DirIn, State: stateHeld, Text: formatHeld(o.held)}
 		buf = h.AppendJSON(buf)
+	}
+	if o.node != "" {
+		n := Record{Time: time.Now(), Dir: DirOut, State: stateSessionNode, Text: o.node}
+		buf = n.AppendJSON(buf)
 	}
 	if err := writeFileAtomic(path, buf); err != nil {
 		return fmt.Errorf("outbox: %w", err)
@@ -239,7 +279,11 @@ func (o *Outbox) Done(id uint64) error {
 
 // InFlight implements mqttconn.InFlightStore.
 func (o *Outbox) InFlight(id uint64, packetID uint16, released bool) error {
-	f := mqttconn.InFlight{PacketID: packetID, Released: released}
+	return o.InFlightOn(id, mqttconn.InFlight{PacketID: packetID, Released: released})
+}
+
+// InFlightOn implements mqttconn.NodeStore.
+func (o *Outbox) InFlightOn(id uint64, f mqttconn.InFlight) error {
 	return o.append(Record{Time: time.Now(), Dir: DirOut, ID: id, State: stateInFlight, Text: formatInFlight(f)})
 }
 

@@ -527,22 +527,19 @@ func recordOf(ev mqttconn.Event) (Record, bool) {
 		}
 		return r, true
 	case mqttconn.KindConnecting:
-		r.Event, r.Text = "connecting", "attempt "+strconv.Itoa(ev.Attempt)
+		r.Event, r.Text = "connecting", "attempt "+strconv.Itoa(ev.Attempt)+onNode(ev)
 	case mqttconn.KindConnected:
-		r.Event = "connected"
-		if ev.SessionPresent {
-			r.Text = "session present"
-		}
+		r.Event, r.Text = "connected", connectedText(ev)
 	case mqttconn.KindConnectFailed:
-		r.Event, r.Text = "connect_failed", errText
+		r.Event, r.Text = "connect_failed", nodePrefix(ev)+errText
 	case mqttconn.KindLost:
-		r.Event, r.Text = "lost", errText
+		r.Event, r.Text = "lost", nodePrefix(ev)+errText
 	case mqttconn.KindSubscribed:
 		r.Event, r.Topic, r.QoS = "subscribed", ev.Filter, ev.Granted
 	case mqttconn.KindSubscribeFailed:
 		r.Event, r.Topic, r.QoS, r.Text = "subscribe_failed", ev.Filter, ev.QoS, errText
 	case mqttconn.KindResubscribed:
-		r.Event, r.Text = "resubscribed", strconv.Itoa(ev.Count)+" filters"
+		r.Event, r.Text = "resubscribed", filtersText(ev.Count)
 	case mqttconn.KindTooLarge:
 		// Not a message: its payload was never read. Recorded so that the
 		// history says a message came and was not kept.

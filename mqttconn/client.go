@@ -35,6 +35,8 @@ type Client struct {
 	closed    bool
 	epoch     uint64 // counts successful connects; identifies the connection carrying a message
 	node      int    // the cluster node (index in Config.Servers) of the current or last connection
+	sessNode  int    // the node that holds our session (sessionnodes.go)
+	savedNode string // the session's node as last saved in a NodeStore
 	redirect  string // a server the user agreed to move to (UseServer), for the next attempt
 	nextID    uint64
 	outbox    []*outMessage
@@ -86,12 +88,14 @@ func newClient(cfg Config, factory pahoFactory) (*Client, error) {
 
 		stopping: make(chan struct{}),
 	}
+	c.initSessionNode()
 	for i, m := range cfg.Restored {
 		c.nextID++
 		om := &outMessage{id: c.nextID, msg: m}
 		if i < len(cfg.RestoredInFlight) && m.QoS > 0 && cfg.PersistentSession {
 			if f := cfg.RestoredInFlight[i]; f.PacketID != 0 && c.ids[f.PacketID] == nil {
 				om.rec, om.sends = f.Released && m.QoS == 2, 1
+				om.carrier = c.restoredCarrier(f)
 				c.setPid(om, f.PacketID)
 			}
 		}
@@ -259,9 +263,9 @@ func (c *Client) run(ctx context.Context) {
 	attempt := 0   // attempts since the last connection, for the events
 	streak := 0    // failed rounds and short connections since the last stable one
 	takeovers := 0 // connections in a row closed right after being accepted, with no failed attempt between
-	order := nodeOrder{n: len(c.cfg.Servers)}
+	order := nodeOrder{n: len(c.cfg.Servers), cur: c.sessNode}
 	fatals := 0                       // attempts of this round that failed for good
-	prev := 0                         // the node of the last connection, or the first node
+	prev := c.sessNode                // the node of the last connection, or the one that held the session
 	nodeErr := make([]error, order.n) // each node's last error
 	var lostAt time.Time
 	for {
@@ -282,7 +286,8 @@ func (c *Client) run(ctx context.Context) {
 		server := c.cfg.Servers[node]
 		name := NodeName(server)
 		c.emit(Event{Kind: KindConnecting, Attempt: attempt, Node: name, Nodes: order.n})
-		wc, sessionPresent, err := c.connect(ctx, server)
+		clean := c.cleanStartFor(node)
+		wc, sessionPresent, err := c.connect(ctx, server, clean)
 		if ctx.Err() != nil {
 			return
 		}
@@ -315,11 +320,18 @@ func (c *Client) run(ctx context.Context) {
 		}
 		order.connected()
 		fatals = 0
+		moveClean := clean && c.cfg.PersistentSession
+		if moveClean {
+			// A clean start has no session (MQTT-3.2.2-1, MQTT 5
+			// 3.2.2.1.1): a node that says otherwise is not believed.
+			sessionPresent = false
+		}
+		c.sessionOn(node)
 		var downtime time.Duration
 		if !lostAt.IsZero() {
 			downtime = time.Since(lostAt)
 		}
-		ev := Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime, Node: name, Nodes: order.n}
+		ev := Event{Kind: KindConnected, Attempt: attempt, SessionPresent: sessionPresent, Downtime: downtime, Node: name, Nodes: order.n, CleanStart: moveClean}
 		if node != prev {
 			ev.MovedFrom, ev.MoveErr = NodeName(c.cfg.Servers[prev]), nodeErr[prev]
 		}
@@ -431,9 +443,10 @@ func (c *Client) pause(ctx context.Context, d time.Duration) bool {
 // connect makes one connection attempt with a new paho client and waits for
 // CONNACK or ctx. The return code and session-present flag are read from
 // the wire: paho reports a reserved return code (6 and up) as success.
-func (c *Client) connect(ctx context.Context, server string) (*wireConn, bool, error) {
+// clean asks for a clean session (3.1.1) or clean start (5).
+func (c *Client) connect(ctx context.Context, server string, clean bool) (*wireConn, bool, error) {
 	if c.v5 != nil {
-		return c.connect5(ctx, server)
+		return c.connect5(ctx, server, clean)
 	}
 	u, err := url.Parse(server)
 	if err != nil {
@@ -443,6 +456,7 @@ func (c *Client) connect(ctx context.Context, server string) (*wireConn, bool, e
 	var wc *wireConn
 	opts := *c.opts
 	opts.Servers = []*url.URL{u}
+	opts.CleanSession = clean
 	opts.SetCustomOpenConnectionFn(func(u *url.URL, o paho.ClientOptions) (net.Conn, error) {
 		conn, err := dial(u, o)
 		if err != nil {

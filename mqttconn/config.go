@@ -55,7 +55,19 @@ type Config struct {
 	TLS               *tls.Config // for ssl:// and wss:// servers
 	Will              *Will       // the Last Will, or nil
 	PersistentSession bool        // clean session off: the broker keeps our subscriptions and queues for us
-	ProtocolVersion   uint        // 3 (MQTT 3.1), 4 (MQTT 3.1.1, the default) or 5 (MQTT 5, on eclipse/paho.golang)
+	// SharedSessions, for a cluster with PersistentSession: its nodes
+	// share sessions (EMQX, HiveMQ, VerneMQ clusters), so a move to
+	// another node resumes the session and its session-present flag is
+	// trusted. Off (the default), the nodes share none (brokers joined by
+	// a plain bridge): each node keeps its own, stale once we left it, so
+	// a move connects with clean start (see sessionNodes).
+	SharedSessions bool
+	// SessionNode, for a cluster with PersistentSession, is the node
+	// (NodeName: host:port) that held our session when the last run
+	// ended, from a NodeStore: the first attempt goes there, without
+	// clean start. "" or a node not listed: the first node.
+	SessionNode     string
+	ProtocolVersion uint // 3 (MQTT 3.1), 4 (MQTT 3.1.1, the default) or 5 (MQTT 5, on eclipse/paho.golang)
 
 	// Name, MQTT 5 only: the sender's name, sent as the user property
 	// NameProperty on every message (and the Will).
@@ -158,6 +170,17 @@ type HeldStore interface {
 type InFlight struct {
 	PacketID uint16 // 0: not in flight
 	Released bool   // PUBREC came: what is left is PUBREL
+	Node     string // the node (NodeName) it was sent on; "": not known
+}
+
+// NodeStore is an InFlightStore that also keeps, for a cluster, the node
+// each message in flight was sent on and the node that holds the session,
+// so that a restart connects first to that node and knows, if another node
+// answers, which messages were in flight elsewhere.
+type NodeStore interface {
+	InFlightStore
+	InFlightOn(id uint64, f InFlight) error // like InFlight, with the node
+	SessionNode(node string) error          // the node (NodeName) that holds our session now
 }
 
 // ErrBadQoS is returned for a QoS other than 0, 1 or 2.

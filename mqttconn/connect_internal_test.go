@@ -37,7 +37,7 @@ func TestConnectReadsTheToken(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _, err = c.connect(context.Background(), c.cfg.Server)
+			_, _, err = c.connect(context.Background(), c.cfg.Server, true)
 			if !tt.want(err) {
 				t.Errorf("connect: %v", err)
 			}

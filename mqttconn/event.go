@@ -122,6 +122,10 @@ type Event struct {
 	// that node's last error.
 	MovedFrom string
 	MoveErr   error
+	// CleanStart, on KindConnected with a persistent session, says that the
+	// connection started a clean session: a move to a node that does not
+	// hold ours, the nodes sharing none (Config.SharedSessions off).
+	CleanStart bool
 	// Next, on a KindConnectFailed in a cluster, is the node tried next,
 	// at once (RetryIn is then 0); empty when the loop backs off first.
 	Next string

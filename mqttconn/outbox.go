@@ -121,8 +121,12 @@ func (c *Client) nextOutbound(epoch uint64) (pkt [][]byte, after func()) {
 		switch {
 		case om.pid != 0 && om.epoch != epoch: // held from an earlier connection
 			om.epoch = epoch
+			moved := om.carrier != c.node+1 // a session shared by the nodes
 			om.carrier, om.lostOn = c.node+1, 0
 			om.sends++
+			if moved {
+				c.saveInFlight(om)
+			}
 			c.emit(Event{Kind: KindPublish, OutID: om.id, State: StateResent})
 			if om.rec {
 				return [][]byte{ackPacket(TypePubrel, om.pid)}, nil
@@ -328,10 +332,22 @@ func (c *Client) setPid(om *outMessage, pid uint16) {
 	}
 }
 
-// saveInFlight persists a message's packet id and PUBREC state with the outbox.
+// saveInFlight persists a message's packet id and PUBREC state with the
+// outbox, and with a NodeStore the node that carries it.
 func (c *Client) saveInFlight(om *outMessage) {
-	if s, ok := c.cfg.Outbox.(InFlightStore); ok && om.msg.QoS > 0 {
-		_ = s.InFlight(om.id, om.pid, om.rec) // at worst it is resent under a new id after a restart
+	if om.msg.QoS == 0 {
+		return
+	}
+	if s, ok := c.cfg.Outbox.(NodeStore); ok {
+		f := InFlight{PacketID: om.pid, Released: om.rec}
+		if om.pid != 0 && om.carrier > 0 && om.carrier <= len(c.cfg.Servers) && len(c.cfg.Servers) > 1 {
+			f.Node = NodeName(c.cfg.Servers[om.carrier-1])
+		}
+		_ = s.InFlightOn(om.id, f) // at worst it is resent under a new id after a restart
+		return
+	}
+	if s, ok := c.cfg.Outbox.(InFlightStore); ok {
+		_ = s.InFlight(om.id, om.pid, om.rec)
 	}
 }
 

@@ -32,7 +32,7 @@ const sessionNeverExpires = 0xFFFFFFFF
 // connection, and let paho.golang's low-level client send CONNECT and read
 // CONNACK. From then on paho.golang keeps the keep-alive and inbound
 // messages; the pump writes our PUBLISH, PUBREL, SUBSCRIBE and UNSUBSCRIBE.
-func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, error) {
+func (c *Client) connect5(ctx context.Context, server string, clean bool) (*wireConn, bool, error) {
 	u, err := url.Parse(server)
 	if err != nil {
 		return nil, false, err
@@ -51,7 +51,7 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 	onPublish := func(pr paho5.PublishReceived) (bool, error) { return c.onPublish5(pr, w, aliases) }
 	connected := make(chan struct{})
 	c.mu.Lock()
-	cp := c.connectPacket5()
+	cp := c.connectPacket5(clean)
 	c.mu.Unlock()
 	pc := paho5.NewClient(paho5.ClientConfig{
 		ClientID:                   cp.ClientID,
@@ -111,12 +111,13 @@ func (c *Client) connect5(ctx context.Context, server string) (*wireConn, bool, 
 
 // connectPacket5 is our CONNECT, with a Topic Alias Maximum (we resolve
 // inbound aliases: aliases5); c.mu is held (the client id may be one the
-// broker assigned).
-func (c *Client) connectPacket5() *paho5.Connect {
+// broker assigned). clean asks for Clean Start; the session expiry is
+// the configured one either way.
+func (c *Client) connectPacket5(clean bool) *paho5.Connect {
 	cp := &paho5.Connect{
 		ClientID:     c.cfg.ClientID,
 		KeepAlive:    uint16(max(1, min(c.cfg.KeepAlive/time.Second, 65535))),
-		CleanStart:   !c.cfg.PersistentSession,
+		CleanStart:   clean,
 		Username:     c.cfg.Username,
 		UsernameFlag: c.cfg.Username != "",
 		Password:     []byte(c.cfg.Password),

@@ -309,6 +309,7 @@ func openOutbox(s settings, cfg *mqttconn.Config) (*history.Outbox, error) {
 	}
 	cfg.Outbox, cfg.Restored, cfg.RestoredInFlight = outbox, restored, outbox.RestoredInFlight()
 	cfg.RestoredHeld = outbox.RestoredHeld()
+	cfg.SessionNode = outbox.RestoredSessionNode()
 	return outbox, nil
 }
 
@@ -324,6 +325,7 @@ func connConfig(s settings) mqttconn.Config {
 		TLS:               s.tls,
 		Will:              s.will,
 		PersistentSession: s.persistent,
+		SharedSessions:    s.shared,
 		KeepAlive:         s.keepalive,
 		MaxInFlight:       s.maxInFlight,
 		ProtocolVersion:   s.protocol,

@@ -48,9 +48,10 @@ func (a app) run(args []string) int {
 			"With no broker named and nothing listening on localhost:1883, it starts a built-in broker.\n" +
 			"Settings come from flags, then MQTTCHAT_* variables, then the config file's --profile, then its defaults.\n" +
 			"A cluster: repeat -L for each node (urls = [...] in a profile). mqttchat stays on a node while it works and\n" +
-			"moves to the next when it fails; history and outbox belong to the cluster. A QoS 2 message in flight on a node\n" +
-			"that went away, when the next node holds no session of ours, is shown as \"fate unknown\": it may or may not\n" +
-			"have been delivered, and is not sent again (QoS 2 delivers at most once)." +
+			"moves to the next when it fails; history and outbox belong to the cluster. With -c a move starts a clean\n" +
+			"session (bridged nodes share none), unless --shared-sessions. A QoS 2 message in flight on a node that went\n" +
+			"away, when the next node holds no session of ours, is shown as \"fate unknown\": it may or may not have been\n" +
+			"delivered, and is not sent again (QoS 2 delivers at most once)." +
 			"\n" +
 			"In the chat, /help lists the commands; over MQTT 5 (-V 5) /prop, /content-type, /expiry and /response-topic\n" +
 			"set message properties, /request TOPIC TEXT shows its reply under it, and r on a [request] answers it.",

@@ -24,6 +24,7 @@ type values struct {
 	willRetain             bool
 
 	disableCleanSession        bool
+	sharedSessions             bool
 	protocolVersion            string
 	name                       string
 	sessionExpiry              string
@@ -73,6 +74,7 @@ var options = []option{
 	{key: "will_qos", flag: "will-qos", def: 0, usage: "Last Will QoS", ptr: func(v *values) any { return &v.willQoS }},
 	{key: "will_retain", flag: "will-retain", def: false, usage: "retain the Last Will", ptr: func(v *values) any { return &v.willRetain }},
 	{key: "disable_clean_session", flag: "disable-clean-session", short: "c", def: false, usage: "keep the session: the broker queues for us while we are away (needs -i)", ptr: func(v *values) any { return &v.disableCleanSession }},
+	{key: "shared_sessions", flag: "shared-sessions", def: false, usage: "with several -L and -c: the nodes share sessions (EMQX, HiveMQ, VerneMQ clusters), so a move to another node resumes ours; default: they share none (a bridge) and a move starts a clean session", ptr: func(v *values) any { return &v.sharedSessions }},
 	{key: "keepalive", flag: "keepalive", short: "k", def: 60, usage: "keep-alive in seconds, 1-65535", ptr: func(v *values) any { return &v.keepalive }},
 	{key: "max_inflight", flag: "max-inflight", short: "M", def: 20, usage: "QoS 1/2 messages awaiting the broker's ack at once, 1-65535 (the rest wait in the outbox)", ptr: func(v *values) any { return &v.maxInFlight }},
 	{key: "protocol_version", flag: "protocol-version", short: "V", def: "311", usage: "MQTT version: 311 (3.1.1), 5 (MQTT 5: names, properties, the broker's reasons in words; see README, Which brokers) or 31; also mqttv311, mqttv5, mqttv31", ptr: func(v *values) any { return &v.protocolVersion }},

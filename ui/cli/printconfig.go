@@ -66,12 +66,20 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 	fmt.Fprintf(&b, "; subscriptions %s", strings.Join(subs, ", "))
 	if s.tls != nil {
 		b.WriteString("; TLS")
+		if len(s.plainNodes) > 0 {
+			fmt.Fprintf(&b, " on %d of %d nodes (not on %s)", len(s.servers)-len(s.plainNodes), len(s.servers), strings.Join(s.plainNodes, ", "))
+		}
 		if s.insecure {
 			b.WriteString(" without verification (--insecure)")
 		}
 	}
 	if s.persistent {
 		b.WriteString("; persistent session")
+		if len(s.servers) > 1 && s.shared {
+			b.WriteString(" shared by the nodes")
+		} else if len(s.servers) > 1 {
+			b.WriteString(" on one node at a time (a move starts it clean)")
+		}
 	}
 	if s.assignID {
 		b.WriteString("; client id assigned by the broker")

@@ -24,6 +24,7 @@ type settings struct {
 	servers       []string // every node of the cluster (repeated -L), server first; one for a single broker
 	named         bool     // a broker was named (by any layer): never start the built-in one
 	display       string   // the broker as shown
+	plainNodes    []string // in a cluster with TLS nodes, the nodes without TLS, as shown
 	clientID      string
 	idGiven       bool
 	assignID      bool // MQTT 5 with -i "": the broker assigns the client id
@@ -40,6 +41,7 @@ type settings struct {
 	insecure      bool
 	will          *mqttconn.Will
 	persistent    bool
+	shared        bool // the nodes of a cluster share sessions (--shared-sessions)
 	keepalive     time.Duration
 	maxInFlight   int
 	protocol      uint
@@ -67,7 +69,7 @@ func resolve(v values, src sources) (settings, error) {
 	w := src.where
 	s := settings{clientID: v.id, idGiven: src.set("id"), username: v.username, password: v.password,
 		pwFromFlag: src["password"].rank == rankFlag, maxMessages: v.maxMessages, rowLines: v.rowLines, mouse: !v.noMouse,
-		persistent: v.disableCleanSession, insecure: v.insecure, trace: v.trace, traceWhere: src.where("trace")}
+		persistent: v.disableCleanSession, shared: v.sharedSessions, insecure: v.insecure, trace: v.trace, traceWhere: src.where("trace")}
 	if v.qos < 0 || v.qos > 2 {
 		return s, usagef("%s: %d is not a QoS (use 0, 1 or 2)", w("qos"), v.qos)
 	}
@@ -133,6 +135,9 @@ func resolve(v values, src sources) (settings, error) {
 	if s.password != "" && s.username == "" {
 		return s, usagef("%s: a password needs a user name (-u)", w("password"))
 	}
+	if err := s.checkMixedTLS(src); err != nil {
+		return s, err
+	}
 	if s.will, err = resolveWill(v, src); err != nil {
 		return s, err
 	}
@@ -190,10 +195,11 @@ func chooseBrokers(v values, src sources) ([]brokerAddr, error) {
 		if err != nil {
 			return nil, usagef("%v (node %d of %d: %s)", err, i+1, len(v.url), sanitize.String(brokerurl.Redact(raw)))
 		}
-		if seen[a.server()] {
-			return nil, usagef("%s: %s is given twice", w("url"), sanitize.String(brokerurl.Redact(raw)))
+		key := nodeKey(a)
+		if seen[key] {
+			return nil, usagef("%s: %s is given twice (the same broker as an earlier node)", w("url"), sanitize.String(brokerurl.Redact(raw)))
 		}
-		seen[a.server()] = true
+		seen[key] = true
 		nodes = append(nodes, a)
 	}
 	return nodes, nil
@@ -319,6 +325,12 @@ func (s *settings) resolveBroker(v values, src sources) ([]string, error) {
 		}
 		displays = append(displays, d)
 		anyTLS = anyTLS || brokerurl.IsTLSScheme(n.scheme)
+		if !brokerurl.IsTLSScheme(n.scheme) {
+			s.plainNodes = append(s.plainNodes, d)
+		}
+	}
+	if !anyTLS {
+		s.plainNodes = nil
 	}
 	s.server = s.servers[0]
 	s.display = strings.Join(displays, ", ")

@@ -125,7 +125,7 @@ func (m *Model) applyEvents(msg eventsMsg) {
 			if text, warn, ok := timelineText(ev, m.status.everUp); ok {
 				e := newEventEntry(ev.Time, text, warn)
 				if ev.Kind == mqttconn.KindConnectFailed {
-					e.repeatKey = "connect failed: " + errText(ev.Err)
+					e.repeatKey = failureKey(ev)
 				}
 				m.list.pushOrFold(e)
 			}
@@ -277,6 +277,9 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 			if ev.SessionPresent {
 				text += " (session present)"
 			}
+			if ev.CleanStart {
+				text += " · new session (the nodes share none)"
+			}
 			return text, false, true
 		}
 		if ev.Downtime > 0 && ev.SessionPresent {
@@ -290,10 +293,7 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 		if ev.Fatal {
 			return errText(ev.Err) + " — not retrying: fix the settings, or press F5 to try again", true, true
 		}
-		if ev.Next != "" {
-			return fmt.Sprintf("connect failed on node %s: %s — trying node %s", sanitize.String(ev.Node), errText(ev.Err), sanitize.String(ev.Next)), true, true
-		}
-		return fmt.Sprintf("connect failed: %s — retrying in %s", errText(ev.Err), ev.RetryIn.Round(100*time.Millisecond)), true, true
+		return connectFailedText(ev), true, true
 	case mqttconn.KindLost:
 		return "connection lost: " + errText(ev.Err), true, true
 	case mqttconn.KindTooLarge:
