@@ -4,7 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"mqttchat/mqttconn/mqttstr"
 )
 
 // resolveV5 checks the settings that only MQTT 5 has: the sender's name
@@ -15,13 +16,8 @@ func (s *settings) resolveV5(v values, src sources) error {
 		if s.protocol != 5 {
 			return usagef("%s: a sender name travels as an MQTT 5 user property: it needs -V 5 (the protocol is %s)", w("name"), protocolName(s.protocol))
 		}
-		switch {
-		case !utf8.ValidString(v.name):
-			return usagef("%s: is not valid UTF-8", w("name"))
-		case strings.ContainsRune(v.name, 0):
-			return usagef("%s: must not contain U+0000", w("name"))
-		case len(v.name) > 65535:
-			return usagef("%s: %d bytes is more than 65535", w("name"), len(v.name))
+		if err := mqttstr.Check(v.name); err != nil {
+			return usagef("%s: %s", w("name"), quoteShort(v.name, err))
 		}
 		s.name = v.name
 	}

@@ -14,6 +14,7 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/brokerurl"
+	"mqttchat/mqttconn/mqttstr"
 	"mqttchat/mqttconn/topic"
 	"mqttchat/ui/sanitize"
 )
@@ -376,6 +377,9 @@ func resolveWill(v values, src sources) (*mqttconn.Will, error) {
 	if err := topic.ValidateName(v.willTopic); err != nil {
 		return nil, usagef("%s: %q: %v", src.where("will_topic"), v.willTopic, err)
 	}
+	if err := mqttstr.Check(v.willTopic); err != nil {
+		return nil, usagef("%s: %s", src.where("will_topic"), quoteShort(v.willTopic, err))
+	}
 	if len(v.willPayload) > topic.MaxLen {
 		return nil, usagef("%s: %d bytes is more than 65535", src.where("will_payload"), len(v.willPayload))
 	}
@@ -416,6 +420,9 @@ func checkClientID(id string) error {
 	if i := strings.IndexFunc(id, unicode.IsControl); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(id[i:])
 		return fmt.Errorf("%q holds a control character (%U): use letters, digits and punctuation", id, r)
+	}
+	if err := mqttstr.Check(id); err != nil { // a non-character
+		return errors.New(quoteShort(id, err))
 	}
 	return nil
 }
