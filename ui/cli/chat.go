@@ -241,6 +241,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		NoColor:       noColor(),
 		Insecure:      s.insecure,
 		MQTT5:         s.protocol == 5,
+		Name:          s.name,
 		AssignID:      s.assignID,
 		History:       rec.status(),
 		Earlier:       rec.earlier,

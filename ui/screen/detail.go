@@ -282,9 +282,10 @@ func (d *detailView) View() string {
 		dir += " from " + sanitize.String(e.sender)
 	}
 	if e.kind == entryOut {
-		dir = "▶ sent by you · " + e.state.String()
+		by := "▶ sent by " + sentBy(e.sender, max(d.width, 40)) + " · "
+		dir = by + e.state.String()
 		if e.stateUnknown {
-			dir = "▶ sent by you · state unknown: mqttchat quit before the broker's ack"
+			dir = by + "state unknown: mqttchat quit before the broker's ack"
 		}
 		if (e.state == mqttconn.StateFailed || e.state == mqttconn.StateFateUnknown) && e.note != "" {
 			dir += ": " + e.note

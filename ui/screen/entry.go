@@ -206,7 +206,7 @@ func (e *entry) render(width, maxLines int, s *Styles) []string {
 		add(style, text)
 		return []string{b.String()}
 	case entryOut:
-		add(s.Mine.Render, "▶ you → ")
+		add(s.Mine.Render, "▶ "+sentBy(e.sender, width)+" → ")
 	default:
 		mark, arrow := "◀ ", " ▸ "
 		if e.replyOf != nil { // no topic follows: the text's own space does
