@@ -543,6 +543,9 @@ func recordOf(ev mqttconn.Event) (Record, bool) {
 		r.Event, r.Topic, r.QoS, r.Text = "subscribe_failed", ev.Filter, ev.QoS, errText
 	case mqttconn.KindResubscribed:
 		r.Event, r.Text = "resubscribed", strconv.Itoa(ev.Count)+" filters"
+		if ev.Count == 1 {
+			r.Text = "1 filter"
+		}
 	case mqttconn.KindTooLarge:
 		// Not a message: its payload was never read. Recorded so that the
 		// history says a message came and was not kept.
