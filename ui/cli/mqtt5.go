@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -9,13 +11,24 @@ import (
 )
 
 // resolveV5 checks the settings that only MQTT 5 has: the sender's name
-// and the session expiry.
+// and the session expiry. A name given with --name needs MQTT 5; one from
+// the config file, a profile or MQTTCHAT_NAME is left out of a 3.1.1 run,
+// with a note (nameNote).
 func (s *settings) resolveV5(v values, src sources) error {
 	w := src.where
 	if v.name != "" {
-		if s.protocol != 5 {
+		switch {
+		case s.protocol == 5:
+		case src["name"].rank == rankFlag:
 			return usagef("%s: a sender name travels as an MQTT 5 user property: it needs -V 5 (the protocol is %s)", w("name"), protocolName(s.protocol))
+		default:
+			// A name kept for every run (config file, profile,
+			// environment) must not stop the runs that speak 3.1.1.
+			s.nameNote = fmt.Sprintf("%s not sent: a sender name needs MQTT 5 (-V 5), and this connection speaks %s", w("name"), protocolName(s.protocol))
+			v.name = ""
 		}
+	}
+	if v.name != "" {
 		if err := mqttstr.Check(v.name); err != nil {
 			return usagef("%s: %s", w("name"), quoteShort(v.name, err))
 		}
@@ -47,7 +60,10 @@ func parseExpiry(x string) (time.Duration, error) {
 		return 0, nil
 	}
 	bad := strconv.Quote(x) + " is not a duration (seconds, 30m, 12h, 7d or never)"
-	if n, err := strconv.ParseUint(t, 10, 32); err == nil {
+	if n, err := strconv.ParseUint(t, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if n > 4294967295 { // ErrRange gives the largest uint64
+			return 0, errorString(strconv.Quote(x) + " seconds is over the maximum, 4294967295 (or -1, never: no expiry)")
+		}
 		if n == 0 {
 			return 0, errorString("0 would end the session with the connection: leave out -c for that")
 		}
@@ -56,6 +72,9 @@ func parseExpiry(x string) (time.Duration, error) {
 	d, err := parseAge(t)
 	if err != nil || d < time.Second {
 		return 0, errorString(bad)
+	}
+	if d > 4294967295*time.Second {
+		return 0, errorString(strconv.Quote(x) + " is over the maximum, 4294967295 seconds (or -1, never: no expiry)")
 	}
 	return d, nil
 }

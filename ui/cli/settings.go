@@ -27,7 +27,8 @@ type settings struct {
 	display       string   // the broker as shown
 	clientID      string
 	idGiven       bool
-	assignID      bool // MQTT 5 with -i "": the broker assigns the client id
+	assignID      bool   // MQTT 5 with -i "": the broker assigns the client id
+	nameNote      string // why a name from the config or environment is not sent, shown on screen
 	username      string
 	password      string
 	pwFromFlag    bool // given with -P: warn that others can see it
