@@ -112,6 +112,9 @@ func resolve(v values, src sources) (settings, error) {
 		if err := topic.ValidateFilter(t); err != nil {
 			return s, usagef("%s: %q: %v", w("topics"), t, err)
 		}
+		if err := mqttstr.Check(t); err != nil {
+			return s, usagef("%s: %s", w("topics"), quoteShort(t, err))
+		}
 		s.subscriptions = append(s.subscriptions, mqttconn.Subscription{Filter: t, QoS: s.qos})
 	}
 	if err := s.resolveSubOptions(v, src); err != nil {

@@ -373,3 +373,29 @@ func TestAnswerARequestWithoutCorrelation(t *testing.T) {
 		t.Fatalf("published %+v", c.published)
 	}
 }
+
+// TestTopicsBrokersRefuse: a topic or filter typed in the composer that
+// brokers refuse as a string (mosquitto drops the connection) is refused
+// where it is typed, in words, and nothing is sent.
+func TestTopicsBrokersRefuse(t *testing.T) {
+	tests := []struct {
+		line, want string
+	}{
+		{"/topic chat/\ufdd0", "/topic: the topic holds U+FDD0 (a non-character), which brokers refuse in an MQTT string"},
+		{"/sub chat/\uffff/#", "/sub: the filter holds U+FFFF (a non-character), which brokers refuse in an MQTT string"},
+		{"/clear-retained chat/\U0010fffe", "/clear-retained: the topic holds U+10FFFE (a non-character), which brokers refuse in an MQTT string"},
+	}
+	for _, tt := range tests {
+		m, c := newTestModel(80, 24)
+		m = enter(t, m, tt.line)
+		if m.composer.err != tt.want || len(c.published) > 0 || len(c.subs) > 0 {
+			t.Errorf("%q: error %q (published %d, subscribed %d), want %q", tt.line, m.composer.err, len(c.published), len(c.subs), tt.want)
+		}
+	}
+	m, c := newTestModel(80, 24)
+	m.composer.topic.SetValue("chat/\ufdef")
+	m = enter(t, m, "hello")
+	if want := "topic: holds U+FDEF (a non-character), which brokers refuse in an MQTT string"; m.composer.err != want || len(c.published) > 0 {
+		t.Errorf("the topic field: error %q (published %d), want %q", m.composer.err, len(c.published), want)
+	}
+}
