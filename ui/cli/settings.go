@@ -138,6 +138,9 @@ func resolve(v values, src sources) (settings, error) {
 	if s.password != "" && s.username == "" {
 		return s, usagef("%s: a password needs a user name (-u)", w("password"))
 	}
+	if err := mqttstr.Check(s.username); err != nil {
+		return s, usagef("%s: %s", w("username"), quoteShort(s.username, err)) // never the password
+	}
 	if s.will, err = resolveWill(v, src); err != nil {
 		return s, err
 	}

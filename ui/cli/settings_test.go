@@ -84,6 +84,7 @@ func TestBadInputsEachHaveTheirMessage(t *testing.T) {
 		{[]string{"-V", "5", "--name", "ab\xff"}, `--name: "ab\xff" is not valid UTF-8 (byte 2)`},
 		{[]string{"-V", "5", "--name", strings.Repeat("n", 50) + "\x1b"}, `--name: "` + strings.Repeat("n", 40) + `"… (51 bytes) holds U+001B (a control character), which brokers refuse in an MQTT string`},
 		{[]string{"-V", "5", "--name", strings.Repeat("n", 65536)}, `--name: 65536 bytes is more than 65535`},
+		{[]string{"-u", "me\tyou"}, `--username: "me\tyou" holds U+0009 (a control character), which brokers refuse in an MQTT string`},
 		{[]string{"-t", "chat/\x7f/#"}, `--topic: "chat/\x7f/#" holds U+007F (a control character), which brokers refuse in an MQTT string`},
 		{[]string{"--will-topic", "w/\x1b[31m"}, `--will-topic: "w/\x1b[31m" holds U+001B (a control character), which brokers refuse in an MQTT string`},
 		{[]string{"-i", "id\uffff"}, `--id: "id\uffff" holds U+FFFF (a non-character), which brokers refuse in an MQTT string`},
