@@ -24,7 +24,8 @@ func (s *settings) resolveV5(v values, src sources) error {
 		default:
 			// A name kept for every run (config file, profile,
 			// environment) must not stop the runs that speak 3.1.1.
-			s.nameNote = fmt.Sprintf("%s not sent: a sender name needs MQTT 5 (-V 5), and this connection speaks %s", w("name"), protocolName(s.protocol))
+			s.nameNote = fmt.Sprintf("name %s not sent: names need MQTT 5 (-V 5), this connection speaks %s · from %s",
+				quoteCut(v.name), protocolName(s.protocol), src["name"].name)
 			v.name = ""
 		}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,11 +67,11 @@ protocol_version = 5
 		who      string
 		note     string
 	}{
-		{"top-level name, 3.1.1", nil, "", 4, "", path + ": name not sent: a sender name needs MQTT 5 (-V 5), and this connection speaks MQTT 3.1.1"},
+		{"top-level name, 3.1.1", nil, "", 4, "", `name "alice" not sent: names need MQTT 5 (-V 5), this connection speaks MQTT 3.1.1 · from ` + path},
 		{"top-level name, -V 5", []string{"-V", "5"}, "", 5, "alice", ""},
-		{"profile name, integer 311", []string{"--profile", "old"}, "", 4, "", path + " [profile.old]: name not sent: a sender name needs MQTT 5 (-V 5), and this connection speaks MQTT 3.1.1"},
+		{"profile name, integer 311", []string{"--profile", "old"}, "", 4, "", `name "olga" not sent: names need MQTT 5 (-V 5), this connection speaks MQTT 3.1.1 · from ` + path + " [profile.old]"},
 		{"integer 5", []string{"--profile", "new"}, "", 5, "alice", ""},
-		{"environment, 3.1.1", nil, "erin", 4, "", "MQTTCHAT_NAME not sent: a sender name needs MQTT 5 (-V 5), and this connection speaks MQTT 3.1.1"},
+		{"environment, 3.1.1", nil, "erin", 4, "", `name "erin" not sent: names need MQTT 5 (-V 5), this connection speaks MQTT 3.1.1 · from MQTTCHAT_NAME`},
 		{"environment, -V 5", []string{"-V", "5"}, "erin", 5, "erin", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,6 +86,13 @@ protocol_version = 5
 			}
 		})
 	}
+	t.Run("--print-config says so", func(t *testing.T) {
+		t.Setenv("MQTTCHAT_NAME", "")
+		code, out, errOut := runCLI(t, "--print-config")
+		if code != 0 || !strings.HasSuffix(out, "; name not sent (it needs MQTT 5)\n") {
+			t.Fatalf("exit %d, %s\n%s", code, errOut, out)
+		}
+	})
 	t.Run("--name with 3.1.1", func(t *testing.T) {
 		_, code, errOut := settingsFor(t, "--profile", "old", "--name", "bob")
 		if want := "mqttchat: --name: a sender name travels as an MQTT 5 user property: it needs -V 5 (the protocol is MQTT 3.1.1)\n"; code != 2 || errOut != want {
