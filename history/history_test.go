@@ -61,6 +61,7 @@ func TestPayloadsRoundTripByteExact(t *testing.T) {
 		"cjk":     []byte("温度 21.5°C 👍🏽"),
 		"json":    []byte(`{"a":"b\"c","d":[1,2]}`),
 		"c1":      []byte("a\u009b2Jb\u202e"),
+		"marks":   []byte("\u061cl\u200er\u200fz\u200bn\u200cw\u2060b\ufeff·👨\u200d👩"),
 		"ctrl":    []byte("line1\nline2\ttab\rcr\x7f"),
 		"invalid": []byte("ok\xe4\xb8"),
 	}
@@ -86,7 +87,7 @@ func TestPayloadsRoundTripByteExact(t *testing.T) {
 	if bytes.Contains(data, []byte("\uFFFD")) || !bytes.Contains(data, []byte(`"payload_b64":`)) {
 		t.Fatal("invalid UTF-8 was not kept as payload_b64")
 	}
-	for _, bad := range []string{"\x1b", "\u009b", "\u202e", "\r", "\x7f"} {
+	for _, bad := range []string{"\x1b", "\u009b", "\u202e", "\r", "\x7f", "\u061c", "\u200e", "\u200f", "\u200b", "\u200c", "\u2060", "\ufeff"} {
 		if bytes.Contains(data, []byte(bad)) {
 			t.Errorf("log holds raw %q", bad)
 		}
@@ -478,5 +479,19 @@ func TestFlushPutsWhatWasRecordedOnDisk(t *testing.T) {
 	w.Flush(5 * time.Second)
 	if recs, _ := scanAll(t, dir); len(recs) != 1 || string(recs[0].Payload) != "just now" {
 		t.Fatalf("after Flush: %d records on disk", len(recs))
+	}
+}
+
+// TestResubscribedCountsInWords: a resubscription records how many
+// filters, singular for one.
+func TestResubscribedCountsInWords(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{1, "1 filter"}, {2, "2 filters"}, {0, "0 filters"}} {
+		r, ok := recordOf(mqttconn.Event{Kind: mqttconn.KindResubscribed, Count: tc.n, Time: t0})
+		if !ok || r.Event != "resubscribed" || r.Text != tc.want {
+			t.Errorf("%d: %q %q, want resubscribed %q", tc.n, r.Event, r.Text, tc.want)
+		}
 	}
 }

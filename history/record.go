@@ -140,8 +140,10 @@ var plain = func() (t [256]bool) {
 }()
 
 // appendJSONString appends s, valid UTF-8, as a JSON string. Besides what
-// JSON requires it escapes DEL, C1 controls and bidi controls, so that the
-// log is safe to cat to a terminal.
+// JSON requires it escapes DEL, C1 controls, bidi controls and invisible
+// characters (jsonEscaped), so that the log is safe to cat to a terminal
+// and shows what the screen shows as escapes. \u escapes are lossless: a
+// JSON reader gets the same string back.
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -175,7 +177,7 @@ func appendJSONString(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 {
+		if jsonEscaped(r) {
 			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 		} else {
 			b = append(b, s[i:i+size]...)
@@ -183,6 +185,23 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// jsonEscaped reports whether a rune outside ASCII is written as a \u
+// escape: C1 controls; bidi marks, embeddings, overrides and isolates;
+// line and paragraph separators; the invisible zero-width space,
+// non-joiner, word joiner and BOM. The zero-width joiner stays (emoji
+// sequences need it), as do characters the screen shows as they are.
+func jsonEscaped(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f, // C1 controls
+		r == 0x061c, r == 0x200e, r == 0x200f, // bidi marks
+		r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, // bidi embeddings, overrides, isolates
+		r == 0x2028, r == 0x2029, // line and paragraph separators
+		r == 0x200b, r == 0x200c, r == 0x2060, r == 0xfeff: // zero-width space, non-joiner, word joiner, BOM
+		return true
+	}
+	return false
 }
 
 // wireRecord is the JSON form used for decoding.

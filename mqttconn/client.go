@@ -375,12 +375,16 @@ func (c *Client) run(ctx context.Context) {
 		pumped.Wait()
 		err = wc.Err()
 		if err == nil || errors.Is(err, io.EOF) {
-			err = errors.New("the broker closed the connection")
+			err = errBrokerClosed
 		}
 		up := lostAt.Sub(connectedAt)
 		switch {
 		case up >= c.cfg.StableAfter:
 			streak, takeovers = 0, 0
+		case up < takeoverWindow && wc.droppedAfterPublish(lostAt): // the broker refused what we sent: no take-over
+			streak++
+			takeovers = 0
+			err = publishDropError(err)
 		case up < takeoverWindow && !errors.As(err, new(*ProtocolError)) && !errors.As(err, new(*KeepAliveError)): // we ended it: no take-over
 			streak++
 			takeovers++

@@ -162,6 +162,19 @@ func hostPort(server string) string {
 // again and again, to look like a take-over by a client with our client id.
 const takeoverWindow = 3 * time.Second
 
+// errBrokerClosed ends a connection the broker closed without a word.
+var errBrokerClosed = errors.New("the broker closed the connection")
+
+// publishDropError explains a connection the broker closed without a word
+// right after our PUBLISH: it refused the message (mosquitto does so for a
+// string it takes as malformed UTF-8). Other errors say more already.
+func publishDropError(err error) error {
+	if err != errBrokerClosed {
+		return err
+	}
+	return errors.New("the broker closed the connection right after a message we published: it may refuse something in that message")
+}
+
 // takeoverError explains a loss that looks like a client id conflict.
 func (c *Client) takeoverError(err error) *ConnectError {
 	ce := &ConnectError{Reason: ReasonTakeover, Err: err,

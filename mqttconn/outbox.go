@@ -60,7 +60,9 @@ func (c *Client) Publish(m Message) (uint64, error) {
 		return 0, c.hinted(ReasonNotConnected, ErrNotConnected)
 	}
 	if c.v5 != nil {
-		m.Properties = mergeProperties(c.cfg.PublishProperties, m.Properties)
+		// What goes out: -D publish defaults, the message's own, and the
+		// sender's name first.
+		m.Properties = withName(mergeProperties(c.cfg.PublishProperties, m.Properties), c.cfg.Name)
 	}
 	if err := c.checkPublish(m); err != nil {
 		c.mu.Unlock()

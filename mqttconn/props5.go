@@ -69,6 +69,25 @@ func mergeProperties(defaults, p *Properties) *Properties {
 	return &out
 }
 
+// withName is p with the sender's name as its first user property, as it
+// goes out on the wire, so that the events (and the history) carry what
+// was sent. p is not changed; a message that names a sender already keeps
+// its own.
+func withName(p *Properties, name string) *Properties {
+	if name == "" {
+		return p
+	}
+	if _, ok := p.Get(NameProperty); ok {
+		return p
+	}
+	out := Properties{}
+	if p != nil {
+		out = *p
+	}
+	out.User = append([]UserProperty{{Key: NameProperty, Value: name}}, out.User...)
+	return &out
+}
+
 // userToPaho are user properties as paho.golang takes them.
 func userToPaho(u []UserProperty) paho5.UserProperties {
 	var out paho5.UserProperties

@@ -40,6 +40,7 @@ type wireConn struct {
 	onPubrel    func(id uint16)
 	onPubrecOut func(id uint16)
 	epoch       atomic.Uint64 // the client's connection number, once accepted
+	publishedAt atomic.Int64  // when our last PUBLISH was written (UnixNano), 0: none yet
 	inIDs       *inboundIDs   // the broker's packet ids in flight to us, followed both ways; nil: not followed
 
 	v5     bool                                                // MQTT 5: acks and DISCONNECT are read by read5
@@ -97,6 +98,9 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 		if p.Type == TypePubrec && w.onPubrecOut != nil {
 			w.onPubrecOut(p.ID)
 		}
+		if p.Type == TypePublish {
+			w.publishedAt.Store(time.Now().UnixNano())
+		}
 		if observe != nil {
 			observe(p)
 		}
@@ -107,6 +111,18 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 	w.out.level = w.in.level
 	return w
 }
+
+// droppedAfterPublish says whether the connection ended (at end) within
+// publishDropWindow of a PUBLISH we wrote: the broker refused that message
+// (mosquitto drops the connection on a string it takes as malformed), not
+// another client taking our client id.
+func (w *wireConn) droppedAfterPublish(end time.Time) bool {
+	at := w.publishedAt.Load()
+	return at != 0 && end.Sub(time.Unix(0, at)) < publishDropWindow
+}
+
+// publishDropWindow is how soon after our PUBLISH a drop counts as its answer.
+const publishDropWindow = time.Second
 
 // Done is closed when the connection has ended: a read or write failed, or
 // it was closed.

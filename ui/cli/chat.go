@@ -64,6 +64,17 @@ func chat(s settings, stdin *os.File, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// joinNotes joins the notes that are not empty, for one status line.
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, " · ")
+}
+
 // openLog opens the log file and points paho's loggers at it. Without a log
 // file the chat goes on, and says so.
 func (r *chatRun) openLog() error {
@@ -241,6 +252,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		NoColor:       noColor(),
 		Insecure:      s.insecure,
 		MQTT5:         s.protocol == 5,
+		Name:          s.name,
 		AssignID:      s.assignID,
 		History:       rec.status(),
 		Earlier:       rec.earlier,
@@ -253,7 +265,7 @@ func (r *chatRun) screenOptions() screen.Options {
 		OutboxKept:    s.outboxKept(),
 		OtherClients:  r.otherClients,
 		OnPanic:       r.guard.screenPanicked,
-		Warning:       r.warning,
+		Warning:       joinNotes(r.warning, s.nameNote),
 		Packets:       r.packets,
 	}
 }

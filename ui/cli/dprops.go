@@ -1,13 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/mqttstr"
 	"mqttchat/mqttconn/topic"
 )
 
@@ -191,15 +192,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// checkUTF8 refuses what is not an MQTT UTF-8 string.
+// checkUTF8 refuses what brokers do not take as an MQTT UTF-8 string
+// (mqttstr.Check).
 func checkUTF8(s string) error {
-	switch {
-	case !utf8.ValidString(s):
-		return fmt.Errorf("%q is not valid UTF-8", s)
-	case strings.ContainsRune(s, 0):
-		return fmt.Errorf("%q holds U+0000", s)
-	case len(s) > topic.MaxLen:
-		return fmt.Errorf("%d bytes is more than 65535", len(s))
+	if err := mqttstr.Check(s); err != nil {
+		return errors.New(quoteShort(s, err))
 	}
 	return nil
 }
@@ -279,6 +276,9 @@ func (rp *runProps) set(cmd, name string, spec propSpec, vals []string) error {
 		case "response-topic":
 			if err := topic.ValidateName(vals[0]); err != nil {
 				return fmt.Errorf("%q: %v", vals[0], err)
+			}
+			if err := checkUTF8(vals[0]); err != nil {
+				return err
 			}
 			msg(target).ResponseTopic = vals[0]
 		case "correlation-data":

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"mqttchat/history"
@@ -26,6 +27,7 @@ type historyQuery struct {
 	since, until time.Time
 	text         string
 	json         bool
+	name         string // our sender's name: a sent message naming another shows as that sender's
 }
 
 func newHistoryCommand(stderr io.Writer) *cobra.Command {
@@ -71,12 +73,13 @@ func newHistoryCommand(stderr io.Writer) *cobra.Command {
 	fl.StringVarP(&cli.host, "host", "h", "localhost", "the broker's host")
 	fl.IntVarP(&cli.port, "port", "p", 1883, "the broker's port")
 	fl.StringVar(&profile, "profile", "", "the broker of this [profile.NAME] of the config file")
+	fl.StringVar(&cli.name, "name", "", "your sender's name (also from MQTTCHAT_NAME or the profile): sent messages that name another sender show as theirs, not as you")
 	fl.StringVar(&format, "format", "text", "json (the stored lines, for jq) or text (one readable line each)")
 	return cmd
 }
 
 func resolveHistoryQuery(v values, src sources, filters []string, since, until, format string) (historyQuery, error) {
-	q := historyQuery{filters: filters}
+	q := historyQuery{filters: filters, name: v.name}
 	switch format {
 	case "json":
 		q.json = true
@@ -129,7 +132,7 @@ func printHistory(stdout, stderr io.Writer, q historyQuery) error {
 		if q.json {
 			line = appendEchoed(appendJSONRecord(line[:0], r), echoes)
 		} else {
-			line = appendTextRecord(line[:0], r)
+			line = appendTextRecord(line[:0], r, q.name)
 			if echoes > 0 {
 				line = append(line, " · echoed"...)
 			}
@@ -183,7 +186,9 @@ func appendEchoed(b []byte, echoes int) []byte {
 }
 
 // appendTextRecord formats one record as a readable, terminal-safe line.
-func appendTextRecord(b []byte, r history.Record) []byte {
+// us is our sender's name: a sent message that names another shows as
+// that sender's ("▶ alice →"), else as "▶ you →".
+func appendTextRecord(b []byte, r history.Record, us string) []byte {
 	b = r.Time.Local().AppendFormat(b, "2006-01-02 15:04:05.000 ")
 	switch {
 	case r.Dir == history.DirEvent:
@@ -212,11 +217,15 @@ func appendTextRecord(b []byte, r history.Record) []byte {
 		}
 		return b
 	case r.Dir == history.DirOut:
-		b = append(b, "▶ you → "...)
+		who := "you"
+		if name, _ := r.Properties.Get(mqttconn.NameProperty); name != "" && name != us {
+			who = senderText(name)
+		}
+		b = append(b, "▶ "+who+" → "...)
 	default:
 		b = append(b, "◀ "...)
 		if name, ok := r.Properties.Get(mqttconn.NameProperty); ok && name != "" { // as on the screen
-			b = append(b, sanitize.String(name)+" ▸ "...)
+			b = append(b, senderText(name)+" ▸ "...)
 		}
 	}
 	b = append(b, sanitize.String(r.Topic)...)
@@ -241,6 +250,15 @@ func appendTextRecord(b []byte, r history.Record) []byte {
 	}
 	return b
 }
+
+// senderText is a sender's name as a line shows it: sanitized, and cut
+// to senderCells as the screen cuts it at 120 columns.
+func senderText(name string) string {
+	return ansi.Truncate(sanitize.String(name), senderCells, "…")
+}
+
+// senderCells is the most cells a sender's name takes in a text line.
+const senderCells = 24
 
 // isBrokenPipe reports a reader that went away (| head): not an error.
 func isBrokenPipe(err error) bool { return errors.Is(err, syscall.EPIPE) }

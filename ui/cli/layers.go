@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 )
@@ -112,6 +113,9 @@ func applyTable(table map[string]any, v *values, src sources, s source) error {
 		}
 		if k == "urls" { // the nodes of a cluster: url takes a list too
 			k = "url"
+		}
+		if n, ok := val.(int64); ok && k == "protocol_version" {
+			val = strconv.FormatInt(n, 10) // protocol_version = 5, as well as "5"
 		}
 		o, ok := optionByKey(k)
 		if !ok {

@@ -1,27 +1,37 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"mqttchat/mqttconn/mqttstr"
 )
 
 // resolveV5 checks the settings that only MQTT 5 has: the sender's name
-// and the session expiry.
+// and the session expiry. A name given with --name needs MQTT 5; one from
+// the config file, a profile or MQTTCHAT_NAME is left out of a 3.1.1 run,
+// with a note (nameNote).
 func (s *settings) resolveV5(v values, src sources) error {
 	w := src.where
 	if v.name != "" {
-		if s.protocol != 5 {
-			return usagef("%s: a sender name travels as an MQTT 5 user property: it needs -V 5 (the protocol is %s)", w("name"), protocolName(s.protocol))
-		}
 		switch {
-		case !utf8.ValidString(v.name):
-			return usagef("%s: is not valid UTF-8", w("name"))
-		case strings.ContainsRune(v.name, 0):
-			return usagef("%s: must not contain U+0000", w("name"))
-		case len(v.name) > 65535:
-			return usagef("%s: %d bytes is more than 65535", w("name"), len(v.name))
+		case s.protocol == 5:
+		case src["name"].rank == rankFlag:
+			return usagef("%s: a sender name travels as an MQTT 5 user property: it needs -V 5 (the protocol is %s)", w("name"), protocolName(s.protocol))
+		default:
+			// A name kept for every run (config file, profile,
+			// environment) must not stop the runs that speak 3.1.1.
+			s.nameNote = fmt.Sprintf("name %s not sent: names need MQTT 5 (-V 5), this connection speaks %s · from %s",
+				quoteCut(v.name), protocolName(s.protocol), src["name"].name)
+			v.name = ""
+		}
+	}
+	if v.name != "" {
+		if err := mqttstr.Check(v.name); err != nil {
+			return usagef("%s: %s", w("name"), quoteShort(v.name, err))
 		}
 		s.name = v.name
 	}
@@ -51,7 +61,10 @@ func parseExpiry(x string) (time.Duration, error) {
 		return 0, nil
 	}
 	bad := strconv.Quote(x) + " is not a duration (seconds, 30m, 12h, 7d or never)"
-	if n, err := strconv.ParseUint(t, 10, 32); err == nil {
+	if n, err := strconv.ParseUint(t, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if n > 4294967295 { // ErrRange gives the largest uint64
+			return 0, errorString(strconv.Quote(x) + " seconds is over the maximum, 4294967295 (or -1, never: no expiry)")
+		}
 		if n == 0 {
 			return 0, errorString("0 would end the session with the connection: leave out -c for that")
 		}
@@ -60,6 +73,9 @@ func parseExpiry(x string) (time.Duration, error) {
 	d, err := parseAge(t)
 	if err != nil || d < time.Second {
 		return 0, errorString(bad)
+	}
+	if d > 4294967295*time.Second {
+		return 0, errorString(strconv.Quote(x) + " is over the maximum, 4294967295 seconds (or -1, never: no expiry)")
 	}
 	return d, nil
 }

@@ -84,6 +84,9 @@ func printSettings(out io.Writer, v values, src sources, s settings) error {
 	if s.assignID {
 		b.WriteString("; client id assigned by the broker")
 	}
+	if s.nameNote != "" {
+		b.WriteString("; name not sent (it needs MQTT 5)")
+	}
 	b.WriteString("\n")
 	_, err := io.WriteString(out, b.String())
 	return err

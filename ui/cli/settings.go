@@ -14,6 +14,7 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/brokerurl"
+	"mqttchat/mqttconn/mqttstr"
 	"mqttchat/mqttconn/topic"
 	"mqttchat/ui/sanitize"
 )
@@ -27,7 +28,8 @@ type settings struct {
 	plainNodes    []string // in a cluster with TLS nodes, the nodes without TLS, as shown
 	clientID      string
 	idGiven       bool
-	assignID      bool // MQTT 5 with -i "": the broker assigns the client id
+	assignID      bool   // MQTT 5 with -i "": the broker assigns the client id
+	nameNote      string // why a name from the config or environment is not sent, shown on screen
 	username      string
 	password      string
 	pwFromFlag    bool // given with -P: warn that others can see it
@@ -112,6 +114,9 @@ func resolve(v values, src sources) (settings, error) {
 		if err := topic.ValidateFilter(t); err != nil {
 			return s, usagef("%s: %q: %v", w("topics"), t, err)
 		}
+		if err := mqttstr.Check(t); err != nil {
+			return s, usagef("%s: %s", w("topics"), quoteShort(t, err))
+		}
 		s.subscriptions = append(s.subscriptions, mqttconn.Subscription{Filter: t, QoS: s.qos})
 	}
 	if err := s.resolveSubOptions(v, src); err != nil {
@@ -137,6 +142,9 @@ func resolve(v values, src sources) (settings, error) {
 	}
 	if err := s.checkMixedTLS(src); err != nil {
 		return s, err
+	}
+	if err := mqttstr.Check(s.username); err != nil {
+		return s, usagef("%s: %s", w("username"), quoteShort(s.username, err)) // never the password
 	}
 	if s.will, err = resolveWill(v, src); err != nil {
 		return s, err
@@ -388,6 +396,9 @@ func resolveWill(v values, src sources) (*mqttconn.Will, error) {
 	if err := topic.ValidateName(v.willTopic); err != nil {
 		return nil, usagef("%s: %q: %v", src.where("will_topic"), v.willTopic, err)
 	}
+	if err := mqttstr.Check(v.willTopic); err != nil {
+		return nil, usagef("%s: %s", src.where("will_topic"), quoteShort(v.willTopic, err))
+	}
 	if len(v.willPayload) > topic.MaxLen {
 		return nil, usagef("%s: %d bytes is more than 65535", src.where("will_payload"), len(v.willPayload))
 	}
@@ -428,6 +439,9 @@ func checkClientID(id string) error {
 	if i := strings.IndexFunc(id, unicode.IsControl); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(id[i:])
 		return fmt.Errorf("%q holds a control character (%U): use letters, digits and punctuation", id, r)
+	}
+	if err := mqttstr.Check(id); err != nil { // a non-character
+		return errors.New(quoteShort(id, err))
 	}
 	return nil
 }

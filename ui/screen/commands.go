@@ -159,6 +159,9 @@ func (m *Model) cmdTopic(args string) (tea.Cmd, error) {
 	if err := topic.ValidateName(args); err != nil {
 		return nil, fmt.Errorf("/topic: %v", err)
 	}
+	if err := checkMQTTString("the topic", args); err != nil {
+		return nil, fmt.Errorf("/topic: %v", err)
+	}
 	m.composer.topic.SetValue(args)
 	return nil, nil
 }
@@ -199,6 +202,9 @@ func (m *Model) cmdFile(args string) (tea.Cmd, error) {
 	if err := topic.ValidateName(t); err != nil {
 		return nil, fmt.Errorf("/file: the topic field: %v", err)
 	}
+	if err := checkMQTTString("it", t); err != nil {
+		return nil, fmt.Errorf("/file: the topic field: %v", err)
+	}
 	qos, retain := m.composer.qos, m.composer.retain
 	return func() tea.Msg {
 		// A regular file of at most what one MQTT packet can carry after
@@ -229,6 +235,9 @@ func (m *Model) fileRead(msg fileReadMsg) tea.Cmd {
 
 func (m *Model) cmdClearRetained(args string) (tea.Cmd, error) {
 	if err := topic.ValidateName(args); err != nil {
+		return nil, fmt.Errorf("/clear-retained: %v", err)
+	}
+	if err := checkMQTTString("the topic", args); err != nil {
 		return nil, fmt.Errorf("/clear-retained: %v", err)
 	}
 	msg := mqttconn.Message{Topic: args, Payload: []byte{}, QoS: m.composer.qos, Retained: true}

@@ -402,5 +402,5 @@ func checkTopic(t string) error {
 	if err := topic.ValidateName(t); err != nil {
 		return fmt.Errorf("topic: %w", err)
 	}
-	return nil
+	return checkMQTTString("topic:", t)
 }

@@ -313,9 +313,10 @@ func (d *detailView) View() string {
 		dir += " from " + sanitize.String(e.sender)
 	}
 	if e.kind == entryOut {
-		dir = "▶ sent by you · " + e.state.String()
+		by := "▶ sent by " + sentBy(e.sender, max(d.width, 40)) + " · "
+		dir = by + e.state.String()
 		if e.stateUnknown {
-			dir = "▶ sent by you · state unknown"
+			dir = by + "state unknown"
 		}
 	}
 	parts := []string{dir, sanitize.String(e.topic), fmt.Sprintf("QoS %d", e.qos)}

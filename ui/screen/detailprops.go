@@ -88,7 +88,9 @@ func expiryLapsed(p *mqttconn.Properties, arrived, now time.Time) bool {
 // propertyLines are the block of a message's MQTT 5 properties, every
 // network string sanitized; nil when it has none. payloadOK is false when
 // the whole payload is known and is not valid UTF-8. With a width (> 0) a
-// long value wraps under itself (on a narrow screen, under its label).
+// long value wraps once, at the width of the value column, under itself
+// (on a narrow screen, where the label takes too much, on the lines below
+// its label).
 func propertyLines(p *mqttconn.Properties, arrived, now time.Time, payloadOK bool, width int, s *Styles) []string {
 	if p == nil {
 		return nil
@@ -105,13 +107,16 @@ func propertyLines(p *mqttconn.Properties, arrived, now time.Time, payloadOK boo
 			lines = append(lines, line)
 			return
 		}
-		first := ansi.Wrap(line, width, "")
-		head, rest, _ := strings.Cut(first, "\n")
-		lines = append(lines, head)
-		// The rest again, under the value, at the width left.
-		rest = strings.ReplaceAll(rest, "\n", " ")
-		for _, l := range strings.Split(ansi.Wrap(rest, max(width-indent, 1), ""), "\n") {
-			lines = append(lines, pad+l)
+		// Wrapped once: the first piece at the room beside the label, the
+		// rest at the value column's width (the same on a wide screen;
+		// on a narrow one the rest goes under the label).
+		head := "  " + s.Hint.Render(fmt.Sprintf("%-*s", propLabelWidth, label))
+		first, rest := wrapFirst(value, width-ansi.StringWidth(head))
+		lines = append(lines, head+first)
+		if rest != "" {
+			for _, l := range strings.Split(ansi.Wrap(rest, max(width-indent, 1), ""), "\n") {
+				lines = append(lines, pad+l)
+			}
 		}
 	}
 	switch p.PayloadFormat {
@@ -167,6 +172,24 @@ func propertyLines(p *mqttconn.Properties, arrived, now time.Time, payloadOK boo
 		add("topic alias", fmt.Sprintf("%d (the topic came through this alias)", p.TopicAlias))
 	}
 	return lines
+}
+
+// wrapFirst cuts the first line of v at w cells, where ansi.Wrap would,
+// and returns it and the rest (without the space it broke at). Styles
+// carry over: the cuts keep v's escape sequences.
+func wrapFirst(v string, w int) (first, rest string) {
+	if w < 1 {
+		return "", v
+	}
+	first, _, _ = strings.Cut(ansi.Wrap(v, w, ""), "\n")
+	n, total := ansi.StringWidth(first), ansi.StringWidth(v)
+	if n >= total {
+		return v, ""
+	}
+	if ansi.Strip(ansi.Cut(v, n, n+1)) == " " {
+		n++ // the space it broke at
+	}
+	return first, ansi.Cut(v, n, total)
 }
 
 // correlationText is correlation data as text when it is printable UTF-8,

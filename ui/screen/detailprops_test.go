@@ -192,3 +192,72 @@ func TestReplayedPropertiesShowAsLive(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenDetailLongProperties: long values wrap once, at the value
+// column's width: every piece but the last fills it (an unbroken value
+// as much as words), at three widths.
+func TestGoldenDetailLongProperties(t *testing.T) {
+	long := strings.Repeat("N", 300)
+	words := strings.TrimSpace(strings.Repeat("lorem ipsum dolor ", 12))
+	for _, w := range []int{40, 80, 120} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			m, _ := newTestModel(w, 40)
+			ev := msgEvent("t", "x", 0)
+			ev.Message.Properties = &mqttconn.Properties{ContentType: words, User: []mqttconn.UserProperty{{Key: mqttconn.NameProperty, Value: long}}}
+			m = step(m, batch(ev))
+			m, _ = openLast(t, m)
+			v := plain(m)
+			golden(t, fmt.Sprintf("detail_props_long_%d", w), v)
+			// The unbroken name (on the line after its key: it does not
+			// fit beside it): full pieces of the value column's width,
+			// then what is left; never a short piece between full ones.
+			col := w - 2 - propLabelWidth
+			if w < 3*(2+propLabelWidth) {
+				col = w - 4
+			}
+			var pieces []int
+			for _, l := range strings.Split(v, "\n") {
+				l = strings.TrimSuffix(strings.TrimSpace(l), " (the sender's name)")
+				if l != "" && strings.Trim(l, "N") == "" {
+					pieces = append(pieces, len(l))
+				}
+			}
+			total := 0
+			for i, n := range pieces {
+				total += n
+				if n > col || i < len(pieces)-1 && n != col {
+					t.Fatalf("pieces %v of the name at a column of %d:\n%s", pieces, col, v)
+				}
+			}
+			if total != len(long) {
+				t.Fatalf("pieces %v hold %d of %d:\n%s", pieces, total, len(long), v)
+			}
+		})
+	}
+}
+
+// TestWrapFirst: the first line is cut where ansi.Wrap cuts it, the rest
+// goes on without the space it broke at, styles kept on both sides.
+func TestWrapFirst(t *testing.T) {
+	tests := []struct {
+		in          string
+		w           int
+		first, rest string // ANSI stripped
+	}{
+		{"abc def ghi", 5, "abc", "def ghi"},
+		{"abcdefghij", 4, "abcd", "efghij"},
+		{"short", 10, "short", ""},
+		{"\x1b[31mabc def\x1b[0m ghi", 5, "abc", "def ghi"},
+		{"界界界 x", 4, "界界", "界 x"},
+		{"abc", 0, "", "abc"},
+	}
+	for _, tt := range tests {
+		first, rest := wrapFirst(tt.in, tt.w)
+		if ansi.Strip(first) != tt.first || ansi.Strip(rest) != tt.rest || ansi.StringWidth(first) > max(tt.w, 0) {
+			t.Errorf("wrapFirst(%q, %d) = %q, %q; want %q, %q", tt.in, tt.w, first, rest, tt.first, tt.rest)
+		}
+		if strings.Contains(tt.in, "\x1b[31m") && !strings.Contains(rest, "\x1b[31m") {
+			t.Errorf("wrapFirst(%q): the style did not carry over to %q", tt.in, rest)
+		}
+	}
+}

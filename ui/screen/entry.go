@@ -215,9 +215,9 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 		return []string{b.String()}
 	case entryOut:
 		if chat {
-			add(s.Mine.Render, "▶ you")
+			add(s.Mine.Render, "▶ "+sentBy(e.sender, width))
 		} else {
-			add(s.Mine.Render, "▶ you → ")
+			add(s.Mine.Render, "▶ "+sentBy(e.sender, width)+" → ")
 		}
 	default:
 		mark, arrow := "◀ ", " ▸ "

@@ -183,6 +183,7 @@ func (m *Model) addEarlier(evs []Replayed) {
 			}
 		case mqttconn.KindPublish:
 			e := newMessageEntry(entryOut, ev.Message, analysis{})
+			m.ownSender(e)
 			e.size = max(e.size, r.Size)
 			m.echo.Sent(e, e.echoKey(), ev.Message.Time)
 			e.state, e.stateUnknown = ev.State, r.StateUnknown
@@ -198,6 +199,15 @@ func (m *Model) addEarlier(evs []Replayed) {
 		len(evs), plural(len(evs), "message", "messages")), false))
 }
 
+// ownSender keeps the sender of a message we sent only when it is not our
+// own name: another copy of mqttchat sharing the history sent it, or
+// /prop named another sender.
+func (m *Model) ownSender(e *entry) {
+	if e.sender == m.name {
+		e.sender = ""
+	}
+}
+
 // applyPublish creates or updates the row of an outgoing message.
 func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 	e, ok := m.list.outgoing[ev.OutID]
@@ -206,6 +216,7 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 			return // its row was evicted
 		}
 		e = newMessageEntry(entryOut, ev.Message, a)
+		m.ownSender(e)
 		if old, ok := m.replayedOut[sentKey(e)]; ok {
 			// A message the outbox kept from an earlier run (a persistent
 			// session after a crash or a quit): its replayed row goes on,

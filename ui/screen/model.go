@@ -54,6 +54,10 @@ type Options struct {
 	Insecure      bool   // TLS without verification: warned about all the time
 	MQTT5         bool   // the connection speaks MQTT 5: /sub takes subscription options, the composer sets properties, /request works
 	AssignID      bool   // MQTT 5: the broker assigns the client id (ClientID is "" until it does)
+	// Name is our sender's name (--name), "" for none: a sent message
+	// that names another sender (a replayed one of another copy sharing
+	// the history) is shown as that sender's, not as "you".
+	Name string
 
 	History HistoryStatus // the history writer, or nil when history is off
 	Earlier []Replayed    // messages from the history, shown above an "earlier" divider
@@ -138,6 +142,7 @@ type Model struct {
 	onPanic        func(any, []byte)
 
 	v5              bool               // MQTT 5: subscription options, properties and requests
+	name            string             // our sender's name (Options.Name)
 	replyTopic      string             // the response topic of our requests
 	replySubscribed bool               // replyTopic was subscribed to
 	requestTimeout  time.Duration      // how long a request waits for its reply
@@ -176,7 +181,7 @@ func New(conn Conn, opts Options) Model {
 		onSent:         opts.OnSent,
 		load:           opts.LoadPayload,
 		searchFn:       opts.Search,
-		search:         newSearchPart(&styles),
+		search:         newSearchPart(&styles, opts.Name),
 		clipboard:      opts.Clipboard,
 		rooms:          newRoomsPane(opts.Subscriptions),
 		topics:         newTopicsView(opts.NoColor),
@@ -188,6 +193,7 @@ func New(conn Conn, opts Options) Model {
 		outboxKept:     opts.OutboxKept,
 		onPanic:        opts.OnPanic,
 		v5:             opts.MQTT5,
+		name:           opts.Name,
 		replyTopic:     replyTopicFor(opts.ClientID),
 		requestTimeout: opts.RequestTimeout,
 		status: status{

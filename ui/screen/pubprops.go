@@ -6,12 +6,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/mqttstr"
 	"mqttchat/mqttconn/topic"
 	"mqttchat/ui/sanitize"
 )
@@ -135,15 +135,11 @@ func (m *Model) needV5(cmd string) error {
 	return fmt.Errorf("/%s: message properties need MQTT 5, and this connection speaks MQTT 3.1.1 (start mqttchat with -V 5)", cmd)
 }
 
-// checkMQTTString refuses what MQTT cannot carry as a UTF-8 string.
+// checkMQTTString refuses what brokers do not take as an MQTT UTF-8 string
+// (mqttstr.Check: a control character makes mosquitto drop the connection).
 func checkMQTTString(what, s string) error {
-	switch {
-	case !utf8.ValidString(s):
-		return fmt.Errorf("%s is not valid UTF-8", what)
-	case strings.ContainsRune(s, 0):
-		return fmt.Errorf("%s must not contain U+0000", what)
-	case len(s) > topic.MaxLen:
-		return fmt.Errorf("%s is longer than 65535 bytes", what)
+	if err := mqttstr.Check(s); err != nil {
+		return fmt.Errorf("%s %v", what, err)
 	}
 	return nil
 }
@@ -231,6 +227,9 @@ func (m *Model) cmdResponseTopic(args string) (tea.Cmd, error) {
 	}
 	if args != "" {
 		if err := topic.ValidateName(args); err != nil {
+			return nil, fmt.Errorf("/response-topic: %v", err)
+		}
+		if err := checkMQTTString("the topic", args); err != nil {
 			return nil, fmt.Errorf("/response-topic: %v", err)
 		}
 	}

@@ -82,6 +82,13 @@ func TestComposerProperties(t *testing.T) {
 		{"a bad expiry", []string{"/expiry soon"}, nil, `/expiry: "soon" is not a duration in whole seconds (30, 30s, 5m, 2h, 1d), or off`},
 		{"a wildcard response topic", []string{"/response-topic a/#"}, nil, "/response-topic: "},
 		{"a key without a value", []string{"/prop lonely"}, nil, "/prop KEY VALUE: give a key and a value"},
+		// Text fields drop control characters as they are typed; a
+		// non-character gets through and brokers refuse it.
+		{"a non-character in a value", []string{"/prop k v\ufdd0"}, nil, "/prop: the value holds U+FDD0 (a non-character), which brokers refuse in an MQTT string"},
+		{"a non-character in a key", []string{"/prop k\uffff v"}, nil, "/prop: the key holds U+FFFF (a non-character), which brokers refuse in an MQTT string"},
+		{"a non-character in the content type", []string{"/content-type text/\U0001fffe"}, nil, "/content-type: the content type holds U+1FFFE (a non-character), which brokers refuse in an MQTT string"},
+		{"a non-character in the response topic", []string{"/response-topic back/\ufdef"}, nil, "/response-topic: the topic holds U+FDEF (a non-character), which brokers refuse in an MQTT string"},
+		{"a non-character in a request's topic", []string{"/request ask/\ufffe hello"}, nil, "/request: the topic holds U+FFFE (a non-character), which brokers refuse in an MQTT string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +99,9 @@ func TestComposerProperties(t *testing.T) {
 			if tt.err != "" {
 				if !strings.HasPrefix(m.composer.err, tt.err) {
 					t.Fatalf("error %q, want %q…", m.composer.err, tt.err)
+				}
+				if len(c.published) > 0 {
+					t.Fatalf("published %d messages", len(c.published))
 				}
 				return
 			}
@@ -361,5 +371,31 @@ func TestAnswerARequestWithoutCorrelation(t *testing.T) {
 	m = enter(t, m, "nine")
 	if len(c.published) != 1 || c.published[0].Topic != "them/replies" || c.published[0].Properties != nil || m.composer.reply != nil {
 		t.Fatalf("published %+v", c.published)
+	}
+}
+
+// TestTopicsBrokersRefuse: a topic or filter typed in the composer that
+// brokers refuse as a string (mosquitto drops the connection) is refused
+// where it is typed, in words, and nothing is sent.
+func TestTopicsBrokersRefuse(t *testing.T) {
+	tests := []struct {
+		line, want string
+	}{
+		{"/topic chat/\ufdd0", "/topic: the topic holds U+FDD0 (a non-character), which brokers refuse in an MQTT string"},
+		{"/sub chat/\uffff/#", "/sub: the filter holds U+FFFF (a non-character), which brokers refuse in an MQTT string"},
+		{"/clear-retained chat/\U0010fffe", "/clear-retained: the topic holds U+10FFFE (a non-character), which brokers refuse in an MQTT string"},
+	}
+	for _, tt := range tests {
+		m, c := newTestModel(80, 24)
+		m = enter(t, m, tt.line)
+		if m.composer.err != tt.want || len(c.published) > 0 || len(c.subs) > 0 {
+			t.Errorf("%q: error %q (published %d, subscribed %d), want %q", tt.line, m.composer.err, len(c.published), len(c.subs), tt.want)
+		}
+	}
+	m, c := newTestModel(80, 24)
+	m.composer.topic.SetValue("chat/\ufdef")
+	m = enter(t, m, "hello")
+	if want := "topic: holds U+FDEF (a non-character), which brokers refuse in an MQTT string"; m.composer.err != want || len(c.published) > 0 {
+		t.Errorf("the topic field: error %q (published %d), want %q", m.composer.err, len(c.published), want)
 	}
 }

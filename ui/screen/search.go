@@ -105,6 +105,7 @@ type searchEnd struct {
 type searchPart struct {
 	keys   searchKeys
 	styles *Styles
+	name   string // our sender's name (Options.Name)
 	requester
 	active  bool   // the results are open
 	query   string // as typed, for the title
@@ -120,8 +121,8 @@ type searchPart struct {
 	height  int
 }
 
-func newSearchPart(s *Styles) searchPart {
-	p := searchPart{keys: newSearchKeys(), styles: s, list: newMessageList(searchMaxHits, 0, 0, s)}
+func newSearchPart(s *Styles, name string) searchPart {
+	p := searchPart{keys: newSearchKeys(), styles: s, name: name, list: newMessageList(searchMaxHits, 0, 0, s)}
 	p.updateKeys()
 	return p
 }
@@ -182,7 +183,7 @@ func parseSearch(args string) (SearchQuery, error) {
 func (p *searchPart) startSearch(search SearchFunc, q SearchQuery, typed string) tea.Cmd {
 	p.stop()
 	w, h := p.width, p.height
-	*p = searchPart{keys: p.keys, styles: p.styles, gen: p.gen + 1, active: true, query: typed, running: true,
+	*p = searchPart{keys: p.keys, styles: p.styles, name: p.name, gen: p.gen + 1, active: true, query: typed, running: true,
 		list: newMessageList(searchMaxHits, 0, 0, p.styles)}
 	p.setSize(w, h)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -262,6 +263,9 @@ func (p *searchPart) addHits(msg searchHitsMsg) {
 		e.size = max(e.size, r.Size)
 		if kind == entryOut {
 			e.state, e.stateUnknown = r.Event.State, r.StateUnknown
+			if e.sender == p.name {
+				e.sender = "" // ours: "you"
+			}
 		}
 		p.list.push(e)
 		delete(p.list.outgoing, e.outID)

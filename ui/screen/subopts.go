@@ -28,6 +28,9 @@ func parseSub(args string, qos byte, v5 bool) (mqttconn.Subscription, error) {
 	if err := topic.ValidateFilter(s.Filter); err != nil {
 		return s, fmt.Errorf("/sub: %q: %v", sanitize.String(s.Filter), err)
 	}
+	if err := checkMQTTString("the filter", s.Filter); err != nil {
+		return s, fmt.Errorf("/sub: %v", err)
+	}
 	qosSeen := false
 	for _, f := range fields[1:] {
 		word := strings.TrimPrefix(strings.ToLower(f), "--")

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/mqttstr"
 	"mqttchat/mqttconn/topic"
 	"mqttchat/ui/sanitize"
 )
@@ -63,7 +64,7 @@ type requestTimeoutMsg struct{ correlation string }
 // its id, with what a topic name cannot hold replaced.
 func replyTopicFor(clientID string) string {
 	id := strings.NewReplacer("+", "_", "#", "_", "/", "_").Replace(clientID)
-	if id == "" || topic.ValidateName(ReplyTopicPrefix+id) != nil {
+	if id == "" || topic.ValidateName(ReplyTopicPrefix+id) != nil || mqttstr.Check(ReplyTopicPrefix+id) != nil {
 		id = hex.EncodeToString(newCorrelation())
 	}
 	return ReplyTopicPrefix + id
@@ -92,6 +93,9 @@ func (m *Model) cmdRequest(args string) (tea.Cmd, error) {
 	}
 	if err := topic.ValidateName(t); err != nil {
 		return nil, fmt.Errorf("/request: %q: %v", sanitize.String(t), err)
+	}
+	if err := checkMQTTString("the topic", t); err != nil {
+		return nil, fmt.Errorf("/request: %v", err)
 	}
 	text = strings.TrimLeft(text, " ")
 	corr := newCorrelation()
