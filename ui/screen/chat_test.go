@@ -105,6 +105,21 @@ func TestOwnMessageShowsOnceMarkedEchoed(t *testing.T) {
 	}
 }
 
+// TestEchoBeforeTheSentEvent: at QoS 0 the broker's copy of our message
+// can be read before the writer reports it written; it is still our echo.
+func TestEchoBeforeTheSentEvent(t *testing.T) {
+	m, _ := newTestModel(100, 24)
+	msg := mqttconn.Message{Topic: "chat/room", Payload: []byte("quick"), Time: t0}
+	m = step(m, batch(
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateQueued, Message: msg, Time: t0},
+		msgEvent("chat/room", "quick", time.Millisecond),
+		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateSent, Time: t0.Add(2 * time.Millisecond)},
+	))
+	if s := plain(m); strings.Count(s, "quick") != 1 || !strings.Contains(s, "✓ sent · echoed") {
+		t.Fatalf("the early echo was not matched:\n%s", s)
+	}
+}
+
 // TestEchoInReplayedHistory: the same matching applies to what the history
 // replays at start.
 func TestEchoInReplayedHistory(t *testing.T) {

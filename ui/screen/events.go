@@ -234,8 +234,11 @@ func (m *Model) applyPublish(ev mqttconn.Event, a analysis) {
 	e.state = ev.State
 	e.note = ""
 	switch ev.State {
-	case mqttconn.StateSending, mqttconn.StateSent, mqttconn.StateResent:
-		m.echo.Sent(e, e.echoKey(), ev.Time) // handed to the broker: its echo may come
+	case mqttconn.StateQueued, mqttconn.StateSending, mqttconn.StateSent, mqttconn.StateResent:
+		// Handed to the broker, or about to be: its echo may come, even
+		// before the event that says it was written (QoS 0: the broker's
+		// copy can be read before the writer reports).
+		m.echo.Sent(e, e.echoKey(), ev.Time)
 	case mqttconn.StateFailed, mqttconn.StateFateUnknown:
 		m.echo.Forget(e)
 		if ev.Err != nil {
