@@ -300,8 +300,14 @@ func (c *composer) draft() (mqttconn.Message, error) {
 	}
 	m := mqttconn.Message{Topic: t, Payload: []byte(payload), QoS: c.qos, Retained: c.retain, Properties: c.props.properties()}
 	if r := c.reply; r != nil && r.topic == t {
-		// The answer to a request: its correlation data (if it had any), once.
+		// The answer to a request: its correlation data (if it had any),
+		// once; then the composer writes where it did before (a response
+		// topic is a private channel, not a room to go on in).
 		c.reply = nil
+		if r.back != "" && r.back != r.topic {
+			c.topic.SetValue(r.back)
+			c.topic.CursorEnd()
+		}
 		if r.correlation == nil {
 			return m, nil
 		}

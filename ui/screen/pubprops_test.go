@@ -302,8 +302,11 @@ func TestAnswerARequest(t *testing.T) {
 	if p := c.published[0]; p.Topic != "them/replies" || p.Properties == nil || string(p.Properties.CorrelationData) != "\x00\x01\x02" {
 		t.Fatalf("answer %+v", p)
 	}
-	if p := c.published[1]; p.Properties != nil {
-		t.Fatalf("the second message carries %+v", p.Properties)
+	if p := c.published[1]; p.Properties != nil || p.Topic == "them/replies" {
+		t.Fatalf("the second message went to %q with %+v: the composer did not return to its topic", p.Topic, p.Properties)
+	}
+	if v := m.composer.topic.Value(); v == "them/replies" {
+		t.Fatalf("the composer stays on the response topic %q", v)
 	}
 }
 

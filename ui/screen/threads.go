@@ -52,6 +52,7 @@ type thread struct {
 type replyContext struct {
 	topic       string
 	correlation []byte
+	back        string // the composer's topic before: it returns there once the answer is sent
 }
 
 // requestTick arms a request's timeout (tests replace it).
@@ -223,6 +224,6 @@ func (e *entry) threadLabel() string {
 // the request's response topic, and the next message to it carries the
 // request's correlation data.
 func (m *Model) answer(e *entry) tea.Cmd {
-	m.composer.reply = &replyContext{topic: e.responseTopic, correlation: e.correlation}
+	m.composer.reply = &replyContext{topic: e.responseTopic, correlation: e.correlation, back: m.composer.topic.Value()}
 	return m.replyTo(e.responseTopic)
 }
