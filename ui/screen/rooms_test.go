@@ -359,3 +359,18 @@ func TestQuitAsksWhileMessagesAreUndelivered(t *testing.T) {
 		t.Fatal("ctrl+c asked with nothing to lose")
 	}
 }
+
+// TestNarrowingHidesTheRoomsPaneAndItsFocus: when the terminal narrows
+// below the width that shows the rooms pane, the focus leaves it, so j/k
+// no longer change rooms out of sight.
+func TestNarrowingHidesTheRoomsPaneAndItsFocus(t *testing.T) {
+	m, _ := newTestModel(120, 24)
+	m.setFocus(focusRooms)
+	m = step(m, tea.WindowSizeMsg{Width: 60, Height: 24})
+	if m.rooms.visible(m.width) {
+		t.Fatal("precondition: the rooms pane still shows at 60 columns")
+	}
+	if m.focus == focusRooms {
+		t.Fatal("the focus stayed in the hidden rooms pane")
+	}
+}

@@ -22,6 +22,9 @@ func (m *Model) setSize(w, h int) {
 	m.status.width = m.width
 	m.help.Width = m.width
 	m.composer.setWidth(m.width)
+	if m.focus == focusRooms && !m.rooms.visible(m.width) {
+		m.setFocus(focusList) // the pane is hidden at this width: its keys must not act unseen
+	}
 	m.layout()
 	m.layoutTopics()
 	m.layoutPackets()
