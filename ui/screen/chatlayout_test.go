@@ -134,4 +134,12 @@ func TestRoomsPaneShowsLastSender(t *testing.T) {
 	if v := plain(m); strings.Contains(v, "· car") {
 		t.Fatalf("an unnamed message left the last name:\n%s", v)
 	}
+	// Our own message come back (its echo, carrying our name): "you".
+	m.name = "ann"
+	own := append(sentEvents(9, "chat/lobby", "mine", 0, 7*time.Second), msgEvent("chat/lobby", "mine", 7*time.Second+5*time.Millisecond))
+	own[2].Message.Properties = &mqttconn.Properties{User: []mqttconn.UserProperty{{Key: mqttconn.NameProperty, Value: "ann"}}}
+	m = step(m, batch(own...))
+	if v := plain(m); strings.Count(v, "· you ▸") != 2 || strings.Contains(v, "ann ▸") {
+		t.Fatalf("our own echo does not show as \"you\" in the rooms:\n%s", v)
+	}
 }

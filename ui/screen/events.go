@@ -112,7 +112,7 @@ func (m *Model) applyEvents(msg eventsMsg) {
 				continue
 			}
 			if m.matchEcho(e) {
-				m.rooms.count(e.topic, e.sender, e.time, true)
+				m.rooms.countMine(e.topic, e.time)
 				continue
 			}
 			seen := m.rooms.selected == 0 && m.list.atBottom() && !m.list.paused

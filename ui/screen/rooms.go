@@ -39,6 +39,7 @@ type room struct {
 	unread   uint64
 	last     time.Time
 	sender   string   // MQTT 5: the name on its last message, raw; "" for none
+	mine     bool     // its last message was our own, come back (an echo)
 	colour   int      // index into Styles.Palette
 	perSec   []uint64 // messages in each of the last seconds
 	tickSeen uint64   // received at the last tick
@@ -175,6 +176,16 @@ func (r *room) grantText() string {
 // whose filter matches its topic (a message matching several filters
 // counts in each) and returns the colour of the first, or -1.
 func (p *roomsPane) count(topicName, sender string, at time.Time, seen bool) int {
+	return p.countAs(topicName, sender, false, at, seen)
+}
+
+// countMine counts the echo of a message we sent: its room's last sender
+// is "you", whatever name it carries.
+func (p *roomsPane) countMine(topicName string, at time.Time) {
+	p.countAs(topicName, "", true, at, true)
+}
+
+func (p *roomsPane) countAs(topicName, sender string, mine bool, at time.Time, seen bool) int {
 	p.total++
 	colour := -1
 	for i, r := range p.rooms {
@@ -182,7 +193,7 @@ func (p *roomsPane) count(topicName, sender string, at time.Time, seen bool) int
 			continue
 		}
 		r.received++
-		r.last, r.sender = at, sender
+		r.last, r.sender, r.mine = at, sender, mine
 		if !seen && p.selected != i+1 {
 			r.unread++
 		}
@@ -278,8 +289,11 @@ func (p *roomsPane) View(s *Styles, height int, focused bool, now time.Time) str
 		if !r.last.IsZero() && !now.IsZero() {
 			stats += " · " + ago(max(now.Sub(r.last), 0)) + " ago"
 		}
-		if r.sender != "" {
-			stats += " · " + sanitize.String(r.sender) + " ▸" // who spoke last
+		switch { // who spoke last
+		case r.mine:
+			stats += " · you ▸"
+		case r.sender != "":
+			stats += " · " + sanitize.String(r.sender) + " ▸"
 		}
 		lines = append(lines, s.Hint.Render(ansi.Truncate(stats, w, "…")))
 		if o := r.optionsLine(); o != "" {
