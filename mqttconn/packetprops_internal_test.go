@@ -83,11 +83,11 @@ func TestDecodeFields5(t *testing.T) {
 			Packet{ID: 9, Props: []Prop{prop("User Property", "a=b", 0x26)}}},
 		{"pubcomp not found", false, TypePubcomp << 4, [][]byte{{0, 9, 0x92}, props()}, Packet{ID: 9, Code: 0x92}},
 		{"subscribe with options and an identifier", true, TypeSubscribe<<4 | 2, [][]byte{{0, 3}, props(pVarint(0x0B, 5)), str("a/#"), {0x1e}},
-			Packet{ID: 3, Subs: &SubscriptionFields{Filters: []Subscription{{"a/#", 2}}}, Props: []Prop{prop("Subscription Identifier", "5", 0x0B)}}},
+			Packet{ID: 3, Subs: &SubscriptionFields{Filters: []Subscription{{Filter: "a/#", QoS: 2}}}, Props: []Prop{prop("Subscription Identifier", "5", 0x0B)}}},
 		{"suback with a reason string", false, TypeSuback << 4, [][]byte{{0, 3}, props(pStr(0x1F, "half")), {1, 0x87}},
 			Packet{ID: 3, Code: 1, Subs: &SubscriptionFields{Codes: []byte{1, 0x87}}, Props: []Prop{prop("Reason String", "half", 0x1F)}}},
 		{"unsubscribe", true, TypeUnsubscribe<<4 | 2, [][]byte{{0, 4}, props(pPair("x", "y")), str("a/#")},
-			Packet{ID: 4, Subs: &SubscriptionFields{Filters: []Subscription{{"a/#", 0}}}, Props: []Prop{prop("User Property", "x=y", 0x26)}}},
+			Packet{ID: 4, Subs: &SubscriptionFields{Filters: []Subscription{{Filter: "a/#", QoS: 0}}}, Props: []Prop{prop("User Property", "x=y", 0x26)}}},
 		{"unsuback", false, TypeUnsuback << 4, [][]byte{{0, 4}, props(), {0x11}},
 			Packet{ID: 4, Code: 0x11, Subs: &SubscriptionFields{Codes: []byte{0x11}}}},
 		{"disconnect, empty", true, TypeDisconnect << 4, nil, Packet{}},
@@ -104,7 +104,7 @@ func TestDecodeFields5(t *testing.T) {
 			Packet{Code: 0x80, Malformed: true, Props: []Prop{prop("Payload Format Indicator", "UTF-8", 0x01)}}},
 		{"five-byte varint: malformed", false, TypePublish << 4, [][]byte{str("t"), {0xff, 0xff, 0xff, 0xff, 0x01}}, Packet{Topic: "t", Malformed: true}},
 		{"subscribe with retain handling 3: malformed", true, TypeSubscribe<<4 | 2, [][]byte{{0, 3}, props(), str("a"), {0x30}},
-			Packet{ID: 3, Malformed: true, Subs: &SubscriptionFields{Filters: []Subscription{{"a", 0}}}}},
+			Packet{ID: 3, Malformed: true, Subs: &SubscriptionFields{Filters: []Subscription{{Filter: "a", QoS: 0}}}}},
 	}
 	for _, tc := range tests {
 		b := pkt(tc.b0, tc.body...)
