@@ -85,7 +85,8 @@ func (r *chatRun) openLog() error {
 }
 
 // startProfile writes a CPU profile when MQTTCHAT_CPUPROFILE names a file
-// (for finding where time goes).
+// (for finding where time goes), and what was allocated to the file
+// ".allocs" beside it.
 func (r *chatRun) startProfile() error {
 	path := os.Getenv("MQTTCHAT_CPUPROFILE")
 	if path == "" {
@@ -334,5 +335,14 @@ func startCPUProfile(path string) (stop func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		// What was allocated, beside it: allocations drive the garbage
+		// collector's share in a flood.
+		if a, err := os.Create(path + ".allocs"); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(a, 0)
+			a.Close()
+		}
+	}, nil
 }

@@ -194,7 +194,7 @@ func New(conn Conn, opts Options) Model {
 
 // Init starts reading connection events.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn), waitForPackets(m.packetFeed))
+	return tea.Batch(waitForEvents(m.conn, m.history, m.packetFeed, spares{}), tick(m.otherClientsFn))
 }
 
 // Update handles one message: keys through handleKey (whose order is
@@ -218,9 +218,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case eventsMsg:
 		m.applyEvents(msg)
 		m.keys.Retry.SetEnabled(m.status.state != stateConnected) // the help line offers F5 only then
-		return m, waitForEvents(m.conn, m.history)
-	case packetsArrived:
-		return m, m.packetsArrived(msg)
+		return m, m.rearm(msg)
 	case questionArmedMsg:
 		if m.question != nil && msg.gen == m.question.gen {
 			m.question.armed = true
