@@ -186,8 +186,10 @@ func NewTree(set Settings, preview func([]byte) string) *Tree {
 	return t
 }
 
-// Add records a message: O(depth) plus the value's copy. A message on a new
-// topic beyond MaxTopics is counted in Dropped and not kept.
+// Add records a message: O(depth). A payload no larger than ValueBytes is
+// kept as it is, not copied: the caller must not change it afterwards (a
+// received message's payload never is); a larger one's start is copied. A
+// message on a new topic beyond MaxTopics is counted in Dropped and not kept.
 func (t *Tree) Add(name string, payload []byte, retained bool, qos byte, at time.Time) {
 	t.total++
 	if at.After(t.latest) {
@@ -281,12 +283,15 @@ func (t *Tree) create(name string) *node {
 
 // keep adds a value to a topic's recent values within the budgets.
 func (t *Tree) keep(n *node, payload []byte, retained bool, qos byte, at time.Time) {
-	cut := payload
-	if len(cut) > t.set.ValueBytes {
-		cut = cut[:t.set.ValueBytes]
+	kept := payload
+	if cap(payload) > t.set.ValueBytes {
+		// A copy of the start: the value must not hold a large payload's
+		// memory. One no larger than a value is kept as it is (a message's
+		// payload is never changed after it arrived), not copied.
+		kept = slices.Clone(payload[:min(len(payload), t.set.ValueBytes)])
 	}
 	t.seq++
-	v := Value{At: at, Payload: slices.Clone(cut), Size: len(payload), QoS: qos, Retained: retained, seq: t.seq}
+	v := Value{At: at, Payload: kept, Size: len(payload), QoS: qos, Retained: retained, seq: t.seq}
 	if len(n.vals) < t.set.RecentValues { // head is 0 until the ring is full
 		n.vals = append(n.vals, v)
 	} else {
