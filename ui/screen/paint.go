@@ -39,7 +39,7 @@ type rowPaints struct {
 	dark    bool
 
 	time, incoming, mine, flag, payload, event, warn, good, pending, hint, topic paint
-	palette                                                                     []paint
+	palette                                                                      []paint
 }
 
 // rows are the row styles' paints, taken again when the colour profile or
