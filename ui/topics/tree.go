@@ -164,8 +164,9 @@ type Tree struct {
 	dropMsgs uint64 // messages on topics beyond MaxTopics
 	dropVals uint64 // values dropped for the byte budget
 	valBytes int
-	fifo     []valueRef
+	fifo     []valueRef // the values kept, oldest first; a ref whose value was replaced stays until compacted
 	fifoHead int
+	kept     int // values kept in all topics' rings
 	seq      uint64
 	latest   time.Time // the newest message time
 
@@ -294,6 +295,7 @@ func (t *Tree) keep(n *node, payload []byte, retained bool, qos byte, at time.Ti
 	v := Value{At: at, Payload: kept, Size: len(payload), QoS: qos, Retained: retained, seq: t.seq}
 	if len(n.vals) < t.set.RecentValues { // head is 0 until the ring is full
 		n.vals = append(n.vals, v)
+		t.kept++
 	} else {
 		t.valBytes -= valueCost(n.vals[n.head])
 		n.vals[n.head] = v
@@ -306,7 +308,10 @@ func (t *Tree) keep(n *node, payload []byte, retained bool, qos byte, at time.Ti
 		t.fifo[t.fifoHead] = valueRef{}
 		t.fifoHead++
 	}
-	if t.fifoHead > 1024 && t.fifoHead*2 > len(t.fifo) {
+	// Compacted when half of it is gone: evicted at the head, or replaced
+	// in their topic's ring (a busy topic replaces its oldest value with
+	// every message, and the queue would grow by one ref a message).
+	if t.fifoHead > 1024 && t.fifoHead*2 > len(t.fifo) || len(t.fifo)-t.fifoHead > 2*t.kept+1024 {
 		t.compactFIFO()
 	}
 }
@@ -321,6 +326,7 @@ func (t *Tree) evict(ref valueRef) {
 		t.previewOf(n)
 	}
 	t.valBytes -= valueCost(n.vals[n.head])
+	t.kept--
 	// A new, exact array: the old one (up to RecentValues long) is freed.
 	vals := make([]Value, 0, len(n.vals)-1)
 	vals = append(vals, n.vals[n.head+1:]...)
@@ -429,6 +435,7 @@ func (t *Tree) AddOlder(name string, older []Value) {
 		}
 		t.valBytes += valueCost(vals[i])
 	}
+	t.kept += len(vals) - len(n.vals)
 	n.vals, n.head = vals, 0
 }
 
