@@ -290,6 +290,9 @@ func sentKey(e *entry) replayKey { return replayKey{e.topic, e.time.UnixNano(), 
 // own message back through our subscription) and reports whether it did:
 // then e gets no row of its own.
 func (m *Model) matchEcho(e *entry) bool {
+	if m.echo.Len() == 0 { // nothing we sent awaits its echo (a flood): no subscriptions to match
+		return false
+	}
 	sent, ok := m.echo.Received(e.echoKey(), e.time, m.rooms.matching(e.topic))
 	if !ok {
 		return false
