@@ -13,6 +13,7 @@ import (
 	"mqttchat/ui/screen"
 	"os"
 	"os/signal"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -326,6 +327,24 @@ func connConfig(s settings) mqttconn.Config {
 }
 
 // startCPUProfile writes a pprof CPU profile to path until stop is called.
+// writeGCStats writes the garbage collector's cycles and its share of the
+// CPU (the runtime's own accounting, idle marking included) to path.
+func writeGCStats(path string) {
+	samples := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/cpu/classes/gc/total:cpu-seconds"},
+		{Name: "/cpu/classes/user:cpu-seconds"}, {Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(samples)
+	var b strings.Builder
+	for _, s := range samples {
+		switch s.Value.Kind() {
+		case metrics.KindUint64:
+			fmt.Fprintf(&b, "%s %d\n", s.Name, s.Value.Uint64())
+		case metrics.KindFloat64:
+			fmt.Fprintf(&b, "%s %.3f\n", s.Name, s.Value.Float64())
+		}
+	}
+	_ = os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
 func startCPUProfile(path string) (stop func(), err error) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -344,5 +363,6 @@ func startCPUProfile(path string) (stop func(), err error) {
 			_ = pprof.Lookup("allocs").WriteTo(a, 0)
 			a.Close()
 		}
+		writeGCStats(path + ".gc")
 	}, nil
 }
