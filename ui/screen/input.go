@@ -216,7 +216,7 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 		return m, nil
 	case modeTopics:
 		msg.Y -= 2 // the view starts below the status bar
-		m.topics, cmd = m.topics.Update(msg)
+		*m.topics, cmd = m.topics.Update(msg)
 		return m, tea.Batch(cmd, m.topicsRequest(m.topics.TakeRequest()))
 	}
 	switch msg.Button {

@@ -101,9 +101,9 @@ type Model struct {
 	// topics view.
 	detailFrom mode
 	helpFrom   mode // the mode the full help returns to
-	topics     topics.Model
+	topics     *topics.Model // a pointer: the Model is copied with every Update, and the view is 20 KB
 	clearing   *clearRun // a clear of retained messages in progress
-	packets    packets.Model
+	packets    *packets.Model // a pointer, as topics (12 KB)
 	packetFeed *packets.Feed
 	helpView   helpView
 	search     searchPart // a history search's results (modeSearch, or under its detail)

@@ -22,12 +22,13 @@ var packetsKey = key.NewBinding(key.WithKeys("f7"), key.WithHelp("f7", "packets 
 
 // newPacketsView is the view with the screen's styles (no colour under
 // NO_COLOR).
-func newPacketsView(noColor bool) packets.Model {
+func newPacketsView(noColor bool) *packets.Model {
 	st := packets.DefaultStyles()
 	if noColor {
 		stripColours(reflect.ValueOf(&st).Elem())
 	}
-	return packets.New(packets.Settings{}, st)
+	v := packets.New(packets.Settings{}, st)
+	return &v
 }
 
 // togglePackets switches between the chat and the packets view (from the
@@ -66,7 +67,7 @@ func (m Model) updatePackets(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, m.togglePackets()
 	}
 	var cmd tea.Cmd
-	m.packets, cmd = m.packets.Update(msg)
+	*m.packets, cmd = m.packets.Update(msg)
 	return m, cmd
 }
 
