@@ -94,15 +94,15 @@ type Model struct {
 	help     help.Model
 	status   status
 	list     listPart
-	composer composer
+	composer *composer // a pointer, as topics (17 KB)
 	rooms    roomsPane
 	detail   *detailView // the open message (modeDetail, or under a question)
 	// detailFrom is the mode the detail view returns to: the chat or the
 	// topics view.
 	detailFrom mode
-	helpFrom   mode // the mode the full help returns to
-	topics     *topics.Model // a pointer: the Model is copied with every Update, and the view is 20 KB
-	clearing   *clearRun // a clear of retained messages in progress
+	helpFrom   mode           // the mode the full help returns to
+	topics     *topics.Model  // a pointer: the Model is copied with every Update, and the view is 20 KB
+	clearing   *clearRun      // a clear of retained messages in progress
 	packets    *packets.Model // a pointer, as topics (12 KB)
 	packetFeed *packets.Feed
 	helpView   helpView
@@ -157,7 +157,7 @@ func New(conn Conn, opts Options) Model {
 		styles:         &styles,
 		help:           help.New(),
 		list:           newListPart(opts.MaxMessages, opts.MaxBytes, opts.RowLines, &styles),
-		composer:       newComposer(startTopic(opts.Topic, opts.RecallTopics), opts.QoS),
+		composer:       ptr(newComposer(startTopic(opts.Topic, opts.RecallTopics), opts.QoS)),
 		history:        opts.History,
 		onSent:         opts.OnSent,
 		load:           opts.LoadPayload,
@@ -278,7 +278,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.composer, cmd = m.composer.update(msg)
+	*m.composer, cmd = m.composer.update(msg)
 	return m, cmd
 }
 
@@ -301,3 +301,6 @@ func (m Model) reportPanic() {
 		panic(r)
 	}
 }
+
+// ptr is a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }

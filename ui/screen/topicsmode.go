@@ -84,7 +84,7 @@ func (m Model) besideComposer(msg tea.KeyMsg, typing bool) (next Model, cmd tea.
 		}
 		return m, m.setFocus(focusList), true
 	case m.focus != focusList:
-		m.composer, cmd = m.composer.update(msg)
+		*m.composer, cmd = m.composer.update(msg)
 		if s, ok := m.composer.takeSubmitted(); ok {
 			cmd = tea.Batch(cmd, m.submit(s))
 		}
