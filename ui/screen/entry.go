@@ -51,6 +51,7 @@ type entry struct {
 	repeats      int       // event: how many later rows were folded into this one
 	since        time.Time // event: the time of the first of the folded rows
 	seq          uint64    // position in the list since the start
+	held         int       // what it counts against the list's byte cap (cost when pushed or folded)
 	colour       int       // the subscription colour of its topic, -1 for none
 	payloadKind  payload.Kind
 	preview      string   // the one-line payload, sanitized (computed off the UI goroutine)
