@@ -25,7 +25,7 @@ func TestKilledWriterLosesNoFlushedRecord(t *testing.T) {
 		for i := 0; ; i++ {
 			// Keep pace with the writer: this test is about a kill, not an
 			// overload (which is counted as "not written", by design).
-			for len(w.ch) > cap(w.ch)/2 {
+			for w.queued() > w.opts.Queue/2 {
 				time.Sleep(time.Millisecond)
 			}
 			w.Record(inEvent("seq", []byte(strconv.Itoa(i)+" "+string(make([]byte, 100))), time.Duration(i)))

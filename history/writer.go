@@ -19,7 +19,7 @@ const (
 	DefaultMaxSegment = 64 << 20
 	DefaultMaxTotal   = 1 << 30
 	DefaultMaxAge     = 30 * 24 * time.Hour
-	DefaultQueue      = 1 << 16 // 65,536 events (~13 MB): over half a second of a 100,000 msg/s flood
+	DefaultQueue      = 1 << 16 // 65,536 events (up to ~6 MB while they wait): over half a second of a 100,000 msg/s flood
 
 	// maxKeptBuf is the largest encode buffer kept between records: a larger
 	// one (a record of a large payload) is dropped after use, so one 16 MiB
@@ -27,6 +27,9 @@ const (
 	// life of the process.
 	maxKeptBuf = 1 << 20
 	syncEvery  = time.Second
+	// gatherEvery is how long the writer lets records gather after a batch
+	// nobody waits on, before it takes the next.
+	gatherEvery = 4 * time.Millisecond
 )
 
 // flushEvery is how long written records may wait in the buffer when
@@ -70,9 +73,19 @@ func (o *Options) setDefaults() {
 type Writer struct {
 	dir  string
 	opts Options
-	ch   chan item
 	stop chan struct{}
 	done chan struct{}
+
+	// The queue: Record appends under mu and signals ready (one slot, so a
+	// flood wakes the writer once per batch it takes, not once a record);
+	// the writer takes the whole batch at once and gives the slice back
+	// as spare to be filled again.
+	mu      sync.Mutex
+	pending []item
+	drained bool          // the writer has taken its last batch (closing)
+	ready   chan struct{} // a batch waits
+	urgent  chan struct{} // a record someone waits on (done) waits
+	spare   []item        // owned by the writer goroutine
 
 	flushReq chan chan struct{} // Flush's requests
 	once     sync.Once
@@ -113,7 +126,7 @@ func OpenWriter(dir string, opts Options) (*Writer, error) {
 			return nil, fmt.Errorf("history: repair %s: %w", filepath.Base(s.path), err)
 		}
 	}
-	w := &Writer{dir: dir, opts: opts, ch: make(chan item, opts.Queue),
+	w := &Writer{dir: dir, opts: opts, ready: make(chan struct{}, 1), urgent: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{}), flushReq: make(chan chan struct{}), lastSync: time.Now()}
 	if err := w.rotate(); err != nil {
 		return nil, err
@@ -128,10 +141,31 @@ func OpenWriter(dir string, opts Options) (*Writer, error) {
 // Dir is the folder written to.
 func (w *Writer) Dir() string { return w.dir }
 
-// item is one event on its way to the file.
+// item is one event on its way to the file. A message (nearly every event
+// of a flood) travels as its Message alone, other events as a pointer to a
+// copy: the garbage collector scans the queue's slots in every cycle, so
+// their size counts (96 bytes each, not an Event's 240).
 type item struct {
-	ev   mqttconn.Event
+	msg  mqttconn.Message
+	ev   *mqttconn.Event // nil for a message
 	done func()
+}
+
+// itemOf is the queue's form of ev.
+func itemOf(ev mqttconn.Event, done func()) item {
+	if ev.Kind == mqttconn.KindMessage {
+		return item{msg: ev.Message, done: done}
+	}
+	c := ev // not &ev: that would put every message's event on the heap
+	return item{ev: &c, done: done}
+}
+
+// event is the event an item carries, as recordOf takes it.
+func (it *item) event() mqttconn.Event {
+	if it.ev != nil {
+		return *it.ev
+	}
+	return mqttconn.Event{Kind: mqttconn.KindMessage, Time: it.msg.Time, Message: it.msg}
 }
 
 // Record queues an event to be written. It never blocks: when the queue is
@@ -147,12 +181,51 @@ func (w *Writer) RecordThen(ev mqttconn.Event, done func()) {
 		call(done)
 		return
 	}
-	select {
-	case w.ch <- item{ev, done}:
-	default:
+	w.mu.Lock()
+	if w.drained || len(w.pending) >= w.opts.Queue {
+		w.mu.Unlock()
 		w.notWritten.Add(1)
 		call(done)
+		return
 	}
+	w.pending = append(w.pending, itemOf(ev, done))
+	w.mu.Unlock()
+	signal := w.ready
+	if done != nil { // someone waits on it: not gathered
+		signal = w.urgent
+	}
+	select {
+	case signal <- struct{}{}:
+	default: // a wake-up is due already
+	}
+}
+
+// take is the writer's next batch: everything recorded so far, in order.
+// last marks the final batch: Record counts anything later as not written.
+func (w *Writer) take(last bool) []item {
+	w.mu.Lock()
+	items := w.pending
+	w.pending = w.spare[:0]
+	w.drained = last
+	w.mu.Unlock()
+	w.spare = nil
+	return items
+}
+
+// writeBatch writes a batch and keeps its slice, emptied, as the next spare.
+func (w *Writer) writeBatch(items []item) {
+	for _, it := range items {
+		w.write(it)
+	}
+	clear(items) // no payload kept alive by a slot
+	w.spare = items[:0]
+}
+
+// queued is the number of records waiting for the writer.
+func (w *Writer) queued() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.pending)
 }
 
 // Flush writes what was recorded so far to the file (no fsync) and returns
@@ -219,22 +292,36 @@ func (w *Writer) run() {
 	flushTimer := time.NewTimer(flushEvery)
 	flushTimer.Stop()
 	armed := false
+	// After a batch nobody waits on, the writer gathers for gatherEvery
+	// before it takes the next (ready is nil meanwhile): in a flood it
+	// wakes a few hundred times a second, not once a record (waking a
+	// parked goroutine costs more CPU than writing a record). A record
+	// someone waits on (urgent) is taken at once.
+	gather := time.NewTimer(gatherEvery)
+	gather.Stop()
+	ready := w.ready
 	for {
 		select {
-		case it := <-w.ch:
-			w.write(it)
-			for more := true; more; {
-				select {
-				case it := <-w.ch:
-					w.write(it)
-				default:
-					more = false
-				}
-			}
+		case <-ready:
+			w.writeBatch(w.take(false))
 			if len(w.acks) > 0 {
 				// A broker waits on these acknowledgements (and keeps only a
 				// few messages in flight): what the queue held goes to the
 				// file now, one write for the batch, not after flushEvery.
+				w.flush(false)
+			} else {
+				ready = nil
+				gather.Reset(gatherEvery)
+			}
+			if !armed && w.dirty {
+				flushTimer.Reset(flushEvery)
+				armed = true
+			}
+		case <-gather.C:
+			ready = w.ready
+		case <-w.urgent:
+			w.writeBatch(w.take(false))
+			if len(w.acks) > 0 {
 				w.flush(false)
 			}
 			if !armed && w.dirty {
@@ -242,14 +329,7 @@ func (w *Writer) run() {
 				armed = true
 			}
 		case reply := <-w.flushReq:
-			for more := true; more; { // what was recorded before the request
-				select {
-				case it := <-w.ch:
-					w.write(it)
-				default:
-					more = false
-				}
-			}
+			w.writeBatch(w.take(false)) // what was recorded before the request
 			w.flush(false)
 			close(reply)
 		case now := <-flushTimer.C:
@@ -260,15 +340,7 @@ func (w *Writer) run() {
 				armed = true
 			}
 		case <-w.stop:
-			for {
-				select {
-				case it := <-w.ch:
-					w.write(it)
-					continue
-				default:
-				}
-				break
-			}
+			w.writeBatch(w.take(true))
 			w.flush(true)
 			w.closeIndex()
 			if w.f != nil {
@@ -284,7 +356,7 @@ func (w *Writer) run() {
 
 // write encodes one event and appends it, starting a new segment when full.
 func (w *Writer) write(it item) {
-	rec, ok := recordOf(it.ev)
+	rec, ok := recordOf(it.event())
 	if !ok {
 		call(it.done)
 		return

@@ -45,11 +45,20 @@ func (q *Queue) Ready() <-chan struct{} { return q.ready }
 
 // Drain takes every queued event, in order, and the number of messages
 // dropped since the queue was made.
-func (q *Queue) Drain() ([]Event, uint64) {
+func (q *Queue) Drain() ([]Event, uint64) { return q.DrainInto(nil) }
+
+// DrainInto is Drain that gives the queue spare, a slice an earlier Drain
+// returned and the caller is done with, to fill next: in a flood the queue
+// then reuses two slices instead of allocating one per drain.
+func (q *Queue) DrainInto(spare []Event) ([]Event, uint64) {
+	clear(spare[:cap(spare)]) // no payload kept alive by a slot
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	items := q.items
-	q.items = make([]Event, 0, min(cap(items), q.limit))
+	if cap(spare) == 0 {
+		spare = make([]Event, 0, min(cap(items), q.limit))
+	}
+	q.items = spare[:0]
 	return items, q.dropped
 }
 

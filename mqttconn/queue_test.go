@@ -39,3 +39,24 @@ func TestBackoffIsCapped(t *testing.T) {
 		t.Fatalf("first backoff %v", d)
 	}
 }
+
+// TestQueueDrainInto: a spare given back is cleared and filled next; what
+// the drain returned is not touched by later pushes.
+func TestQueueDrainInto(t *testing.T) {
+	q := NewQueue(10)
+	q.Push(Event{Kind: KindMessage, Message: Message{Topic: "a"}})
+	first, _ := q.Drain()
+	q.Push(Event{Kind: KindMessage, Message: Message{Topic: "b"}})
+	second, _ := q.DrainInto(first)
+	if len(second) != 1 || second[0].Message.Topic != "b" {
+		t.Fatalf("second drain: %+v", second)
+	}
+	if first[:1][0].Message.Topic != "" {
+		t.Fatalf("the spare was not cleared: %+v", first[:1])
+	}
+	q.Push(Event{Kind: KindMessage, Message: Message{Topic: "c"}})
+	third, _ := q.DrainInto(second)
+	if len(third) != 1 || third[0].Message.Topic != "c" || &third[0] != &first[:1][0] {
+		t.Fatalf("third drain: %+v (not the spare given)", third)
+	}
+}

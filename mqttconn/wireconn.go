@@ -77,8 +77,9 @@ func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
 			w.onPubrel(p.ID)
 		}
 		if p.Type == TypeConnack && w.connackPacket() == nil {
+			c := p // a copy: taking p's address would put every packet on the heap
 			w.mu.Lock()
-			w.connack = &p
+			w.connack = &c
 			w.mu.Unlock()
 			if w.onConnack != nil {
 				w.onConnack(p)

@@ -13,6 +13,7 @@ import (
 	"mqttchat/ui/screen"
 	"os"
 	"os/signal"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -96,7 +97,8 @@ func (r *chatRun) openLog() error {
 }
 
 // startProfile writes a CPU profile when MQTTCHAT_CPUPROFILE names a file
-// (for finding where time goes).
+// (for finding where time goes), and what was allocated to the file
+// ".allocs" beside it.
 func (r *chatRun) startProfile() error {
 	path := os.Getenv("MQTTCHAT_CPUPROFILE")
 	if path == "" {
@@ -351,6 +353,24 @@ func connConfig(s settings) mqttconn.Config {
 }
 
 // startCPUProfile writes a pprof CPU profile to path until stop is called.
+// writeGCStats writes the garbage collector's cycles and its share of the
+// CPU (the runtime's own accounting, idle marking included) to path.
+func writeGCStats(path string) {
+	samples := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/cpu/classes/gc/total:cpu-seconds"},
+		{Name: "/cpu/classes/user:cpu-seconds"}, {Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(samples)
+	var b strings.Builder
+	for _, s := range samples {
+		switch s.Value.Kind() {
+		case metrics.KindUint64:
+			fmt.Fprintf(&b, "%s %d\n", s.Name, s.Value.Uint64())
+		case metrics.KindFloat64:
+			fmt.Fprintf(&b, "%s %.3f\n", s.Name, s.Value.Float64())
+		}
+	}
+	_ = os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
 func startCPUProfile(path string) (stop func(), err error) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -360,5 +380,15 @@ func startCPUProfile(path string) (stop func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		// What was allocated, beside it: allocations drive the garbage
+		// collector's share in a flood.
+		if a, err := os.Create(path + ".allocs"); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(a, 0)
+			a.Close()
+		}
+		writeGCStats(path + ".gc")
+	}, nil
 }

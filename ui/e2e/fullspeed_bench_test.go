@@ -31,7 +31,9 @@ import (
 // "topics-1" publishes on one topic, "topics-10000" on 10,000 (a sensor
 // fleet). MQTTCHAT_BENCH_ROUNDS sets the rounds (default 3),
 // MQTTCHAT_BENCH_MESSAGES the flood (default 100,000),
-// MQTTCHAT_BENCH_PROFILE=dir writes mqttchat's CPU profiles there.
+// MQTTCHAT_BENCH_PROFILE=dir writes mqttchat's CPU profiles there,
+// MQTTCHAT_BENCH_ENV="NAME=value …" adds to mqttchat's environment (GOGC,
+// GOMEMLIMIT).
 //
 //	go test -run XXX -bench FullSpeed -benchtime 1x -timeout 20m ./ui/e2e
 func BenchmarkFullSpeed(b *testing.B) {
@@ -149,8 +151,8 @@ func (fs *fullSpeed) round(name string, r int) run {
 		if dir := os.Getenv("MQTTCHAT_BENCH_PROFILE"); dir != "" {
 			prof = filepath.Join(dir, fmt.Sprintf("fullspeed-%d-topics-round-%d.pprof", fs.topics, r))
 		}
-		pid = fs.inTmux(fmt.Sprintf("env XDG_STATE_HOME=%s XDG_CONFIG_HOME=%s LANG=C.UTF-8 MQTTCHAT_CPUPROFILE=%s %s -h %s -p %s -t flood/# --no-mouse",
-			state, conf, prof, binary(b), fs.host, fs.port))
+		pid = fs.inTmux(fmt.Sprintf("env XDG_STATE_HOME=%s XDG_CONFIG_HOME=%s LANG=C.UTF-8 MQTTCHAT_CPUPROFILE=%s %s %s -h %s -p %s -t flood/# --no-mouse",
+			state, conf, prof, os.Getenv("MQTTCHAT_BENCH_ENV"), binary(b), fs.host, fs.port))
 		fs.waitPane("subscribed to flood/#")
 		pid = childNamed(pid, "mqttchat")
 		if o, err := fs.tmuxRun("pipe-pane", "-O", "cat > "+out); err != nil {

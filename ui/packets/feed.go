@@ -45,10 +45,19 @@ func (f *Feed) Ready() <-chan struct{} { return f.ready }
 
 // Drain takes the waiting packets, in order, and the number dropped since
 // the feed was made.
-func (f *Feed) Drain() ([]mqttconn.Packet, uint64) {
+func (f *Feed) Drain() ([]mqttconn.Packet, uint64) { return f.DrainInto(nil) }
+
+// DrainInto is Drain that gives the feed spare, a slice an earlier Drain
+// returned and the caller is done with, to fill next (no allocation per
+// drain in a flood).
+func (f *Feed) DrainInto(spare []mqttconn.Packet) ([]mqttconn.Packet, uint64) {
+	clear(spare[:cap(spare)])
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	items := f.items
-	f.items = make([]mqttconn.Packet, 0, min(cap(items), f.limit))
+	if cap(spare) == 0 {
+		spare = make([]mqttconn.Packet, 0, min(cap(items), f.limit))
+	}
+	f.items = spare[:0]
 	return items, f.dropped
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"mqttchat/mqttconn"
 )
@@ -130,20 +132,29 @@ func BenchmarkStagesPerMessage(b *testing.B) {
 		}
 		perMessage(b)
 	})
-	b.Run("view", func(b *testing.B) {
-		m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "flood/#"}}})
-		m = step(m, tea.WindowSizeMsg{Width: 120, Height: 36})
-		evs, an := mk(), make([]analysis, batch)
-		for i := range an {
-			an[i] = analyze(payload)
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
-			m = step(m, eventsMsg{events: evs, analyses: an})
-			b.StartTimer()
-			_ = m.View()
-		}
-		perMessage(b)
-	})
+	// "view" draws without colours (the tests' profile), "view-256" for a
+	// 256-colour terminal such as tmux, where colours are converted.
+	for _, prof := range []struct {
+		name    string
+		profile termenv.Profile
+	}{{"view", termenv.Ascii}, {"view-256", termenv.ANSI256}} {
+		b.Run(prof.name, func(b *testing.B) {
+			lipgloss.SetColorProfile(prof.profile)
+			defer lipgloss.SetColorProfile(termenv.Ascii)
+			m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "flood/#"}}})
+			m = step(m, tea.WindowSizeMsg{Width: 120, Height: 36})
+			evs, an := mk(), make([]analysis, batch)
+			for i := range an {
+				an[i] = analyze(payload)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				m = step(m, eventsMsg{events: evs, analyses: an})
+				b.StartTimer()
+				_ = m.View()
+			}
+			perMessage(b)
+		})
+	}
 }

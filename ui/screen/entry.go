@@ -53,6 +53,7 @@ type entry struct {
 	repeats      int       // event: how many later rows were folded into this one
 	since        time.Time // event: the time of the first of the folded rows
 	seq          uint64    // position in the list since the start
+	held         int       // what it counts against the list's byte cap (cost when pushed or folded)
 	colour       int       // the subscription colour of its topic, -1 for none
 	payloadKind  payload.Kind
 	preview      string   // the one-line payload, sanitized (computed off the UI goroutine)
@@ -183,29 +184,30 @@ const rowIndent = 11
 
 func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 	stamp := e.time.Local().Format("15:04:05") // history's times are UTC
+	p := s.rows()
 	var b strings.Builder
 	used := 0
-	add := func(style func(...string) string, text string) {
+	add := func(style paint, text string) {
 		if used >= width {
 			return
 		}
 		text = ansi.Truncate(text, width-used, "…")
 		used += ansi.StringWidth(text)
-		b.WriteString(style(text))
+		b.WriteString(style.on(text))
 	}
 	if e.day {
-		add(s.Event.Render, "── "+e.note+" ──")
+		add(p.event, "── "+e.note+" ──")
 		return []string{b.String()}
 	}
-	add(s.Time.Render, stamp+" ")
+	add(p.time, stamp+" ")
 	if e.replyOf != nil {
-		add(s.Hint.Render, "  ↳ reply ")
+		add(p.hint, "  ↳ reply ")
 	}
 	switch e.kind {
 	case entryEvent:
-		style := s.Event.Render
+		style := p.event
 		if e.warn {
-			style = s.Warn.Render
+			style = p.warn
 		}
 		text := "── " + e.note
 		if e.repeats > 0 {
@@ -215,9 +217,9 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 		return []string{b.String()}
 	case entryOut:
 		if chat {
-			add(s.Mine.Render, "▶ "+sentBy(e.sender, width))
+			add(p.mine, "▶ "+sentBy(e.sender, width))
 		} else {
-			add(s.Mine.Render, "▶ "+sentBy(e.sender, width)+" → ")
+			add(p.mine, "▶ "+sentBy(e.sender, width)+" → ")
 		}
 	default:
 		mark, arrow := "◀ ", " ▸ "
@@ -227,9 +229,9 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 				mark = "◀ "
 			}
 		}
-		add(s.Incoming.Render, mark)
+		add(p.incoming, mark)
 		if e.sender != "" {
-			add(s.Incoming.Render, ansi.Truncate(sanitize.String(e.sender), max(width/5, 8), "…")+arrow)
+			add(p.incoming, ansi.Truncate(sanitize.String(e.sender), max(width/5, 8), "…")+arrow)
 		}
 	}
 	topicText := sanitize.String(e.topic)
@@ -240,12 +242,12 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 		topicText = ansi.Truncate(topicText, limit, "…")
 	}
 	e.topicCells[0] = used
-	add(s.topicStyle(e.colour).Render, topicText)
+	add(p.topicPaint(e.colour), topicText)
 	e.topicCells[1] = used
 	for _, f := range e.flags() {
-		add(s.Flag.Render, " "+f)
+		add(p.flag, " "+f)
 	}
-	suffix, short, suffixStyle := e.stateLabel(s)
+	suffix, short, suffixStyle := e.stateLabel(p)
 	suffixWidth := 0
 	if suffix != "" {
 		suffixWidth = ansi.StringWidth(suffix) + 1
@@ -261,23 +263,23 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 	}
 	room := width - used - 1 - suffixWidth
 	if room > 0 && e.wraps(room, maxLines) {
-		return e.renderWrapped(b.String(), used, width, maxLines, s)
+		return e.renderWrapped(b.String(), used, width, maxLines, p)
 	}
 	if room > 0 && e.preview != "" {
 		first := ansi.Truncate(e.preview, room, "…")
 		b.WriteString(" ")
 		used++
 		used += ansi.StringWidth(first)
-		b.WriteString(s.Payload.Render(first))
+		b.WriteString(p.payload.on(first))
 	}
 	if ownLine {
-		full, _, _ := e.stateLabel(s)
+		full, _, _ := e.stateLabel(p)
 		indent := strings.Repeat(" ", min(rowIndent, width-1))
-		return []string{b.String(), indent + suffixStyle(ansi.Truncate(full, max(width-rowIndent, 1), "…"))}
+		return []string{b.String(), indent + suffixStyle.on(ansi.Truncate(full, max(width-rowIndent, 1), "…"))}
 	}
 	if suffix != "" && used+suffixWidth <= width {
 		b.WriteString(" ")
-		b.WriteString(suffixStyle(suffix))
+		b.WriteString(suffixStyle.on(suffix))
 	}
 	return []string{b.String()}
 }
@@ -285,23 +287,23 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 // renderWrapped is a text message over several lines: the header (used
 // cells of width), the text wrapped under it, and the delivery state after
 // the last piece of text, or on a line of its own when it does not fit.
-func (e *entry) renderWrapped(header string, used, width, maxLines int, s *Styles) []string {
+func (e *entry) renderWrapped(header string, used, width, maxLines int, p *rowPaints) []string {
 	restWidth := max(width-rowIndent, 1)
 	pieces := wrapLines(e.textLines, e.moreLines, width-used-1, restWidth, maxLines)
 	indent := strings.Repeat(" ", min(rowIndent, width-1))
 	out := make([]string, len(pieces))
-	for i, p := range pieces {
-		style := s.Payload.Render
-		if strings.HasPrefix(p, moreLinesMark) {
-			style = s.Hint.Render
+	for i, piece := range pieces {
+		style := p.payload
+		if strings.HasPrefix(piece, moreLinesMark) {
+			style = p.hint
 		}
 		if i == 0 {
-			out[i] = header + " " + style(p)
+			out[i] = header + " " + style.on(piece)
 		} else {
-			out[i] = indent + style(p)
+			out[i] = indent + style.on(piece)
 		}
 	}
-	suffix, short, suffixStyle := e.stateLabel(s)
+	suffix, short, suffixStyle := e.stateLabel(p)
 	if suffix == "" {
 		return out
 	}
@@ -312,11 +314,11 @@ func (e *entry) renderWrapped(header string, used, width, maxLines int, s *Style
 	}
 	switch {
 	case ansi.StringWidth(suffix)+1 <= avail:
-		out[last] += " " + suffixStyle(suffix)
+		out[last] += " " + suffixStyle.on(suffix)
 	case len(out) < maxLines || ansi.StringWidth(short)+1 > avail:
-		out = append(out, indent+suffixStyle(ansi.Truncate(suffix, restWidth, "…")))
+		out = append(out, indent+suffixStyle.on(ansi.Truncate(suffix, restWidth, "…")))
 	default:
-		out[last] += " " + suffixStyle(short)
+		out[last] += " " + suffixStyle.on(short)
 	}
 	return out
 }
@@ -410,11 +412,11 @@ const minPayloadWidth = 10
 // stateLabel is the delivery state shown after an outgoing message, in full
 // and in a short form for narrow rows: a symbol where the symbol says it
 // all, words where it would not (the two unknowns).
-func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string) string) {
+func (e *entry) stateLabel(p *rowPaints) (full, short string, style paint) {
 	if e.kind != entryOut {
-		return "", "", nil
+		return "", "", paint{}
 	}
-	full, short, style = e.deliveryLabel(s)
+	full, short, style = e.deliveryLabel(p)
 	if th := e.thread; th != nil && e.state != mqttconn.StateFailed {
 		full += e.threadLabel()
 		switch {
@@ -428,7 +430,7 @@ func (e *entry) stateLabel(s *Styles) (full, short string, style func(...string)
 }
 
 // deliveryLabel is stateLabel without what a request's replies add.
-func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...string) string) {
+func (e *entry) deliveryLabel(p *rowPaints) (full, short string, style paint) {
 	echoed := ""
 	switch {
 	case e.echoes == 1:
@@ -437,25 +439,25 @@ func (e *entry) deliveryLabel(s *Styles) (full, short string, style func(...stri
 		echoed = fmt.Sprintf(" · echoed ×%d", e.echoes)
 	}
 	if e.stateUnknown {
-		return "? state unknown (quit before the ack)" + echoed, "? state unknown", s.Pending.Render
+		return "? state unknown (quit before the ack)" + echoed, "? state unknown", p.pending
 	}
 	switch e.state {
 	case mqttconn.StateAcked:
-		return "✓ acknowledged" + echoed, "✓", s.Good.Render
+		return "✓ acknowledged" + echoed, "✓", p.good
 	case mqttconn.StateAckedAsQoS1:
-		return "✓ acknowledged as QoS 1 (the broker answered QoS 2 with PUBACK)" + echoed, "✓q1", s.Pending.Render
+		return "✓ acknowledged as QoS 1 (the broker answered QoS 2 with PUBACK)" + echoed, "✓q1", p.pending
 	case mqttconn.StateSent:
-		return "✓ sent" + echoed, "✓", s.Good.Render
+		return "✓ sent" + echoed, "✓", p.good
 	case mqttconn.StateFailed:
-		return "✗ failed: " + e.note, "✗", s.Warn.Render
+		return "✗ failed: " + e.note, "✗", p.warn
 	case mqttconn.StateFateUnknown:
-		return "? fate unknown (its node went away mid-QoS 2; not resent)" + echoed, "? fate unknown", s.Warn.Render
+		return "? fate unknown (its node went away mid-QoS 2; not resent)" + echoed, "? fate unknown", p.warn
 	case mqttconn.StateQueued:
-		return "… queued", "…", s.Pending.Render
+		return "… queued", "…", p.pending
 	case mqttconn.StateResent:
-		return "↻ resent", "↻", s.Pending.Render
+		return "↻ resent", "↻", p.pending
 	}
-	return "… " + e.state.String() + echoed, "…", s.Pending.Render
+	return "… " + e.state.String() + echoed, "…", p.pending
 }
 
 // echoKey is what the echo matcher compares of the entry.

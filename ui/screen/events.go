@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"mqttchat/mqttconn"
+	"mqttchat/ui/packets"
 	"mqttchat/ui/sanitize"
 )
 
@@ -19,40 +20,84 @@ const frameInterval = 16 * time.Millisecond
 // second; the sustained 20,000 a second stays at 60 frames).
 const floodBatch = 1000
 
-// eventsMsg is one batch of connection events for Update.
+// eventsMsg is one batch of connection events for Update, and the packets
+// the wire tap saw in the same frame.
 type eventsMsg struct {
-	events     []mqttconn.Event
-	analyses   []analysis // per event: the payload's kind and preview, for messages
-	dropped    uint64
-	received   uint64
-	notWritten uint64 // history records not written
-	historyErr error  // why history writing stopped
+	events         []mqttconn.Event
+	analyses       []analysis // per event: the payload's kind and preview, for messages
+	dropped        uint64
+	received       uint64
+	notWritten     uint64 // history records not written
+	historyErr     error  // why history writing stopped
+	packets        []mqttconn.Packet
+	packetsDropped uint64
 }
 
-// waitForEvents blocks until the queue has events, gathers a frame's worth
-// and delivers them as one message. Update re-arms it after each batch.
-func waitForEvents(c Conn, h HistoryStatus) tea.Cmd {
+// spares are the slices of the batch Update is done with, handed back to
+// the drain to be filled again: in a flood the drain then allocates nothing
+// per frame.
+type spares struct {
+	events   []mqttconn.Event
+	analyses []analysis
+	packets  []mqttconn.Packet
+}
+
+// waitForEvents blocks until the queue (or the packet feed, when there is
+// one) has something, gathers a frame's worth of both and delivers them as
+// one message: one Update and one View per frame, whatever arrived. Update
+// re-arms it after each batch, with the batch's slices as spares.
+func waitForEvents(c Conn, h HistoryStatus, f *packets.Feed, sp spares) tea.Cmd {
 	return func() tea.Msg {
 		q := c.Queue()
-		<-q.Ready()
-		time.Sleep(frameInterval)
-		if q.Len() >= floodBatch {
-			// A flood (over 60,000 events a second): every line scrolls in
-			// every frame, so fewer frames are the saving. 30 a second.
-			time.Sleep(frameInterval)
+		var packetsReady <-chan struct{} // nil without a feed: never ready
+		if f != nil {
+			packetsReady = f.Ready()
 		}
-		evs, dropped := q.Drain()
-		msg := eventsMsg{events: evs, dropped: dropped, received: c.Received(), analyses: make([]analysis, len(evs))}
-		for i, ev := range evs { // detection happens here, off the UI goroutine
-			if ev.Kind == mqttconn.KindMessage || (ev.Kind == mqttconn.KindPublish && ev.Message.Topic != "") {
-				msg.analyses[i] = analyze(ev.Message.Payload)
+		for {
+			select {
+			case <-q.Ready():
+			case <-packetsReady:
 			}
+			time.Sleep(frameInterval)
+			if q.Len() >= floodBatch {
+				// A flood (over 60,000 events a second): every line scrolls in
+				// every frame, so fewer frames are the saving. 30 a second.
+				time.Sleep(frameInterval)
+			}
+			evs, dropped := q.DrainInto(sp.events)
+			msg := eventsMsg{events: evs, dropped: dropped, received: c.Received()}
+			if f != nil {
+				msg.packets, msg.packetsDropped = f.DrainInto(sp.packets)
+			}
+			sp.events, sp.packets = nil, nil
+			if len(evs) == 0 && len(msg.packets) == 0 {
+				// A signal whose events an earlier drain took: nothing to draw.
+				sp.events, sp.packets = evs, msg.packets
+				continue
+			}
+			if cap(sp.analyses) >= len(evs) {
+				msg.analyses = sp.analyses[:len(evs)]
+				clear(msg.analyses)
+			} else {
+				msg.analyses = make([]analysis, len(evs))
+			}
+			for i, ev := range evs { // detection happens here, off the UI goroutine
+				if ev.Kind == mqttconn.KindMessage || (ev.Kind == mqttconn.KindPublish && ev.Message.Topic != "") {
+					msg.analyses[i] = analyze(ev.Message.Payload)
+				}
+			}
+			if h != nil {
+				msg.notWritten, msg.historyErr = h.NotWritten(), h.Err()
+			}
+			return msg
 		}
-		if h != nil {
-			msg.notWritten, msg.historyErr = h.NotWritten(), h.Err()
-		}
-		return msg
 	}
+}
+
+// rearm is the drain for the next batch, given the slices of msg (which
+// Update has applied and keeps nothing of) to fill again.
+func (m *Model) rearm(msg eventsMsg) tea.Cmd {
+	return waitForEvents(m.conn, m.history, m.packetFeed, spares{events: msg.events, analyses: msg.analyses, packets: msg.packets})
 }
 
 // publishResultMsg reports what Publish said of a message.
@@ -91,6 +136,9 @@ func (m *Model) keepForRecall(topic, text string) tea.Cmd {
 
 // applyEvents updates the list and the status bar from a batch.
 func (m *Model) applyEvents(msg eventsMsg) {
+	if m.packetFeed != nil {
+		m.packets.Add(msg.packets, msg.packetsDropped)
+	}
 	m.status.received = max(m.status.received, msg.received)
 	m.status.dropped = msg.dropped
 	m.status.notWritten = msg.notWritten
@@ -265,6 +313,9 @@ func sentKey(e *entry) replayKey { return replayKey{e.topic, e.time.UnixNano(), 
 // own message back through our subscription) and reports whether it did:
 // then e gets no row of its own.
 func (m *Model) matchEcho(e *entry) bool {
+	if m.echo.Len() == 0 { // nothing we sent awaits its echo (a flood): no subscriptions to match
+		return false
+	}
 	n := m.rooms.matching(e.topic)
 	if n == 0 && m.rooms.colourOf(e.topic) >= 0 {
 		return false // every subscription it matches has No Local: the broker sends none of ours

@@ -197,7 +197,7 @@ func TestHistoryTroubleShownNotFatal(t *testing.T) {
 	// The drain command reads the writer's status.
 	c := newFakeConn()
 	c.q.Push(mqttconn.Event{Kind: mqttconn.KindLost})
-	msg := waitForEvents(c, fakeHistory{n: 3})().(eventsMsg)
+	msg := waitForEvents(c, fakeHistory{n: 3}, nil, spares{})().(eventsMsg)
 	if msg.notWritten != 3 {
 		t.Fatalf("drained notWritten %d", msg.notWritten)
 	}

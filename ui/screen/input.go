@@ -101,7 +101,7 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.list.scroll(-m.list.page())
 		return m, nil
 	case key.Matches(msg, m.composer.keys.CycleQoS, m.composer.keys.Retain):
-		m.composer, _ = m.composer.update(msg)
+		*m.composer, _ = m.composer.update(msg)
 		return m, nil
 	}
 	var cmd tea.Cmd
@@ -116,7 +116,7 @@ func (m Model) handleNormalKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, cmd
 	}
-	m.composer, cmd = m.composer.update(msg)
+	*m.composer, cmd = m.composer.update(msg)
 	if s, ok := m.composer.takeSubmitted(); ok {
 		return m, tea.Batch(cmd, m.submit(s))
 	}
@@ -219,7 +219,7 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 		return m, nil
 	case modeTopics:
 		msg.Y -= 2 // the view starts below the status bar
-		m.topics, cmd = m.topics.Update(msg)
+		*m.topics, cmd = m.topics.Update(msg)
 		return m, tea.Batch(cmd, m.topicsRequest(m.topics.TakeRequest()))
 	}
 	switch msg.Button {

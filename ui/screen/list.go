@@ -103,7 +103,8 @@ func (l *messageList) push(e *entry) {
 	e.seq = l.nextSeq
 	l.nextSeq++
 	l.items = append(l.items, e)
-	l.bytes += e.cost()
+	e.held = e.cost()
+	l.bytes += e.held
 	if e.kind != entryEvent {
 		l.messages++
 	}
@@ -135,10 +136,11 @@ func (l *messageList) pushOrFold(e *entry) {
 			if last.repeats == 0 {
 				last.since = last.time
 			}
-			l.bytes -= last.cost()
+			l.bytes -= last.held
 			last.repeats++
 			last.time, last.note, last.warn = e.time, e.note, e.warn
-			l.bytes += last.cost()
+			last.held = last.cost()
+			l.bytes += last.held
 			last.invalidate()
 			return
 		}
@@ -164,7 +166,7 @@ func (l *messageList) evict() {
 		l.items[l.start] = nil
 		l.start++
 		l.firstSeq++
-		l.bytes -= e.cost()
+		l.bytes -= e.held // as counted: its note may have changed since, and it is cold in memory
 		if e.kind != entryEvent {
 			l.messages--
 		}

@@ -105,16 +105,16 @@ type Model struct {
 	help     help.Model
 	status   status
 	list     listPart
-	composer composer
+	composer *composer // a pointer, as topics (17 KB)
 	rooms    roomsPane
 	detail   *detailView // the open message (modeDetail, or under a question)
 	// detailFrom is the mode the detail view returns to: the chat or the
 	// topics view.
 	detailFrom mode
-	helpFrom   mode // the mode the full help returns to
-	topics     topics.Model
-	clearing   *clearRun // a clear of retained messages in progress
-	packets    packets.Model
+	helpFrom   mode           // the mode the full help returns to
+	topics     *topics.Model  // a pointer: the Model is copied with every Update, and the view is 20 KB
+	clearing   *clearRun      // a clear of retained messages in progress
+	packets    *packets.Model // a pointer, as topics (12 KB)
 	packetFeed *packets.Feed
 	helpView   helpView
 	search     searchPart // a history search's results (modeSearch, or under its detail)
@@ -176,7 +176,7 @@ func New(conn Conn, opts Options) Model {
 		styles:         &styles,
 		help:           help.New(),
 		list:           newListPart(opts.MaxMessages, opts.MaxBytes, opts.RowLines, &styles),
-		composer:       newComposer(startTopic(opts.Topic, opts.RecallTopics), opts.QoS),
+		composer:       ptr(newComposer(startTopic(opts.Topic, opts.RecallTopics), opts.QoS)),
 		history:        opts.History,
 		onSent:         opts.OnSent,
 		load:           opts.LoadPayload,
@@ -221,7 +221,7 @@ func New(conn Conn, opts Options) Model {
 
 // Init starts reading connection events.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(waitForEvents(m.conn, m.history), tick(m.otherClientsFn), waitForPackets(m.packetFeed))
+	return tea.Batch(waitForEvents(m.conn, m.history, m.packetFeed, spares{}), tick(m.otherClientsFn))
 }
 
 // Update handles one message: keys through handleKey (whose order is
@@ -246,16 +246,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.applyEvents(msg)
 		m.keys.Retry.SetEnabled(m.status.state != stateConnected) // the help line offers F5 only then
 		if ask := m.askServerRef(); ask != nil {
-			return m, tea.Batch(waitForEvents(m.conn, m.history), ask)
+			return m, tea.Batch(m.rearm(msg), ask)
 		}
-		return m, waitForEvents(m.conn, m.history)
+		return m, m.rearm(msg)
 	case serverMovedMsg:
 		if msg.err != nil {
 			m.status.warning = "not moved: " + errText(msg.err)
 		}
 		return m, nil
-	case packetsArrived:
-		return m, m.packetsArrived(msg)
 	case questionArmedMsg:
 		if m.question != nil && msg.gen == m.question.gen {
 			m.question.armed = true
@@ -321,7 +319,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.composer, cmd = m.composer.update(msg)
+	*m.composer, cmd = m.composer.update(msg)
 	return m, cmd
 }
 
@@ -344,3 +342,6 @@ func (m Model) reportPanic() {
 		panic(r)
 	}
 }
+
+// ptr is a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }

@@ -2,12 +2,10 @@ package screen
 
 import (
 	"reflect"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"mqttchat/mqttconn"
 	"mqttchat/ui/packets"
 )
 
@@ -16,45 +14,21 @@ import (
 // and back; the composer stays below it (Tab moves the keys), so a
 // message sent shows its handshake at once. Packets arrive through
 // Options.Packets, a packets.Feed that mqttconn's OnPacket fills without
-// blocking; the screen drains it once per frame, like its events.
+// blocking; the screen drains it once per frame, with its events
+// (waitForEvents).
 
 // packetsKey switches between the chat and the packets view.
 var packetsKey = key.NewBinding(key.WithKeys("f7"), key.WithHelp("f7", "packets view / chat"))
 
 // newPacketsView is the view with the screen's styles (no colour under
 // NO_COLOR).
-func newPacketsView(noColor bool) packets.Model {
+func newPacketsView(noColor bool) *packets.Model {
 	st := packets.DefaultStyles()
 	if noColor {
 		stripColours(reflect.ValueOf(&st).Elem())
 	}
-	return packets.New(packets.Settings{}, st)
-}
-
-// waitForPackets blocks until the feed has packets, gathers a frame's worth
-// and delivers them as one message; Update re-arms it.
-func waitForPackets(f *packets.Feed) tea.Cmd {
-	if f == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		<-f.Ready()
-		time.Sleep(frameInterval)
-		ps, dropped := f.Drain()
-		return packetsArrived{ps: ps, dropped: dropped}
-	}
-}
-
-// packetsArrived is what waitForPackets delivers.
-type packetsArrived struct {
-	ps      []mqttconn.Packet
-	dropped uint64
-}
-
-// packetsArrivedUpdate adds the packets to the view and re-arms the drain.
-func (m *Model) packetsArrived(msg packetsArrived) tea.Cmd {
-	m.packets.Add(msg.ps, msg.dropped)
-	return waitForPackets(m.packetFeed)
+	v := packets.New(packets.Settings{}, st)
+	return &v
 }
 
 // togglePackets switches between the chat and the packets view (from the
@@ -93,7 +67,7 @@ func (m Model) updatePackets(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, m.togglePackets()
 	}
 	var cmd tea.Cmd
-	m.packets, cmd = m.packets.Update(msg)
+	*m.packets, cmd = m.packets.Update(msg)
 	return m, cmd
 }
 

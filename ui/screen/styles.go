@@ -21,6 +21,8 @@ type Styles struct {
 	HelpKey, QuestionTitle                     lipgloss.Style
 	JSON                                       payload.JSONStyles
 	Palette                                    []lipgloss.Style // one colour per subscription
+
+	paints *rowPaints // the row styles as escape sequences (rows), taken once
 }
 
 // topicStyle is the style of a subscription's colour, or the plain topic

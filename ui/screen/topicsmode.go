@@ -27,12 +27,13 @@ var topicsKey = key.NewBinding(key.WithKeys("f6"), key.WithHelp("f6", "topics vi
 
 // newTopicsView is the view with the screen's styles (no colour under
 // NO_COLOR).
-func newTopicsView(noColor bool) topics.Model {
+func newTopicsView(noColor bool) *topics.Model {
 	st := topics.DefaultStyles()
 	if noColor {
 		stripColours(reflect.ValueOf(&st).Elem())
 	}
-	return topics.New(topics.Settings{}, nil, st)
+	v := topics.New(topics.Settings{}, nil, st)
+	return &v
 }
 
 // stripColours takes the colours out of every lipgloss.Style in a styles
@@ -83,7 +84,7 @@ func (m Model) besideComposer(msg tea.KeyMsg, typing bool) (next Model, cmd tea.
 		}
 		return m, m.setFocus(focusList), true
 	case m.focus != focusList:
-		m.composer, cmd = m.composer.update(msg)
+		*m.composer, cmd = m.composer.update(msg)
 		if s, ok := m.composer.takeSubmitted(); ok {
 			cmd = tea.Batch(cmd, m.submit(s))
 		}
@@ -110,7 +111,7 @@ func (m Model) updateTopics(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, m.toggleTopics()
 	}
 	var cmd tea.Cmd
-	m.topics, cmd = m.topics.Update(msg)
+	*m.topics, cmd = m.topics.Update(msg)
 	return m, tea.Batch(cmd, m.topicsRequest(m.topics.TakeRequest()))
 }
 

@@ -164,8 +164,9 @@ type Tree struct {
 	dropMsgs uint64 // messages on topics beyond MaxTopics
 	dropVals uint64 // values dropped for the byte budget
 	valBytes int
-	fifo     []valueRef
+	fifo     []valueRef // the values kept, oldest first; a ref whose value was replaced stays until compacted
 	fifoHead int
+	kept     int // values kept in all topics' rings
 	seq      uint64
 	latest   time.Time // the newest message time
 
@@ -186,8 +187,10 @@ func NewTree(set Settings, preview func([]byte) string) *Tree {
 	return t
 }
 
-// Add records a message: O(depth) plus the value's copy. A message on a new
-// topic beyond MaxTopics is counted in Dropped and not kept.
+// Add records a message: O(depth). A payload no larger than ValueBytes is
+// kept as it is, not copied: the caller must not change it afterwards (a
+// received message's payload never is); a larger one's start is copied. A
+// message on a new topic beyond MaxTopics is counted in Dropped and not kept.
 func (t *Tree) Add(name string, payload []byte, retained bool, qos byte, at time.Time) {
 	t.total++
 	if at.After(t.latest) {
@@ -281,14 +284,18 @@ func (t *Tree) create(name string) *node {
 
 // keep adds a value to a topic's recent values within the budgets.
 func (t *Tree) keep(n *node, payload []byte, retained bool, qos byte, at time.Time) {
-	cut := payload
-	if len(cut) > t.set.ValueBytes {
-		cut = cut[:t.set.ValueBytes]
+	kept := payload
+	if cap(payload) > t.set.ValueBytes {
+		// A copy of the start: the value must not hold a large payload's
+		// memory. One no larger than a value is kept as it is (a message's
+		// payload is never changed after it arrived), not copied.
+		kept = slices.Clone(payload[:min(len(payload), t.set.ValueBytes)])
 	}
 	t.seq++
-	v := Value{At: at, Payload: slices.Clone(cut), Size: len(payload), QoS: qos, Retained: retained, seq: t.seq}
+	v := Value{At: at, Payload: kept, Size: len(payload), QoS: qos, Retained: retained, seq: t.seq}
 	if len(n.vals) < t.set.RecentValues { // head is 0 until the ring is full
 		n.vals = append(n.vals, v)
+		t.kept++
 	} else {
 		t.valBytes -= valueCost(n.vals[n.head])
 		n.vals[n.head] = v
@@ -301,7 +308,10 @@ func (t *Tree) keep(n *node, payload []byte, retained bool, qos byte, at time.Ti
 		t.fifo[t.fifoHead] = valueRef{}
 		t.fifoHead++
 	}
-	if t.fifoHead > 1024 && t.fifoHead*2 > len(t.fifo) {
+	// Compacted when half of it is gone: evicted at the head, or replaced
+	// in their topic's ring (a busy topic replaces its oldest value with
+	// every message, and the queue would grow by one ref a message).
+	if t.fifoHead > 1024 && t.fifoHead*2 > len(t.fifo) || len(t.fifo)-t.fifoHead > 2*t.kept+1024 {
 		t.compactFIFO()
 	}
 }
@@ -316,6 +326,7 @@ func (t *Tree) evict(ref valueRef) {
 		t.previewOf(n)
 	}
 	t.valBytes -= valueCost(n.vals[n.head])
+	t.kept--
 	// A new, exact array: the old one (up to RecentValues long) is freed.
 	vals := make([]Value, 0, len(n.vals)-1)
 	vals = append(vals, n.vals[n.head+1:]...)
@@ -424,6 +435,7 @@ func (t *Tree) AddOlder(name string, older []Value) {
 		}
 		t.valBytes += valueCost(vals[i])
 	}
+	t.kept += len(vals) - len(n.vals)
 	n.vals, n.head = vals, 0
 }
 

@@ -3,6 +3,7 @@ package topics
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,28 @@ func TestFindAllocatesNothing(t *testing.T) {
 	tr.Add("a/b/c/d", []byte("1"), false, 0, time.Unix(1, 0))
 	if n := testing.AllocsPerRun(100, func() { tr.find("a/b/c/d") }); n != 0 {
 		t.Errorf("find allocates %v times", n)
+	}
+}
+
+// TestTreeQueueBoundedOnBusyTopics: a topic that replaces its oldest value
+// with every message leaves no ref behind for ever; the queue of values
+// stays bounded by what is kept, and the values kept are the newest.
+func TestTreeQueueBoundedOnBusyTopics(t *testing.T) {
+	for _, topics := range []int{1, 3, 100} {
+		tr := NewTree(Settings{RecentValues: 4}, DefaultPreview)
+		at := time.Unix(1_700_000_000, 0)
+		for i := range 20_000 {
+			tr.Add(fmt.Sprintf("busy/%d", i%topics), []byte(strconv.Itoa(i)), false, 0, at)
+		}
+		if live := len(tr.fifo) - tr.fifoHead; live > 2*tr.kept+1025 {
+			t.Errorf("%d topics: %d refs queued for %d values kept", topics, live, tr.kept)
+		}
+		if want := 4 * topics; tr.kept != want {
+			t.Errorf("%d topics: %d values kept, want %d", topics, tr.kept, want)
+		}
+		vals := tr.Values("busy/0")
+		if len(vals) != 4 || string(vals[3].Payload) != strconv.Itoa(19_999/topics*topics) {
+			t.Errorf("%d topics: busy/0 keeps %d values, the newest %q", topics, len(vals), vals[len(vals)-1].Payload)
+		}
 	}
 }
