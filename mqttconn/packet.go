@@ -309,6 +309,13 @@ const smallPayload = 16 << 10
 // publishPacket is a PUBLISH in one piece or, for a large payload, two: the
 // headers and the payload, so that the payload is written without a copy.
 func publishPacket(m Message, pid uint16, dup bool) [][]byte {
+	return encodePublish(m, pid, dup, false, nil)
+}
+
+// encodePublish writes a PUBLISH; v5 adds the property block props (MQTT 5
+// §3.3.2.3: its length, then the properties, after the packet id). A small
+// payload goes in the same slice, so one write sends the message.
+func encodePublish(m Message, pid uint16, dup, v5 bool, props []byte) [][]byte {
 	b0 := TypePublish<<4 | m.QoS<<1
 	if dup && m.QoS > 0 {
 		b0 |= 8
@@ -317,6 +324,9 @@ func publishPacket(m Message, pid uint16, dup bool) [][]byte {
 		b0 |= 1
 	}
 	vh := 2 + len(m.Topic)
+	if v5 {
+		vh += len(appendVarint(nil, len(props))) + len(props)
+	}
 	if m.QoS > 0 {
 		vh += 2
 	}
@@ -330,6 +340,10 @@ func publishPacket(m Message, pid uint16, dup bool) [][]byte {
 	h = append(h, m.Topic...)
 	if m.QoS > 0 {
 		h = append(h, byte(pid>>8), byte(pid))
+	}
+	if v5 {
+		h = appendVarint(h, len(props))
+		h = append(h, props...)
 	}
 	if small { // one write for a small message
 		return [][]byte{append(h, m.Payload...)}

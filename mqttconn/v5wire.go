@@ -215,35 +215,7 @@ func appendVarint(b []byte, n int) []byte {
 // publishPacket5 is an MQTT 5 PUBLISH with the message's properties (and
 // the sender's name), in one piece or, for a large payload, two.
 func publishPacket5(m Message, pid uint16, dup bool, name string) [][]byte {
-	props := toPackets(m.Properties, name).Pack(packets.PUBLISH)
-	b0 := TypePublish<<4 | m.QoS<<1
-	if dup && m.QoS > 0 {
-		b0 |= 8
-	}
-	if m.Retained {
-		b0 |= 1
-	}
-	vh := 2 + len(m.Topic) + len(appendVarint(nil, len(props))) + len(props)
-	if m.QoS > 0 {
-		vh += 2
-	}
-	small := len(m.Payload) <= smallPayload
-	size := 5 + vh
-	if small {
-		size += len(m.Payload)
-	}
-	h := appendHeader(make([]byte, 0, size), b0, vh+len(m.Payload))
-	h = append(h, byte(len(m.Topic)>>8), byte(len(m.Topic)))
-	h = append(h, m.Topic...)
-	if m.QoS > 0 {
-		h = append(h, byte(pid>>8), byte(pid))
-	}
-	h = appendVarint(h, len(props))
-	h = append(h, props...)
-	if small {
-		return [][]byte{append(h, m.Payload...)}
-	}
-	return [][]byte{h, m.Payload}
+	return encodePublish(m, pid, dup, true, toPackets(m.Properties, name).Pack(packets.PUBLISH))
 }
 
 // subscribePacket5 asks for one filter with its MQTT 5 subscription
