@@ -10,6 +10,7 @@ import (
 
 	"mqttchat/mqttconn"
 	"mqttchat/ui/echo"
+	"mqttchat/ui/paint"
 	"mqttchat/ui/payload"
 	"mqttchat/ui/sanitize"
 )
@@ -187,13 +188,13 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 	p := s.rows()
 	var b strings.Builder
 	used := 0
-	add := func(style paint, text string) {
+	add := func(style paint.Paint, text string) {
 		if used >= width {
 			return
 		}
 		text = ansi.Truncate(text, width-used, "…")
 		used += ansi.StringWidth(text)
-		b.WriteString(style.on(text))
+		b.WriteString(style.On(text))
 	}
 	if e.day {
 		add(p.event, "── "+e.note+" ──")
@@ -270,16 +271,16 @@ func (e *entry) render(width, maxLines int, chat bool, s *Styles) []string {
 		b.WriteString(" ")
 		used++
 		used += ansi.StringWidth(first)
-		b.WriteString(p.payload.on(first))
+		b.WriteString(p.payload.On(first))
 	}
 	if ownLine {
 		full, _, _ := e.stateLabel(p)
 		indent := strings.Repeat(" ", min(rowIndent, width-1))
-		return []string{b.String(), indent + suffixStyle.on(ansi.Truncate(full, max(width-rowIndent, 1), "…"))}
+		return []string{b.String(), indent + suffixStyle.On(ansi.Truncate(full, max(width-rowIndent, 1), "…"))}
 	}
 	if suffix != "" && used+suffixWidth <= width {
 		b.WriteString(" ")
-		b.WriteString(suffixStyle.on(suffix))
+		b.WriteString(suffixStyle.On(suffix))
 	}
 	return []string{b.String()}
 }
@@ -298,9 +299,9 @@ func (e *entry) renderWrapped(header string, used, width, maxLines int, p *rowPa
 			style = p.hint
 		}
 		if i == 0 {
-			out[i] = header + " " + style.on(piece)
+			out[i] = header + " " + style.On(piece)
 		} else {
-			out[i] = indent + style.on(piece)
+			out[i] = indent + style.On(piece)
 		}
 	}
 	suffix, short, suffixStyle := e.stateLabel(p)
@@ -314,11 +315,11 @@ func (e *entry) renderWrapped(header string, used, width, maxLines int, p *rowPa
 	}
 	switch {
 	case ansi.StringWidth(suffix)+1 <= avail:
-		out[last] += " " + suffixStyle.on(suffix)
+		out[last] += " " + suffixStyle.On(suffix)
 	case len(out) < maxLines || ansi.StringWidth(short)+1 > avail:
-		out = append(out, indent+suffixStyle.on(ansi.Truncate(suffix, restWidth, "…")))
+		out = append(out, indent+suffixStyle.On(ansi.Truncate(suffix, restWidth, "…")))
 	default:
-		out[last] += " " + suffixStyle.on(short)
+		out[last] += " " + suffixStyle.On(short)
 	}
 	return out
 }
@@ -412,9 +413,9 @@ const minPayloadWidth = 10
 // stateLabel is the delivery state shown after an outgoing message, in full
 // and in a short form for narrow rows: a symbol where the symbol says it
 // all, words where it would not (the two unknowns).
-func (e *entry) stateLabel(p *rowPaints) (full, short string, style paint) {
+func (e *entry) stateLabel(p *rowPaints) (full, short string, style paint.Paint) {
 	if e.kind != entryOut {
-		return "", "", paint{}
+		return "", "", paint.Paint{}
 	}
 	full, short, style = e.deliveryLabel(p)
 	if th := e.thread; th != nil && e.state != mqttconn.StateFailed {
@@ -430,7 +431,7 @@ func (e *entry) stateLabel(p *rowPaints) (full, short string, style paint) {
 }
 
 // deliveryLabel is stateLabel without what a request's replies add.
-func (e *entry) deliveryLabel(p *rowPaints) (full, short string, style paint) {
+func (e *entry) deliveryLabel(p *rowPaints) (full, short string, style paint.Paint) {
 	echoed := ""
 	switch {
 	case e.echoes == 1:

@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
+	"mqttchat/ui/paint"
 )
 
 // TestPaintIsRender: a row style's paint draws exactly what its lipgloss
@@ -22,13 +24,13 @@ func TestPaintIsRender(t *testing.T) {
 			if p.profile != prof {
 				t.Fatalf("profile %v: paints taken under %v", prof, p.profile)
 			}
-			if coloured := p.topic.pre != ""; coloured != (prof != termenv.Ascii && !noColor) {
-				t.Fatalf("profile %v noColor %v: topic paint %q", prof, noColor, p.topic.pre)
+			if coloured := p.topic.On("x") != "x"; coloured != (prof != termenv.Ascii && !noColor) {
+				t.Fatalf("profile %v noColor %v: topic paint %q", prof, noColor, p.topic.On("x"))
 			}
 			pairs := []struct {
 				name  string
 				style lipgloss.Style
-				paint paint
+				paint paint.Paint
 			}{
 				{"time", s.Time, p.time}, {"incoming", s.Incoming, p.incoming}, {"mine", s.Mine, p.mine},
 				{"flag", s.Flag, p.flag}, {"payload", s.Payload, p.payload}, {"event", s.Event, p.event},
@@ -37,7 +39,7 @@ func TestPaintIsRender(t *testing.T) {
 			}
 			for _, c := range pairs {
 				for _, text := range texts {
-					if got, want := c.paint.on(text), c.style.Render(text); got != want {
+					if got, want := c.paint.On(text), c.style.Render(text); got != want {
 						t.Errorf("profile %v noColor %v %s: %q, Render %q", prof, noColor, c.name, got, want)
 					}
 				}

@@ -1,44 +1,21 @@
 package topics
 
 import (
-	"strings"
-
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"mqttchat/ui/paint"
 )
-
-// paint is a style's escape sequences around a text, taken once from
-// lipgloss: drawing a row costs string joins, not a lipgloss Render per
-// piece. It holds for styles without padding, margins, borders or width,
-// applied to one line of sanitized text (no tabs, no line breaks).
-type paint struct{ pre, suf string }
-
-func newPaint(s lipgloss.Style) paint {
-	r := s.Render("X")
-	i := strings.IndexByte(r, 'X')
-	if i < 0 {
-		return paint{}
-	}
-	return paint{pre: r[:i], suf: r[i+1:]}
-}
-
-func (p paint) on(s string) string {
-	if s == "" || p.pre == "" {
-		return s
-	}
-	return p.pre + s + p.suf
-}
 
 // paints are the styles of a tree row.
 type paints struct {
-	name, leaf, preview, stats, hint, new, retained, selected paint
+	name, leaf, preview, stats, hint, new, retained, selected paint.Paint
 }
 
 func newPaints(st Styles) paints {
 	return paints{
-		name: newPaint(st.Name), leaf: newPaint(st.Leaf), preview: newPaint(st.Preview),
-		stats: newPaint(st.Stats), hint: newPaint(st.Hint), new: newPaint(st.New),
-		retained: newPaint(st.Retained), selected: newPaint(st.Selected),
+		name: paint.New(st.Name), leaf: paint.New(st.Leaf), preview: paint.New(st.Preview),
+		stats: paint.New(st.Stats), hint: paint.New(st.Hint), new: paint.New(st.New),
+		retained: paint.New(st.Retained), selected: paint.New(st.Selected),
 	}
 }
 

@@ -89,7 +89,7 @@ func (m *Model) treeView() []string {
 	if s.DroppedValues > 0 {
 		head += st.Hint.Render(fmt.Sprintf(" · %s old values dropped", count(s.DroppedValues)))
 	}
-	lines := []string{fit(head, lw) + m.paints.hint.on(cols)}
+	lines := []string{fit(head, lw) + m.paints.hint.On(cols)}
 	if m.headerRows() == 2 {
 		line := "search: "
 		if m.searchIn.Focused() {
@@ -174,7 +174,7 @@ func (m *Model) row(n *node, selected bool, now time.Time, lw int) string {
 	}
 	pad := strings.Repeat(" ", max(room-width(info), 0))
 	if selected {
-		return p.selected.on("›" + mark + indent + icon + " " + name + info + pad + cols)
+		return p.selected.On("›" + mark + indent + icon + " " + name + info + pad + cols)
 	}
 	nameP, infoP := p.leaf, p.preview
 	if len(n.order) > 0 {
@@ -183,8 +183,8 @@ func (m *Model) row(n *node, selected bool, now time.Time, lw int) string {
 	if folded {
 		infoP = p.hint
 	}
-	return " " + p.new.on(mark) + indent + icon + " " + nameP.on(name) + infoP.on(info) + pad +
-		p.retained.on(cols[:2]) + p.stats.on(cols[2:])
+	return " " + p.new.On(mark) + indent + icon + " " + nameP.On(name) + infoP.On(info) + pad +
+		p.retained.On(cols[:2]) + p.stats.On(cols[2:])
 }
 
 // count shows a count in at most 6 cells.
