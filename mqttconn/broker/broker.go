@@ -53,13 +53,7 @@ func Start(cfg Config) (*Broker, error) {
 	if timeout <= 0 {
 		timeout = DefaultConnectTimeout
 	}
-	// No message expiry of the broker's own (mochi's default caps every
-	// message at a day and then sends each one with a Message Expiry
-	// Interval the publisher never set): messages keep what they were
-	// published with, retained ones stay until replaced, as with mosquitto.
-	caps := mqtt.NewDefaultServerCapabilities()
-	caps.MaximumMessageExpiryInterval = 0
-	srv := mqtt.New(&mqtt.Options{Logger: log, InlineClient: false, Capabilities: caps})
+	srv := mqtt.New(&mqtt.Options{Logger: log, InlineClient: false, Capabilities: Capabilities()})
 	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
 		return nil, fmt.Errorf("built-in broker: %w", err)
 	}
@@ -127,4 +121,15 @@ func listenNextFree(addr string, tries int) (net.Listener, error) {
 		errs = append(errs, err)
 	}
 	return nil, fmt.Errorf("no free port from %s: %w", addr, errors.Join(errs...))
+}
+
+// Capabilities are mochi's defaults with no message expiry of the broker's
+// own (mochi's default caps every message at a day and then sends each one
+// over MQTT 5 with a Message Expiry Interval its publisher never set):
+// messages keep what they were published with, retained ones stay until
+// replaced, as with mosquitto. Test brokers use them too.
+func Capabilities() *mqtt.Capabilities {
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumMessageExpiryInterval = 0
+	return caps
 }

@@ -94,11 +94,7 @@ func (m *Mochi) Start() {
 	if m.srv != nil {
 		return
 	}
-	// As the built-in broker (mqttconn/broker): no message expiry of
-	// mochi's own on every message.
-	caps := mqtt.NewDefaultServerCapabilities()
-	caps.MaximumMessageExpiryInterval = 0
-	srv := mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Capabilities: caps})
+	srv := mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Capabilities: broker.Capabilities()})
 	for _, h := range m.hooks {
 		if err := srv.AddHook(h, nil); err != nil {
 			m.t.Fatalf("mochi hook: %v", err)
