@@ -121,7 +121,7 @@ func TestChatFlow(t *testing.T) {
 			// A message from another client appears.
 			peer.Publish(t, "chat/room", 1, false, "hello from peer")
 			i := col.waitFor(t, 0, "message", message("chat/room"))
-			if got := string(col.events[i].Message.Payload); got != "hello from peer" {
+			if got := string(col.event(i).Message.Payload); got != "hello from peer" {
 				t.Fatalf("payload = %q", got)
 			}
 			if c.Received() != 1 {
@@ -186,12 +186,12 @@ func TestReconnectResubscribesAndResends(t *testing.T) {
 
 			b.Start()
 			back := col.waitFor(t, lost, "connected again", kind(mqttconn.KindConnected))
-			if col.events[back].Downtime <= 0 {
+			if col.event(back).Downtime <= 0 {
 				t.Error("reconnect reports no downtime")
 			}
 			rs := col.waitFor(t, back, "resubscribed", kind(mqttconn.KindResubscribed))
-			if col.events[rs].Count != 2 {
-				t.Fatalf("re-subscribed %d filters, want 2", col.events[rs].Count)
+			if col.event(rs).Count != 2 {
+				t.Fatalf("re-subscribed %d filters, want 2", col.event(rs).Count)
 			}
 			col.waitFor(t, back, "acknowledged after reconnect", publishState(id, mqttconn.StateAcked))
 			for deadline := time.Now().Add(2 * time.Second); c.Pending() != 0; time.Sleep(5 * time.Millisecond) {
@@ -213,7 +213,7 @@ func TestFirstConnectFailsThenSucceeds(t *testing.T) {
 	b.Stop()
 	_, col := newClient(t, b.URL(), mqttconn.Subscription{Filter: "#"})
 	i := col.waitFor(t, 0, "connect failed", kind(mqttconn.KindConnectFailed))
-	if e := col.events[i]; e.Fatal || e.RetryIn <= 0 || e.RetryIn > 300*time.Millisecond {
+	if e := col.event(i); e.Fatal || e.RetryIn <= 0 || e.RetryIn > 300*time.Millisecond {
 		t.Fatalf("connect failure: fatal=%v retryIn=%v", e.Fatal, e.RetryIn)
 	}
 	b.Start()
@@ -240,7 +240,7 @@ func TestRefusedSubscriptionIsReported(t *testing.T) {
 	b := brokertest.StartMochi(t, new(denyHook))
 	_, col := newClient(t, b.URL(), mqttconn.Subscription{Filter: "open/#"}, mqttconn.Subscription{Filter: "secret/#"})
 	i := col.waitFor(t, 0, "refused", kind(mqttconn.KindSubscribeFailed))
-	if e := col.events[i]; e.Filter != "secret/#" || !errors.Is(e.Err, mqttconn.ErrRefused) {
+	if e := col.event(i); e.Filter != "secret/#" || !errors.Is(e.Err, mqttconn.ErrRefused) {
 		t.Fatalf("refusal event: filter %q err %v", e.Filter, e.Err)
 	}
 	col.waitFor(t, 0, "granted", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindSubscribed && e.Filter == "open/#" })
@@ -256,7 +256,7 @@ func TestBadCredentialsStopRetrying(t *testing.T) {
 	c.Start()
 	defer c.Close()
 	i := col.waitFor(t, 0, "connect failed", kind(mqttconn.KindConnectFailed))
-	e := col.events[i]
+	e := col.event(i)
 	var refused *mqttconn.RefusedError
 	if !e.Fatal || !errors.As(e.Err, &refused) {
 		t.Fatalf("bad credentials: fatal=%v err=%v", e.Fatal, e.Err)
@@ -366,8 +366,8 @@ func TestLiveSubscribeAndUnsubscribe(t *testing.T) {
 			lost := col.waitFor(t, 0, "lost", kind(mqttconn.KindLost))
 			b.Start()
 			rs := col.waitFor(t, lost, "resubscribed", kind(mqttconn.KindResubscribed))
-			if col.events[rs].Count != 2 {
-				t.Fatalf("re-subscribed %d filters, want 2 (a, more/+)", col.events[rs].Count)
+			if col.event(rs).Count != 2 {
+				t.Fatalf("re-subscribed %d filters, want 2 (a, more/+)", col.event(rs).Count)
 			}
 			col.mu.Lock()
 			for _, e := range col.events[lost:rs] {

@@ -103,7 +103,7 @@ func TestQoS2AnsweredWithPubackIsSaidSo(t *testing.T) {
 	i := col.waitFor(t, 0, "settled", func(e mqttconn.Event) bool {
 		return e.Kind == mqttconn.KindPublish && e.OutID == id && (e.State == mqttconn.StateAcked || e.State == mqttconn.StateAckedAsQoS1)
 	})
-	if e := col.events[i]; e.State != mqttconn.StateAckedAsQoS1 || e.Err == nil {
+	if e := col.event(i); e.State != mqttconn.StateAckedAsQoS1 || e.Err == nil {
 		t.Errorf("state %v (%v), want acknowledged as QoS 1 with a reason", e.State, e.Err)
 	}
 	if c.Pending() != 0 {

@@ -65,7 +65,7 @@ func TestPersistentSessionDeliversWhatWasQueued(t *testing.T) {
 	})
 	defer c2.Close()
 	i := col2.waitFor(t, 0, "connected", kind(mqttconn.KindConnected))
-	if !col2.events[i].SessionPresent {
+	if !col2.event(i).SessionPresent {
 		t.Fatal("session not present")
 	}
 	for _, p := range []string{"one", "two", "three"} {
@@ -110,7 +110,7 @@ func TestOutboxSurvivesARestartOfMqttchat(t *testing.T) {
 	first := col2.waitFor(t, 0, "restored message shown", func(e mqttconn.Event) bool {
 		return e.Kind == mqttconn.KindPublish && e.State == mqttconn.StateQueued && string(e.Message.Payload) == "typed while down"
 	})
-	col2.waitFor(t, first, "acknowledged", publishState(col2.events[first].OutID, mqttconn.StateAcked))
+	col2.waitFor(t, first, "acknowledged", publishState(col2.event(first).OutID, mqttconn.StateAcked))
 	if m := peer.WaitMessage(t, "out/x", 5*time.Second); string(m.Payload()) != "typed while down" {
 		t.Fatalf("peer got %q", m.Payload())
 	}
@@ -134,11 +134,11 @@ func TestSessionPresentIsNotResubscribed(t *testing.T) {
 	lost := col.waitFor(t, 0, "lost", kind(mqttconn.KindLost))
 	b.Start()
 	back := col.waitFor(t, lost, "connected", kind(mqttconn.KindConnected))
-	if !col.events[back].SessionPresent {
+	if !col.event(back).SessionPresent {
 		t.Fatal("mosquitto did not keep the session")
 	}
 	rs := col.waitFor(t, back, "resubscribe decision", kind(mqttconn.KindResubscribed))
-	if !col.events[rs].SessionPresent {
+	if !col.event(rs).SessionPresent {
 		t.Fatal("subscribed again although the session was present")
 	}
 	col.mu.Lock()

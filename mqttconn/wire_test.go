@@ -57,7 +57,7 @@ func TestUndefinedConnackCodeIsARefusal(t *testing.T) {
 	})
 	_, col := scriptedClient(t, b.URL(), nil)
 	i := col.waitFor(t, 0, "connect failed", kind(mqttconn.KindConnectFailed))
-	e := col.events[i]
+	e := col.event(i)
 	var refused *mqttconn.RefusedError
 	if !e.Fatal || !errors.As(e.Err, &refused) || refused.Code != 7 || !strings.Contains(e.Err.Error(), "return code 7, which MQTT 3.1.1 does not define") {
 		t.Fatalf("got %v (fatal %v), want a fatal refusal with code 7", e.Err, e.Fatal)
@@ -145,7 +145,7 @@ func TestOversizedMessageIsDroppedAndAcknowledged(t *testing.T) {
 			})
 			_, col := scriptedClient(t, b.URL(), func(cfg *mqttconn.Config) { cfg.MaxIncoming = 1000 })
 			i := col.waitFor(t, 0, "too large", kind(mqttconn.KindTooLarge))
-			if e := col.events[i]; e.Message.Topic != "big/one" || e.Size != 5000 || e.Message.QoS != qos || len(e.Message.Payload) != 0 {
+			if e := col.event(i); e.Message.Topic != "big/one" || e.Size != 5000 || e.Message.QoS != qos || len(e.Message.Payload) != 0 {
 				t.Errorf("too large: %+v", e)
 			}
 			col.waitFor(t, i, "the next message", message("small"))
@@ -177,7 +177,7 @@ func TestPacketsAreObserved(t *testing.T) {
 		cfg.OnPacket = func(p mqttconn.Packet) { mu.Lock(); seen = append(seen, p); mu.Unlock() }
 	})
 	i := col.waitFor(t, 0, "subscribed", kind(mqttconn.KindSubscribed))
-	if g := col.events[i].Granted; g != 1 {
+	if g := col.event(i).Granted; g != 1 {
 		t.Errorf("granted %d, want 1", g)
 	}
 	mu.Lock()
