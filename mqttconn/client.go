@@ -217,20 +217,20 @@ func (c *Client) emit(ev Event) {
 	c.queue.Push(ev)
 }
 
-// onMessage is paho's handler for every PUBLISH. It must never block: it
-// stamps the message, hands it on and acknowledges it — in a persistent
-// session, a QoS 1/2 message only once the sink has recorded it. paho reads
-// each packet into a newly allocated payload, so the slice is ours to keep.
+// onMessage is paho's handler for every PUBLISH it reads (QoS 1 and 2, and
+// QoS 0 while one of those is on its way: see wireConn.onQoS0). It must
+// never block: it stamps the message, hands it on and acknowledges it — in
+// a persistent session, a QoS 1/2 message only once the sink has recorded
+// it. paho reads each packet into a newly allocated payload, so the slice
+// is ours to keep.
 func (c *Client) onMessage(from paho.Client, m paho.Message) {
-	c.received.Add(1)
-	ev := Event{Kind: KindMessage, Time: time.Now(), Message: Message{
+	msg := Message{
 		Topic:     m.Topic(),
 		Payload:   m.Payload(),
 		QoS:       m.Qos(),
 		Retained:  m.Retained(),
 		Duplicate: m.Duplicate(),
-	}}
-	ev.Message.Time = ev.Time
+	}
 	ack := m.Ack
 	if m.Qos() == 2 {
 		id := m.MessageID()
@@ -239,13 +239,25 @@ func (c *Client) onMessage(from paho.Client, m paho.Message) {
 			m.Ack()
 		}
 	}
-	if c.cfg.Sink != nil && c.cfg.PersistentSession && m.Qos() > 0 {
+	c.deliver(msg, ack)
+}
+
+// deliver stamps an inbound message, hands it to the sink and the queue,
+// and acknowledges it: at once, or — a QoS 1/2 message of a persistent
+// session — once the sink has recorded it. ack is nil for QoS 0.
+func (c *Client) deliver(msg Message, ack func()) {
+	c.received.Add(1)
+	ev := Event{Kind: KindMessage, Time: time.Now(), Message: msg}
+	ev.Message.Time = ev.Time
+	if c.cfg.Sink != nil && c.cfg.PersistentSession && msg.QoS > 0 {
 		c.cfg.Sink(ev, ack)
 		c.queue.Push(ev)
 		return
 	}
 	c.emit(ev)
-	ack()
+	if ack != nil {
+		ack()
+	}
 }
 
 // run connects, waits for the connection to end, and reconnects with a
@@ -461,12 +473,21 @@ func (c *Client) connect(ctx context.Context, server string, clean bool) (*wireC
 	opts := *c.opts
 	opts.Servers = []*url.URL{u}
 	opts.CleanSession = clean
+	// The PUBLISH packets handed to this connection's paho and not yet
+	// delivered by it: while there are any, QoS 0 goes through paho too.
+	viaPaho := new(atomic.Int64)
+	opts.SetDefaultPublishHandler(func(from paho.Client, m paho.Message) {
+		c.onMessage(from, m)
+		viaPaho.Add(-1) // after the push: a QoS 0 read meanwhile waits its turn
+	})
 	opts.SetCustomOpenConnectionFn(func(u *url.URL, o paho.ClientOptions) (net.Conn, error) {
 		conn, err := dial(u, o)
 		if err != nil {
 			return nil, err
 		}
 		w := c.wrap(conn)
+		w.viaPaho = viaPaho
+		w.onQoS0 = func(m Message) { c.deliver(m, nil) }
 		mu.Lock()
 		wc = w
 		mu.Unlock()

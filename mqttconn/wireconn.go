@@ -43,6 +43,15 @@ type wireConn struct {
 	publishedAt atomic.Int64  // when our last PUBLISH was written (UnixNano), 0: none yet
 	inIDs       *inboundIDs   // the broker's packet ids in flight to us, followed both ways; nil: not followed
 
+	// onQoS0, when set (MQTT 3.1.1), takes each inbound QoS 0 PUBLISH,
+	// read here whole: paho only hands such a message on, and its reader,
+	// router and handler goroutines cost more than the rest of the message's
+	// way to the screen. viaPaho counts the PUBLISH packets handed to paho
+	// that its handler has not delivered yet; while there are any, a QoS 0
+	// PUBLISH goes through paho too, so messages keep the wire's order.
+	onQoS0  func(Message)
+	viaPaho *atomic.Int64
+
 	v5     bool                                                // MQTT 5: acks and DISCONNECT are read by read5
 	onAck5 func(typ byte, id uint16, code byte, reason string) // MQTT 5 acks of ours, with reason code and string
 
@@ -214,6 +223,13 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			}
 			continue
 		}
+		if b0>>4 == TypePublish && b0>>1&3 == 0 && w.onQoS0 != nil && !w.v5 && w.viaPaho.Load() == 0 {
+			if err := w.readQoS0(b0, length); err != nil {
+				w.fail(err)
+				return 0, err
+			}
+			continue
+		}
 		w.in.start(b0, length)
 		if b0>>4 == TypePublish && b0>>1&3 == 2 && w.seenQoS2 != nil {
 			prefix, err := w.readPublishPrefix(length)
@@ -239,10 +255,47 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			w.pend = append(append(w.pendBuf[:0], hdr...), prefix...)
 			w.pendBuf = w.pend[:0]
 			w.in.body(prefix)
+			w.handedToPaho()
 			continue
+		}
+		if b0>>4 == TypePublish {
+			w.handedToPaho()
 		}
 		w.pend = hdr
 	}
+}
+
+// handedToPaho counts a PUBLISH that paho's handler is yet to deliver.
+func (w *wireConn) handedToPaho() {
+	if w.viaPaho != nil {
+		w.viaPaho.Add(1)
+	}
+}
+
+// readQoS0 reads an inbound QoS 0 PUBLISH whole (its size is within the
+// cap), lets the decoder see it and hands it to onQoS0. One allocation
+// holds the packet; the payload is a slice of it, ours to keep.
+func (w *wireConn) readQoS0(b0 byte, length int) error {
+	if length < 2 {
+		return fmt.Errorf("malformed PUBLISH: %d bytes", length)
+	}
+	buf := make([]byte, length)
+	if _, err := io.ReadFull(w.r, buf); err != nil {
+		return err
+	}
+	tlen := int(binary.BigEndian.Uint16(buf))
+	if 2+tlen > length {
+		return fmt.Errorf("malformed PUBLISH: topic of %d bytes in a packet of %d", tlen, length)
+	}
+	w.in.start(b0, length)
+	w.in.body(buf)
+	w.onQoS0(Message{
+		Topic:     string(buf[2 : 2+tlen]),
+		Payload:   buf[2+tlen:],
+		Retained:  b0&1 != 0,
+		Duplicate: b0&8 != 0,
+	})
+	return nil
 }
 
 // readPublishPrefix reads an inbound PUBLISH's topic length, topic and
