@@ -23,6 +23,7 @@ import (
 type wireConn struct {
 	net.Conn
 	r       *bufio.Reader
+	nap     *coalescer // under r
 	in      decoder
 	pend    []byte // bytes read but not yet handed to paho: a fixed header, a PUBLISH's variable header
 	pendBuf []byte
@@ -77,7 +78,8 @@ type wireConn struct {
 // newWireConn wraps conn. observe sees every packet, each way, and must not
 // block; it runs on paho's reader or a writer goroutine.
 func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
-	w := &wireConn{Conn: conn, r: bufio.NewReaderSize(conn, 4096), maxIn: maxIn, done: make(chan struct{})}
+	nap := &coalescer{r: conn}
+	w := &wireConn{Conn: conn, r: bufio.NewReaderSize(nap, 64<<10), nap: nap, maxIn: maxIn, done: make(chan struct{})}
 	w.in = decoder{emit: func(p Packet) {
 		if w.inIDs != nil {
 			w.inIDs.follow(p)
@@ -201,6 +203,7 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			return 0, err
 		}
 		w.lastIn.Store(time.Now().UnixNano())
+		w.nap.sawPacket(b0)
 		if w.v5 {
 			if took, err := w.read5(b0, length, hdr); err != nil {
 				w.fail(err)
