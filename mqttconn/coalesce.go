@@ -20,8 +20,8 @@ import (
 // late.
 type coalescer struct {
 	r     io.Reader
-	small bool // the last read was under coalesceBelow bytes
-	other bool // a packet of the last read was not a QoS 0 PUBLISH
+	small bool                // the last read was under coalesceBelow bytes
+	other bool                // a packet of the last read was not a QoS 0 PUBLISH
 	wait  func(time.Duration) // time.Sleep; tests count the waits
 }
 
