@@ -52,6 +52,7 @@ type wireConn struct {
 	// PUBLISH goes through paho too, so messages keep the wire's order.
 	onQoS0  func(Message)
 	viaPaho *atomic.Int64
+	topics  topicCache // the last topics onQoS0 was given: a flood on a few costs no allocation
 
 	v5     bool                                                // MQTT 5: acks and DISCONNECT are read by read5
 	onAck5 func(typ byte, id uint16, code byte, reason string) // MQTT 5 acks of ours, with reason code and string
@@ -292,8 +293,15 @@ func (w *wireConn) readQoS0(b0 byte, length int) error {
 	}
 	w.in.start(b0, length)
 	w.in.body(buf)
+	topic := buf[2 : 2+tlen]
+	var name string
+	if t := w.in.cur.Topic; w.in.fields && len(t) == tlen && t == string(topic) {
+		name = t // the packet tap's, decoded already: no second copy
+	} else {
+		name = w.topics.get(topic)
+	}
 	w.onQoS0(Message{
-		Topic:     string(buf[2 : 2+tlen]),
+		Topic:     name,
 		Payload:   buf[2+tlen:],
 		Retained:  b0&1 != 0,
 		Duplicate: b0&8 != 0,
