@@ -44,9 +44,13 @@ func flood(c paho.Client, topic string, n, size int, stamp func(i int, p []byte)
 // screenShows waits until the screen holds text and returns when it saw it.
 func (s *screen) screenShows(text string, timeout time.Duration) (time.Time, bool) {
 	deadline := time.Now().Add(timeout)
+	seen := ^uint64(0)
 	for time.Now().Before(deadline) {
-		if strings.Contains(s.text(), text) {
-			return time.Now(), true
+		if w := s.writes.Load(); w != seen { // the screen moved: read it
+			seen = w
+			if strings.Contains(s.text(), text) {
+				return time.Now(), true
+			}
 		}
 		time.Sleep(2 * time.Millisecond)
 	}

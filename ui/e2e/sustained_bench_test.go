@@ -50,12 +50,19 @@ func BenchmarkSustained(b *testing.B) {
 		go func() { // the counter on screen, as often as the terminal shows it
 			defer watch.Done()
 			last := 0
+			seen := ^uint64(0)
 			for {
 				select {
 				case <-stop:
 					return
 				default:
 				}
+				w := s.writes.Load()
+				if w == seen { // nothing new on the screen
+					time.Sleep(time.Millisecond)
+					continue
+				}
+				seen = w
 				if mm := receivedRe.FindStringSubmatch(s.text()); mm != nil {
 					if got, _ := strconv.Atoi(mm[1]); got > last && got <= n {
 						mu.Lock()

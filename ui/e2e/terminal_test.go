@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,6 +65,10 @@ type screen struct {
 	raw   bytes.Buffer
 	mu    sync.Mutex
 	drop  bool // keep no raw output (long benchmarks)
+	// writes counts the program's writes fed to the emulator: a poller
+	// reads the screen again only when it moved (rendering it is costly,
+	// and a benchmark's poller shares the two cores with the program).
+	writes atomic.Uint64
 }
 
 // keepRaw turns the copy of everything written to the terminal on or off.
@@ -111,6 +116,7 @@ func startCmd(t testing.TB, w, h int, env []string, prog string, args ...string)
 				s.emuMu.Lock()
 				_, _ = s.emu.Write(buf[:n])
 				s.emuMu.Unlock()
+				s.writes.Add(1)
 			}
 			if err != nil {
 				return
