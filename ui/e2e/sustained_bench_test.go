@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"mqttchat/history"
 	"mqttchat/mqttconn/brokertest"
 )
@@ -44,6 +46,35 @@ func BenchmarkSustained(b *testing.B) {
 		published := make([]time.Time, n)
 		var mu sync.Mutex
 		var frameLat []time.Duration
+		// The same, measured when the frame is written to the terminal
+		// (read from it, before any emulator parses it).
+		var writtenLat, keyWrittenLat []time.Duration
+		typedAt := map[string]time.Time{}
+		lastWritten := 0
+		var carry []byte
+		s.mu.Lock()
+		s.onOutput = func(b []byte) {
+			now := time.Now()
+			text := ansi.Strip(string(append(carry, b...)))
+			carry = append(carry[:0], b[max(0, len(b)-256):]...)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, mm := range receivedRe.FindAllStringSubmatch(text, -1) {
+				if got, _ := strconv.Atoi(mm[1]); got > lastWritten && got <= n {
+					if t := published[got-1]; !t.IsZero() {
+						writtenLat = append(writtenLat, now.Sub(t))
+					}
+					lastWritten = got
+				}
+			}
+			for word, t := range typedAt {
+				if strings.Contains(text, "┃ "+word) {
+					keyWrittenLat = append(keyWrittenLat, now.Sub(t))
+					delete(typedAt, word)
+				}
+			}
+		}
+		s.mu.Unlock()
 		stop := make(chan struct{})
 		var watch sync.WaitGroup
 		watch.Add(1)
@@ -88,6 +119,9 @@ func BenchmarkSustained(b *testing.B) {
 				}
 				word := fmt.Sprintf("k%d", i)
 				t := time.Now()
+				mu.Lock()
+				typedAt[word] = t
+				mu.Unlock()
 				s.typeKeys(word)
 				if _, ok := s.screenShows("┃ "+word, 10*time.Second); ok {
 					mu.Lock()
@@ -134,6 +168,11 @@ func BenchmarkSustained(b *testing.B) {
 		b.ReportMetric(float64(percentile(frameLat, 0.99).Microseconds())/1000, "p99-frame-ms")
 		b.ReportMetric(float64(percentile(frameLat, 0.50).Microseconds())/1000, "p50-frame-ms")
 		b.ReportMetric(float64(percentile(keyLat, 0.99).Microseconds())/1000, "p99-key-ms")
+		slices.Sort(writtenLat)
+		slices.Sort(keyWrittenLat)
+		b.ReportMetric(float64(percentile(writtenLat, 0.99).Microseconds())/1000, "p99-written-ms")
+		b.ReportMetric(float64(percentile(writtenLat, 0.50).Microseconds())/1000, "p50-written-ms")
+		b.ReportMetric(float64(percentile(keyWrittenLat, 0.99).Microseconds())/1000, "p99-key-written-ms")
 		b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cores")
 		b.ReportMetric(float64(len(frameLat)), "frames-seen")
 		mu.Unlock()

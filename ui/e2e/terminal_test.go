@@ -69,6 +69,9 @@ type screen struct {
 	// reads the screen again only when it moved (rendering it is costly,
 	// and a benchmark's poller shares the two cores with the program).
 	writes atomic.Uint64
+	// onOutput, when set (under mu), sees each piece of output as it is
+	// read from the terminal, before the emulator parses it.
+	onOutput func([]byte)
 }
 
 // keepRaw turns the copy of everything written to the terminal on or off.
@@ -111,6 +114,9 @@ func startCmd(t testing.TB, w, h int, env []string, prog string, args ...string)
 				s.mu.Lock()
 				if !s.drop {
 					s.raw.Write(buf[:n])
+				}
+				if s.onOutput != nil {
+					s.onOutput(buf[:n])
 				}
 				s.mu.Unlock()
 				s.emuMu.Lock()
