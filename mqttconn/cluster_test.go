@@ -107,7 +107,7 @@ func TestClusterFateUnknown(t *testing.T) {
 					connack = []byte{0, 0, 0}
 				}
 				a := scripted.Start(t, func(c *scripted.Conn) error {
-					if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+					if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 						return err
 					}
 					if c.N > 1 {
@@ -116,10 +116,10 @@ func TestClusterFateUnknown(t *testing.T) {
 					if err := c.Write(scripted.Connack, 0, connack); err != nil {
 						return err
 					}
-					if _, err := c.Expect(scripted.Publish, 5*time.Second); err != nil { // q1: never acknowledged
+					if _, err := c.Expect(scripted.Publish, scripted.Wait); err != nil { // q1: never acknowledged
 						return err
 					}
-					p, err := c.Expect(scripted.Publish, 5*time.Second) // q2
+					p, err := c.Expect(scripted.Publish, scripted.Wait) // q2
 					if err != nil {
 						return err
 					}
@@ -127,13 +127,13 @@ func TestClusterFateUnknown(t *testing.T) {
 					if err := c.Ack(scripted.Pubrec, id); err != nil {
 						return err
 					}
-					_, err = c.Expect(scripted.Pubrel, 5*time.Second)
+					_, err = c.Expect(scripted.Pubrel, scripted.Wait)
 					return err // and A goes away without PUBCOMP
 				})
 				var mu sync.Mutex
 				var onB []string
 				b := scripted.Start(t, func(c *scripted.Conn) error {
-					if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+					if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 						return err
 					}
 					if err := c.Write(scripted.Connack, 0, connack); err != nil {
@@ -261,7 +261,7 @@ func serverRefProp(s string) []byte {
 // With a user name and password over plain TCP it is refused in words.
 func TestV5ServerReference(t *testing.T) {
 	target := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
@@ -288,7 +288,7 @@ func TestV5ServerReference(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ref := "garbage\x1b[2J " + targetAddr // the first entry is not a host: skipped
 			b := scripted.Start(t, func(c *scripted.Conn) error {
-				if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+				if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 					return err
 				}
 				if !tc.disconnect || c.N > 1 {

@@ -72,7 +72,7 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 						if err := c.Ack(scripted.Pubrel, 9); err != nil {
 							return err
 						}
-						_, err = c.Expect(scripted.Pubcomp, 5*time.Second)
+						_, err = c.Expect(scripted.Pubcomp, scripted.Wait)
 						return err
 					}()
 					done <- err
@@ -160,7 +160,7 @@ func TestHeldQoS2IDsSurviveARestart(t *testing.T) {
 		}
 		if c.N == 1 {
 			c.SendPublish("in/q", 2, false, 9, []byte("kept"))
-			if _, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil {
+			if _, err := c.Expect(scripted.Pubrec, scripted.Wait); err != nil {
 				return err
 			}
 			c.SendPublish("in/q", 2, false, 10, []byte("unrecorded"))
@@ -168,11 +168,11 @@ func TestHeldQoS2IDsSurviveARestart(t *testing.T) {
 		}
 		err := func() error {
 			c.SendPublish("in/q", 2, true, 9, []byte("kept"))
-			if p, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil || p.ID() != 9 {
+			if p, err := c.Expect(scripted.Pubrec, scripted.Wait); err != nil || p.ID() != 9 {
 				return fmt.Errorf("PUBREC for the redelivered message: %v, id %d", err, p.ID())
 			}
 			c.SendPublish("in/q", 2, true, 10, []byte("unrecorded"))
-			if p, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil || p.ID() != 10 {
+			if p, err := c.Expect(scripted.Pubrec, scripted.Wait); err != nil || p.ID() != 10 {
 				return fmt.Errorf("PUBREC for the unrecorded message: %v, id %d", err, p.ID())
 			}
 			return nil

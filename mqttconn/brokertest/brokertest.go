@@ -381,3 +381,17 @@ func (p *Peer) WaitPayload(t testing.TB, topic, payload string, timeout time.Dur
 	}
 	t.Fatalf("peer got no %q on %q within %v", payload, topic, timeout)
 }
+
+// WaitCount waits until the peer has received at least n messages on
+// topic: unlike WaitPayload, it does not return at once for a second
+// message with the same payload as one already received.
+func (p *Peer) WaitCount(t testing.TB, topic string, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for p.Count(topic) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("peer got %d messages on %q within %v, want %d", p.Count(topic), topic, timeout, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

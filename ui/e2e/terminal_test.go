@@ -163,6 +163,31 @@ func (s *screen) waitFor(wants ...string) {
 	s.t.Fatalf("screen never showed %q; it shows:\n%s", wants, s.text())
 }
 
+// waitForOrExit waits until the screen shows every one of wants (true) or
+// the program has exited (false), whichever comes first.
+func (s *screen) waitForOrExit(wants ...string) bool {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.done:
+			return false
+		default:
+		}
+		txt := s.text()
+		ok := true
+		for _, w := range wants {
+			ok = ok && strings.Contains(txt, w)
+		}
+		if ok {
+			return true
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.t.Fatalf("neither exited nor showed %q; the screen shows:\n%s", wants, s.text())
+	return false
+}
+
 // typeKeys sends bytes as if typed.
 func (s *screen) typeKeys(b string) {
 	s.t.Helper()
