@@ -188,6 +188,30 @@ func (s *screen) waitForOrExit(wants ...string) bool {
 	return false
 }
 
+// answerYes answers the question that shows (naming it by text it shows)
+// with y, as a person does: after a pause, and again if the screen says it
+// came too soon (the question's guard counts from the program's last key,
+// which a loaded machine may read later than the test saw the question).
+func (s *screen) answerYes(question string) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(600 * time.Millisecond) // past the guard (400 ms) after the question
+		s.typeKeys("y")
+		for time.Now().Before(deadline) {
+			txt := s.text()
+			if !strings.Contains(txt, question) {
+				return
+			}
+			if strings.Contains(txt, "too soon after the question appeared") {
+				break
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+	}
+	s.t.Fatalf("the question %q was not answered by y; the screen shows:\n%s", question, s.text())
+}
+
 // typeKeys sends bytes as if typed.
 func (s *screen) typeKeys(b string) {
 	s.t.Helper()
