@@ -39,10 +39,10 @@ func TestPersonChatsThroughTheBuiltInBroker(t *testing.T) {
 		s.waitFor("┃ hi there")
 		s.typeKeys("\r")
 		s.waitFor("▶ you → chat/room hi there ✓ sent")
-		if m := peer.WaitMessage(t, "chat/room", 5*time.Second); m == nil {
+		if m := peer.WaitMessage(t, "chat/room", 20*time.Second); m == nil {
 			t.Fatal("peer got nothing")
 		}
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(20 * time.Second)
 		for peer.Count("chat/room") < 3 && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}

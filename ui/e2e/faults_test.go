@@ -74,7 +74,14 @@ func TestBrokerRestartDuringQoS1StreamLosesNothing(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		s.waitFor("● connected")
-		time.Sleep(2 * time.Second) // the last deliveries, and the history's flush
+		// The broker delivers what it queued during the outage once
+		// mqttchat is back; the history flushes every 100 ms. Wait until
+		// every message is recorded (or give up and report what is missing).
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if seen := recordedSeqs(t, state, "stream/x"); len(seen) == n {
+				break
+			}
+		}
 		s.typeKeys("\x03")
 		s.waitExit()
 		seen := recordedSeqs(t, state, "stream/x")
@@ -227,10 +234,16 @@ func TestResizeBurstDuringFlood(t *testing.T) {
 		wg.Wait()
 		s.resize(100, 30)
 		s.waitFor("received: 20000")
-		time.Sleep(300 * time.Millisecond)
-		lines := strings.Split(s.text(), "\n")
-		if len(lines) != 30 || !strings.HasPrefix(lines[0], " ● connected") || !strings.Contains(lines[1], "received: 20000") {
-			t.Fatalf("layout after the resizes:\n%s", s.text())
+		// The last resize reaches the program as a signal: wait for the
+		// frame drawn at the final size.
+		fits := func() bool {
+			lines := strings.Split(s.text(), "\n")
+			return len(lines) == 30 && strings.HasPrefix(lines[0], " ● connected") && strings.Contains(lines[1], "received: 20000")
+		}
+		for deadline := time.Now().Add(20 * time.Second); !fits(); time.Sleep(30 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("layout after the resizes:\n%s", s.text())
+			}
 		}
 		s.typeKeys("\x03")
 		if code := s.waitExit(); code != 0 {

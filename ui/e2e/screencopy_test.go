@@ -42,7 +42,7 @@ func TestCopyThroughGNUScreen(t *testing.T) {
 	s.waitFor("◀ received · copy/screen/温度")
 	s.typeKeys("y")
 	want := []byte("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(topic)))
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !bytes.Contains(s.rawOutput(), want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the terminal around screen never got %q; screen shows:\n%s", want, s.text())

@@ -50,7 +50,7 @@ func TestTopicsViewAgainstABroker(t *testing.T) {
 		s.typeKeys("X")
 		s.waitFor("Publishes 10 empty retained messages")
 		s.answerYes("Publishes 10 empty retained messages")
-		watcher.WaitPayload(t, "plant/line0/sensor3", "", 5*time.Second)
+		watcher.WaitPayload(t, "plant/line0/sensor3", "", 20*time.Second)
 		s.waitFor("Cleared: none of the 10 topics holds a retained message now.")
 		s.quitAnswering()
 	})
