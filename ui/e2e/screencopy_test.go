@@ -33,7 +33,7 @@ func TestCopyThroughGNUScreen(t *testing.T) {
 		cmd.Env = append(os.Environ(), "SCREENDIR="+screens)
 		_ = cmd.Run()
 	})
-	s := startCmd(t, 100, 30, env, "screen", "-c", rc, "-S", "term-e2e-copy", binary(t), "-t", "copy/#")
+	s := startCmd(t, 100, 30, env, "screen", "-c", rc, "-S", "term-e2e-copy", trackedBinary(t, dir), "-t", "copy/#")
 	s.waitFor("connected", "subscribed to copy/#")
 	topic := "copy/screen/温度"
 	brokertest.Connect(t, "tcp://"+tcpAddr, "peer").Publish(t, topic, 0, false, "hello")

@@ -58,8 +58,8 @@ func needScreen(t *testing.T) {
 func startWrapped(t *testing.T, w, h int, env []string, inScreen bool, args ...string) *tmuxPane {
 	t.Helper()
 	needTmux(t)
-	bin := binary(t)
 	dir := t.TempDir()
+	bin := trackedBinary(t, dir)
 	p := &tmuxPane{t: t, sock: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state")}
 	cmdline := []string{bin}
 	if inScreen {
