@@ -338,3 +338,56 @@ func TestV5ServerReference(t *testing.T) {
 		})
 	}
 }
+
+// TestV5UseServerDuringAnAttempt: the user agrees to follow a Server
+// Reference while an attempt on the old server is under way (the automatic
+// reconnect after the DISCONNECT that named the new one): when that attempt
+// succeeds, the client does not stay there until the connection ends, it
+// goes where the user agreed to.
+func TestV5UseServerDuringAnAttempt(t *testing.T) {
+	target := scripted.Start(t, func(c *scripted.Conn) error {
+		if err := c.Accept(false); err != nil {
+			return err
+		}
+		return untilClosed(c)
+	})
+	targetAddr := strings.TrimPrefix(target.URL(), "tcp://")
+	agreed := make(chan struct{})
+	b := scripted.Start(t, func(c *scripted.Conn) error {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
+			return err
+		}
+		if c.N == 1 {
+			if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+				return err
+			}
+			return c.Write(scripted.Disconnect, 0, append([]byte{mqttconn.ReasonCodeServerMoved}, serverRefProp(targetAddr)...))
+		}
+		if c.N == 2 {
+			<-agreed // the attempt is under way when the user agrees
+		}
+		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+			return err
+		}
+		return untilClosed(c)
+	})
+	c, col := newClient5(t, b.URL(), nil)
+	i := col.waitFor(t, 0, "the reference", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindLost && e.ServerRef != nil })
+	sr := col.event(i).ServerRef
+	col.waitFor(t, i, "the next attempt", kind(mqttconn.KindConnecting))
+	for deadline := time.Now().Add(30 * time.Second); b.Connections() < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no second attempt on the old server")
+		}
+	}
+	if err := c.UseServer(sr); err != nil {
+		t.Fatal(err)
+	}
+	close(agreed)
+	i = col.waitFor(t, i, "connected to the named server", func(e mqttconn.Event) bool {
+		return e.Kind == mqttconn.KindConnected && e.Node == targetAddr
+	})
+	if ev := col.event(i); ev.Nodes != 2 {
+		t.Fatalf("connected to the named server as one of %d nodes", ev.Nodes)
+	}
+}
