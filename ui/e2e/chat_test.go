@@ -148,8 +148,7 @@ func TestHostilePayloadCannotReachTheTerminal(t *testing.T) {
 		s.waitFor("00000000  1b 5d 35 32")
 		s.typeKeys("b")
 		s.typeKeys("t")
-		s.typeKeys("\x1b") // esc back to the list
-		s.waitFor("messages (")
+		s.pressEsc("◀ received · evil/", "messages (") // back to the list
 		raw := s.rawOutput()
 		for _, bad := range []string{"\x1b]52;", "\x1b]0;TITLE", "\x1b]8;;http://x", "UFdORUQ=\x07"} {
 			if bytes.Contains(raw, []byte(bad)) {

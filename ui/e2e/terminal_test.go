@@ -212,6 +212,29 @@ func (s *screen) answerYes(question string) {
 	s.t.Fatalf("the question %q was not answered by y; the screen shows:\n%s", question, s.text())
 }
 
+// pressEsc types Esc and waits until it has been read: until the screen no
+// longer shows gone (text of the view Esc closes) and shows every one of
+// wants. Waiting only for wants is not enough: they may still show in a
+// frame drawn before the Esc (or half of one), and a key typed next would
+// then reach the program together with the Esc and be read as Alt+key.
+func (s *screen) pressEsc(gone string, wants ...string) {
+	s.t.Helper()
+	s.typeKeys("\x1b")
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		txt := s.text()
+		ok := !strings.Contains(txt, gone)
+		for _, w := range wants {
+			ok = ok && strings.Contains(txt, w)
+		}
+		if ok {
+			return
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.t.Fatalf("after Esc the screen still shows %q or lacks %q:\n%s", gone, wants, s.text())
+}
+
 // typeKeys sends bytes as if typed.
 func (s *screen) typeKeys(b string) {
 	s.t.Helper()

@@ -35,13 +35,11 @@ func TestTopicsViewAgainstABroker(t *testing.T) {
 		// The first sensor: open its last message, come back.
 		s.typeKeys("jj\r")
 		s.waitFor("◀ received · plant/line0/sensor0")
-		s.typeKeys("\x1b")
-		s.waitFor("50 topics")
+		s.pressEsc("◀ received · plant/line0/sensor0", "50 topics")
 		// Plot it.
 		s.typeKeys("p")
 		s.waitFor("plant/line0/sensor0", "last 20.5")
-		s.typeKeys("\x1b")
-		s.waitFor("50 topics") // the plot closed: an Esc read together with the g below would be Alt+g
+		s.pressEsc("last 20.5", "50 topics") // the plot closed: an Esc read together with the g below would be Alt+g
 		// Clear line0's retained subtree: a question first.
 		watcher := brokertest.Connect(t, "tcp://"+tcpAddr, "watcher")
 		watcher.Subscribe(t, "plant/line0/#", 1)
