@@ -282,7 +282,7 @@ func Connect(t testing.TB, url, id string) *Peer {
 	t.Helper()
 	p := &Peer{}
 	opts := paho.NewClientOptions().AddBroker(url).SetClientID(id).SetProtocolVersion(4).
-		SetAutoReconnect(false).SetConnectTimeout(5 * time.Second).
+		SetAutoReconnect(false).SetConnectTimeout(10 * time.Second).
 		SetDefaultPublishHandler(func(_ paho.Client, m paho.Message) {
 			p.mu.Lock()
 			p.msgs = append(p.msgs, m)
@@ -345,7 +345,7 @@ func (p *Peer) Count(topic string) int {
 }
 
 func wait(tok paho.Token) error {
-	if !tok.WaitTimeout(10 * time.Second) {
+	if !tok.WaitTimeout(20 * time.Second) {
 		return errors.New("timed out")
 	}
 	return tok.Error()

@@ -62,7 +62,7 @@ func TestSecondCopyJoinsTheFirst(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, p protocol) {
 		env, _, _ := builtinEnv(t)
 		a := p.start(t, 100, 24, env, "-t", "room")
-		a.waitFor("connected", "built-in broker")
+		a.waitFor("connected", "built-in broker", "subscribed to room")
 		b := p.start(t, 100, 24, env, "-t", "room")
 		b.waitFor("connected", "subscribed to room")
 		if strings.Contains(b.text(), "built-in broker") {
@@ -82,7 +82,7 @@ func TestTwoFreshCopiesChat(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, p protocol) {
 		env, _, _ := builtinEnv(t)
 		a := p.start(t, 100, 24, env)
-		a.waitFor("connected", "built-in broker", "to chat/lobby")
+		a.waitFor("connected", "built-in broker", "subscribed to #", "to chat/lobby")
 		b := p.start(t, 100, 24, env)
 		b.waitFor("connected", "subscribed to #", "to chat/lobby")
 		b.typeKeys("hello from b\r")
@@ -137,7 +137,7 @@ func TestHostilePayloadCannotReachTheTerminal(t *testing.T) {
 	eachProtocol(t, func(t *testing.T, p protocol) {
 		env, tcpAddr, _ := builtinEnv(t)
 		s := p.start(t, 120, 24, env)
-		s.waitFor("● connected")
+		s.waitFor("● connected", "subscribed to #") // QoS 0 sent before would be lost
 		peer := brokertest.Connect(t, "tcp://"+tcpAddr, "evil")
 		peer.Publish(t, "evil/\x1b]0;TITLE\x07", 0, false, "\x1b]52;c;UFdORUQ=\x07\x1b]8;;http://x\x1b\\link\x1b[2Jboom\rX")
 		s.waitFor("␛]52;c;UFdORUQ=␇", "␛[2Jboom␍X")

@@ -197,7 +197,7 @@ func TestUnwritableStateAndFullDisk(t *testing.T) {
 		state := t.TempDir()
 		// A 64 KiB file-size limit: the history fills it within the flood.
 		full := startCmd(t, 320, 30, []string{"XDG_STATE_HOME=" + state}, prlimit, append([]string{"--fsize=65536", binary(t)}, p.args("-h", host, "-p", port, "-t", "flood/#", "--no-mouse")...)...)
-		full.waitFor("● connected")
+		full.waitFor("● connected", "subscribed to flood/#")
 		pub := floodPublisher(t, m.URL())
 		flood(pub, "flood/x", 2000, 100, nil)
 		full.waitFor("received: 2000", "file too large — the chat goes on without history")
@@ -217,7 +217,7 @@ func TestResizeBurstDuringFlood(t *testing.T) {
 		m := brokertest.StartMosquitto(t)
 		host, port, _ := strings.Cut(m.Addr(), ":")
 		s := p.start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "flood/#", "--no-mouse")
-		s.waitFor("● connected")
+		s.waitFor("● connected", "subscribed to flood/#")
 		pub := floodPublisher(t, m.URL())
 		var wg sync.WaitGroup
 		wg.Add(1)
