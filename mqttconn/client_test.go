@@ -201,7 +201,7 @@ func TestReconnectResubscribesAndResends(t *testing.T) {
 				t.Fatalf("re-subscribed %d filters, want 2", col.event(rs).Count)
 			}
 			col.waitFor(t, back, "acknowledged after reconnect", publishState(id, mqttconn.StateAcked))
-			for deadline := time.Now().Add(2 * time.Second); c.Pending() != 0; time.Sleep(5 * time.Millisecond) {
+			for deadline := time.Now().Add(20 * time.Second); c.Pending() != 0; time.Sleep(5 * time.Millisecond) {
 				if time.Now().After(deadline) {
 					t.Fatalf("Pending = %d after the acknowledgement", c.Pending())
 				}
