@@ -112,9 +112,12 @@ func TestFrozenBrokerIsNoticed(t *testing.T) {
 		s.waitFor("● connected")
 		m.Freeze()
 		frozen := time.Now()
-		if _, ok := s.screenShows("connection lost: the broker stopped answering", 15*time.Second); !ok {
+		// Over 3.1.1 the loss shows at most a keep-alive plus paho's 10 s
+		// ping timeout after the freeze; the bound is generous for a loaded
+		// machine (the time it took is logged, not asserted).
+		if _, ok := s.screenShows("connection lost: the broker stopped answering", 40*time.Second); !ok {
 			m.Thaw()
-			t.Fatalf("no loss shown 15 s after the broker froze:\n%s", s.text())
+			t.Fatalf("no loss shown 40 s after the broker froze:\n%s", s.text())
 		}
 		t.Logf("loss shown %v after the freeze (keep-alive 2 s)", time.Since(frozen).Round(100*time.Millisecond))
 		m.Thaw()
