@@ -201,7 +201,7 @@ func TestStaleSentStateIsUnknown(t *testing.T) {
 // waitFlushed waits until dir holds n records (the writer flushes every 100 ms).
 func waitFlushed(t *testing.T, dir string, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if bytes.Count(readDir(t, dir), []byte("\n")) >= n {
 			return
 		}

@@ -330,6 +330,12 @@ func (c *Client) run(ctx context.Context) {
 			}
 			continue
 		}
+		if c.redirectPending() {
+			// The user agreed to move (UseServer) while this attempt ran:
+			// go there now, not once this connection ends.
+			c.disconnect()
+			continue
+		}
 		order.connected()
 		fatals = 0
 		moveClean := clean && c.cfg.PersistentSession

@@ -44,7 +44,7 @@ func collect(t *testing.T, q *mqttconn.Queue) *collector {
 // waitFor waits until an event after index from satisfies pred and returns its index.
 func (c *collector) waitFor(t *testing.T, from int, what string, pred func(mqttconn.Event) bool) int {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		c.mu.Lock()
 		for i := from; i < len(c.events); i++ {
@@ -78,6 +78,15 @@ func message(topic string) func(mqttconn.Event) bool {
 	return func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindMessage && e.Message.Topic == topic }
 }
 
+// testConnectTimeout is the test clients' ConnectTimeout, which also bounds
+// the wait for a SUBACK. It is generous: under -race on a loaded machine a
+// CONNACK or SUBACK from a broker on loopback can take seconds, and a test
+// whose attempt timed out sees events it does not expect (a second
+// connection, a failed subscription). A broker restarted by a test can
+// accept a connection while shutting down and never answer it: such an
+// attempt costs this long, well inside waitFor's deadline.
+const testConnectTimeout = 10 * time.Second
+
 func newClient(t *testing.T, url string, subs ...mqttconn.Subscription) (*mqttconn.Client, *collector) {
 	t.Helper()
 	c, err := mqttconn.New(mqttconn.Config{
@@ -87,9 +96,7 @@ func newClient(t *testing.T, url string, subs ...mqttconn.Subscription) (*mqttco
 		MinBackoff:      50 * time.Millisecond,
 		MaxBackoff:      300 * time.Millisecond,
 		KeepAlive:       5 * time.Second,
-		// A broker restarted by a test can accept a connection while shutting
-		// down and never answer it: give up on such an attempt quickly.
-		ConnectTimeout: 2 * time.Second,
+		ConnectTimeout:  testConnectTimeout,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +201,7 @@ func TestReconnectResubscribesAndResends(t *testing.T) {
 				t.Fatalf("re-subscribed %d filters, want 2", col.event(rs).Count)
 			}
 			col.waitFor(t, back, "acknowledged after reconnect", publishState(id, mqttconn.StateAcked))
-			for deadline := time.Now().Add(2 * time.Second); c.Pending() != 0; time.Sleep(5 * time.Millisecond) {
+			for deadline := time.Now().Add(20 * time.Second); c.Pending() != 0; time.Sleep(5 * time.Millisecond) {
 				if time.Now().After(deadline) {
 					t.Fatalf("Pending = %d after the acknowledgement", c.Pending())
 				}

@@ -107,7 +107,7 @@ func TestClusterFateUnknown(t *testing.T) {
 					connack = []byte{0, 0, 0}
 				}
 				a := scripted.Start(t, func(c *scripted.Conn) error {
-					if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+					if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 						return err
 					}
 					if c.N > 1 {
@@ -116,10 +116,10 @@ func TestClusterFateUnknown(t *testing.T) {
 					if err := c.Write(scripted.Connack, 0, connack); err != nil {
 						return err
 					}
-					if _, err := c.Expect(scripted.Publish, 5*time.Second); err != nil { // q1: never acknowledged
+					if _, err := c.Expect(scripted.Publish, scripted.Wait); err != nil { // q1: never acknowledged
 						return err
 					}
-					p, err := c.Expect(scripted.Publish, 5*time.Second) // q2
+					p, err := c.Expect(scripted.Publish, scripted.Wait) // q2
 					if err != nil {
 						return err
 					}
@@ -127,13 +127,13 @@ func TestClusterFateUnknown(t *testing.T) {
 					if err := c.Ack(scripted.Pubrec, id); err != nil {
 						return err
 					}
-					_, err = c.Expect(scripted.Pubrel, 5*time.Second)
+					_, err = c.Expect(scripted.Pubrel, scripted.Wait)
 					return err // and A goes away without PUBCOMP
 				})
 				var mu sync.Mutex
 				var onB []string
 				b := scripted.Start(t, func(c *scripted.Conn) error {
-					if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+					if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 						return err
 					}
 					if err := c.Write(scripted.Connack, 0, connack); err != nil {
@@ -261,7 +261,7 @@ func serverRefProp(s string) []byte {
 // With a user name and password over plain TCP it is refused in words.
 func TestV5ServerReference(t *testing.T) {
 	target := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
@@ -288,7 +288,7 @@ func TestV5ServerReference(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ref := "garbage\x1b[2J " + targetAddr // the first entry is not a host: skipped
 			b := scripted.Start(t, func(c *scripted.Conn) error {
-				if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+				if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 					return err
 				}
 				if !tc.disconnect || c.N > 1 {
@@ -302,11 +302,13 @@ func TestV5ServerReference(t *testing.T) {
 			c, col := newClient5(t, b.URL(), func(cfg *mqttconn.Config) {
 				cfg.Username, cfg.MinBackoff, cfg.MaxBackoff = tc.user, time.Second, time.Second
 			})
-			want := kind(mqttconn.KindConnectFailed)
+			k := mqttconn.KindConnectFailed
 			if tc.disconnect {
-				want = kind(mqttconn.KindLost)
+				k = mqttconn.KindLost
 			}
-			i := col.waitFor(t, 0, "the reference", want)
+			// The event that carries the reference: not just the first of
+			// its kind (an attempt that timed out under load fails too).
+			i := col.waitFor(t, 0, "the reference", func(e mqttconn.Event) bool { return e.Kind == k && e.ServerRef != nil })
 			ev := col.event(i)
 			sr := ev.ServerRef
 			if sr == nil || sr.Raw != ref || !slices.Equal(sr.Nodes, []string{targetAddr}) {
@@ -334,5 +336,58 @@ func TestV5ServerReference(t *testing.T) {
 				t.Fatalf("connected: %d nodes, moved from %q", ev.Nodes, ev.MovedFrom)
 			}
 		})
+	}
+}
+
+// TestV5UseServerDuringAnAttempt: the user agrees to follow a Server
+// Reference while an attempt on the old server is under way (the automatic
+// reconnect after the DISCONNECT that named the new one): when that attempt
+// succeeds, the client does not stay there until the connection ends, it
+// goes where the user agreed to.
+func TestV5UseServerDuringAnAttempt(t *testing.T) {
+	target := scripted.Start(t, func(c *scripted.Conn) error {
+		if err := c.Accept(false); err != nil {
+			return err
+		}
+		return untilClosed(c)
+	})
+	targetAddr := strings.TrimPrefix(target.URL(), "tcp://")
+	agreed := make(chan struct{})
+	b := scripted.Start(t, func(c *scripted.Conn) error {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
+			return err
+		}
+		if c.N == 1 {
+			if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+				return err
+			}
+			return c.Write(scripted.Disconnect, 0, append([]byte{mqttconn.ReasonCodeServerMoved}, serverRefProp(targetAddr)...))
+		}
+		if c.N == 2 {
+			<-agreed // the attempt is under way when the user agrees
+		}
+		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
+			return err
+		}
+		return untilClosed(c)
+	})
+	c, col := newClient5(t, b.URL(), nil)
+	i := col.waitFor(t, 0, "the reference", func(e mqttconn.Event) bool { return e.Kind == mqttconn.KindLost && e.ServerRef != nil })
+	sr := col.event(i).ServerRef
+	col.waitFor(t, i, "the next attempt", kind(mqttconn.KindConnecting))
+	for deadline := time.Now().Add(30 * time.Second); b.Connections() < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no second attempt on the old server")
+		}
+	}
+	if err := c.UseServer(sr); err != nil {
+		t.Fatal(err)
+	}
+	close(agreed)
+	i = col.waitFor(t, i, "connected to the named server", func(e mqttconn.Event) bool {
+		return e.Kind == mqttconn.KindConnected && e.Node == targetAddr
+	})
+	if ev := col.event(i); ev.Nodes != 2 {
+		t.Fatalf("connected to the named server as one of %d nodes", ev.Nodes)
 	}
 }

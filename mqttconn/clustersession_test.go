@@ -56,7 +56,7 @@ func (n *plainNode) setDown(down bool) {
 }
 
 func (n *plainNode) serve(c *scripted.Conn) error {
-	p, err := c.Expect(scripted.Connect, 5*time.Second)
+	p, err := c.Expect(scripted.Connect, scripted.Wait)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (n *plainNode) serve(c *scripted.Conn) error {
 					n.dieOnRec, n.down = false, true
 					n.mu.Unlock()
 					_ = c.Ack(scripted.Pubrec, id)
-					_, _ = c.Expect(scripted.Pubrel, 5*time.Second) // read, never answered
+					_, _ = c.Expect(scripted.Pubrel, scripted.Wait) // read, never answered
 					return nil
 				}
 			}

@@ -3,7 +3,6 @@ package mqttconn_test
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/brokertest/scripted"
@@ -20,7 +19,7 @@ func TestInboundQoS2RedeliveryIsDeliveredOnce(t *testing.T) {
 			return err
 		}
 		expectRec := func(id uint16) error {
-			p, err := c.Expect(scripted.Pubrec, 5*time.Second)
+			p, err := c.Expect(scripted.Pubrec, scripted.Wait)
 			if err == nil && p.ID() != id {
 				err = errors.New("PUBREC for another id")
 			}
@@ -47,7 +46,7 @@ func TestInboundQoS2RedeliveryIsDeliveredOnce(t *testing.T) {
 			}
 			for _, id := range []uint16{5, 6} {
 				c.Ack(scripted.Pubrel, id)
-				if _, err := c.Expect(scripted.Pubcomp, 5*time.Second); err != nil {
+				if _, err := c.Expect(scripted.Pubcomp, scripted.Wait); err != nil {
 					done <- err
 					return err
 				}
@@ -86,7 +85,7 @@ func TestQoS2AnsweredWithPubackIsSaidSo(t *testing.T) {
 		if err := c.Accept(false); err != nil {
 			return err
 		}
-		p, err := c.Expect(scripted.Publish, 5*time.Second)
+		p, err := c.Expect(scripted.Publish, scripted.Wait)
 		if err != nil {
 			return err
 		}

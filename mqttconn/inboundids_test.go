@@ -3,7 +3,6 @@ package mqttconn_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"mqttchat/mqttconn"
 	"mqttchat/mqttconn/brokertest/scripted"
@@ -23,7 +22,7 @@ func TestOurPacketIDsAvoidTheBrokersInFlight(t *testing.T) {
 			if err := c.SendPublish("in/a", 1, false, 1, []byte("held")); err != nil {
 				return err
 			}
-			p, err := c.Expect(scripted.Subscribe, 5*time.Second)
+			p, err := c.Expect(scripted.Subscribe, scripted.Wait)
 			if err != nil {
 				return err
 			}
@@ -33,7 +32,7 @@ func TestOurPacketIDsAvoidTheBrokersInFlight(t *testing.T) {
 			if err := c.Write(scripted.Suback, 0, append(p.Body[:2:2], 0)); err != nil {
 				return err
 			}
-			p, err = c.Expect(scripted.Publish, 5*time.Second)
+			p, err = c.Expect(scripted.Publish, scripted.Wait)
 			if err != nil {
 				return err
 			}
@@ -44,7 +43,7 @@ func TestOurPacketIDsAvoidTheBrokersInFlight(t *testing.T) {
 			if err := c.Ack(scripted.Puback, id); err != nil {
 				return err
 			}
-			p, err = c.Expect(scripted.Puback, 5*time.Second)
+			p, err = c.Expect(scripted.Puback, scripted.Wait)
 			if err == nil && p.ID() != 1 {
 				err = fmt.Errorf("PUBACK for %d, want 1", p.ID())
 			}

@@ -32,7 +32,6 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			received := make(chan func(), 1)
 			gate := make(chan struct{})
-			redelivered := make(chan struct{})
 			done := make(chan error, 1)
 			b := scripted.Start(t, func(c *scripted.Conn) error {
 				switch c.N {
@@ -46,7 +45,7 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 					select { // the client has it; then the connection ends
 					case ack := <-received:
 						received <- ack
-					case <-time.After(5 * time.Second):
+					case <-time.After(scripted.Wait):
 						return fmt.Errorf("the message never reached the sink")
 					}
 					return nil
@@ -60,7 +59,6 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 					if err := c.SendPublish("in/q", 2, true, 9, []byte("late")); err != nil {
 						return err
 					}
-					close(redelivered)
 					err := func() error {
 						p, err := c.Expect(scripted.Pubrec, 10*time.Second)
 						if err != nil {
@@ -72,7 +70,7 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 						if err := c.Ack(scripted.Pubrel, 9); err != nil {
 							return err
 						}
-						_, err = c.Expect(scripted.Pubcomp, 5*time.Second)
+						_, err = c.Expect(scripted.Pubcomp, scripted.Wait)
 						return err
 					}()
 					done <- err
@@ -83,8 +81,15 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 				}
 				return untilClosed(c)
 			})
+			readRedelivery := make(chan struct{}) // closed once the client has read the DUP PUBLISH
+			var once sync.Once
 			_, col := scriptedClient(t, b.URL(), func(cfg *mqttconn.Config) {
 				cfg.PersistentSession = true
+				cfg.OnPacket = func(p mqttconn.Packet) {
+					if !p.Out && p.Type == mqttconn.TypePublish && p.Dup() {
+						once.Do(func() { close(readRedelivery) })
+					}
+				}
 				cfg.Sink = func(ev mqttconn.Event, ack func()) {
 					if ev.Kind == mqttconn.KindMessage && ack != nil {
 						received <- ack // recorded later, by the test
@@ -97,8 +102,11 @@ func TestQoS2RecordedAcrossAReconnectIsAnswered(t *testing.T) {
 				col.waitFor(t, 0, "connected again", func(e mqttconn.Event) bool {
 					return e.Kind == mqttconn.KindConnected && e.SessionPresent
 				})
-				<-redelivered
-				time.Sleep(50 * time.Millisecond) // let the client read the redelivery first
+				select { // the client reads the redelivery first, then it is recorded
+				case <-readRedelivery:
+				case <-time.After(scripted.Wait):
+					t.Fatal("the client never read the redelivery")
+				}
 				ack()
 			} else {
 				ack()
@@ -160,7 +168,7 @@ func TestHeldQoS2IDsSurviveARestart(t *testing.T) {
 		}
 		if c.N == 1 {
 			c.SendPublish("in/q", 2, false, 9, []byte("kept"))
-			if _, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil {
+			if _, err := c.Expect(scripted.Pubrec, scripted.Wait); err != nil {
 				return err
 			}
 			c.SendPublish("in/q", 2, false, 10, []byte("unrecorded"))
@@ -168,11 +176,11 @@ func TestHeldQoS2IDsSurviveARestart(t *testing.T) {
 		}
 		err := func() error {
 			c.SendPublish("in/q", 2, true, 9, []byte("kept"))
-			if p, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil || p.ID() != 9 {
+			if p, err := c.Expect(scripted.Pubrec, scripted.Wait); err != nil || p.ID() != 9 {
 				return fmt.Errorf("PUBREC for the redelivered message: %v, id %d", err, p.ID())
 			}
 			c.SendPublish("in/q", 2, true, 10, []byte("unrecorded"))
-			if p, err := c.Expect(scripted.Pubrec, 5*time.Second); err != nil || p.ID() != 10 {
+			if p, err := c.Expect(scripted.Pubrec, scripted.Wait); err != nil || p.ID() != 10 {
 				return fmt.Errorf("PUBREC for the unrecorded message: %v, id %d", err, p.ID())
 			}
 			return nil

@@ -175,6 +175,13 @@ func (c *Client) UseServer(ref *ServerReference) error {
 	return nil
 }
 
+// redirectPending says whether UseServer asked for a server not yet taken.
+func (c *Client) redirectPending() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.redirect != ""
+}
+
 // takeRedirect returns the server UseServer asked for, once.
 func (c *Client) takeRedirect() string {
 	c.mu.Lock()

@@ -19,7 +19,7 @@ func persistentClient(t *testing.T, url, id string, extra func(*mqttconn.Config)
 		Server: url, ClientID: id, PersistentSession: true, ProtocolVersion: testProtocol,
 		Subscriptions: []mqttconn.Subscription{{Filter: "q/#", QoS: 1}},
 		MinBackoff:    50 * time.Millisecond, MaxBackoff: 300 * time.Millisecond,
-		ConnectTimeout: 2 * time.Second,
+		ConnectTimeout: testConnectTimeout,
 	}
 	if extra != nil {
 		extra(&cfg)

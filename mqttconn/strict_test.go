@@ -17,7 +17,7 @@ import (
 func strictClient(t *testing.T, url string, n int, extra func(*mqttconn.Config)) (*mqttconn.Client, *collector) {
 	t.Helper()
 	cfg := mqttconn.Config{Server: url, ClientID: "strict", PersistentSession: true, ProtocolVersion: testProtocol,
-		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, ConnectTimeout: 2 * time.Second}
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, ConnectTimeout: testConnectTimeout}
 	if extra != nil {
 		extra(&cfg)
 	}

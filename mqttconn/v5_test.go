@@ -77,7 +77,7 @@ func newClient5(t *testing.T, url string, mod func(*mqttconn.Config), subs ...mq
 		MinBackoff:      50 * time.Millisecond,
 		MaxBackoff:      300 * time.Millisecond,
 		KeepAlive:       5 * time.Second,
-		ConnectTimeout:  2 * time.Second,
+		ConnectTimeout:  testConnectTimeout,
 	}
 	if mod != nil {
 		mod(&cfg)

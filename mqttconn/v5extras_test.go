@@ -88,7 +88,7 @@ func TestV5ScriptedSubscriptionOptions(t *testing.T) {
 	}
 	got := make(chan string, 16)
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
@@ -196,7 +196,7 @@ func TestSubscriptionOptionsRefused(t *testing.T) {
 func TestV5ScriptedTopicAliases(t *testing.T) {
 	disconnects := make(chan string, 4)
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
@@ -219,7 +219,7 @@ func TestV5ScriptedTopicAliases(t *testing.T) {
 				return err
 			}
 		}
-		p, err := c.Expect(scripted.Disconnect, 5*time.Second)
+		p, err := c.Expect(scripted.Disconnect, scripted.Wait)
 		if err != nil {
 			return err
 		}
@@ -295,7 +295,7 @@ func TestV5ScriptedTopicAliases(t *testing.T) {
 func TestV5ScriptedAssignedClientID(t *testing.T) {
 	ids := make(chan string, 4)
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		p, err := c.Expect(scripted.Connect, 5*time.Second)
+		p, err := c.Expect(scripted.Connect, scripted.Wait)
 		if err != nil {
 			return err
 		}
@@ -366,7 +366,7 @@ func TestAssignClientIDChecks(t *testing.T) {
 // the same), and a refusal with the broker's reason string.
 func TestV5ScriptedUnsuback(t *testing.T) {
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {
@@ -434,7 +434,7 @@ func TestV5ScriptedUnsuback(t *testing.T) {
 func TestV5ScriptedSubscribeIDInUse(t *testing.T) {
 	ids := make(chan string, 16)
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 0}); err != nil {

@@ -16,7 +16,7 @@ import (
 // the PUBACK that answers it.
 func TestV5PropertiesInPackets(t *testing.T) {
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if c.N > 1 {
@@ -31,7 +31,7 @@ func TestV5PropertiesInPackets(t *testing.T) {
 		if err := c.Write(scripted.Publish, 0, body); err != nil {
 			return err
 		}
-		p, err := c.Expect(scripted.Publish, 5*time.Second)
+		p, err := c.Expect(scripted.Publish, scripted.Wait)
 		if err != nil {
 			return err
 		}

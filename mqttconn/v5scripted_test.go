@@ -24,7 +24,7 @@ func reasonString(s string) []byte {
 // matching subscribers", and a DISCONNECT for a server shutting down.
 func TestV5ScriptedReasons(t *testing.T) {
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if c.N > 1 { // the reconnect after the DISCONNECT
@@ -41,7 +41,7 @@ func TestV5ScriptedReasons(t *testing.T) {
 		if err := c.Write(scripted.Connack, 0, []byte{0, 0, 3, 0x21, 0, 1}); err != nil {
 			return err
 		}
-		p, err := c.Expect(scripted.Publish, 5*time.Second)
+		p, err := c.Expect(scripted.Publish, scripted.Wait)
 		if err != nil {
 			return err
 		}
@@ -51,7 +51,7 @@ func TestV5ScriptedReasons(t *testing.T) {
 			return err
 		}
 		// With one in flight at most, the second message comes only now; no PUBREL before it.
-		p, err = c.Expect(scripted.Publish, 5*time.Second)
+		p, err = c.Expect(scripted.Publish, scripted.Wait)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func TestV5ScriptedConnack(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := scripted.Start(t, func(c *scripted.Conn) error {
-				if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+				if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 					return err
 				}
 				return c.Write(scripted.Connack, 0, tc.connack)
@@ -125,7 +125,7 @@ func TestV5ScriptedConnack(t *testing.T) {
 func TestV5ScriptedServerLimits(t *testing.T) {
 	pings := make(chan struct{}, 8)
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		// Server Keep Alive 1 s, Maximum Packet Size 100 bytes.
@@ -191,7 +191,7 @@ func TestV5RedeliveredQoS2IsAnswered(t *testing.T) {
 	publish := []byte{0, 1, 'r', 0, 7, 0, 'x'} // topic r, packet id 7, no properties, payload x
 	done := make(chan error, 1)
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		if c.N == 1 {
@@ -210,7 +210,7 @@ func TestV5RedeliveredQoS2IsAnswered(t *testing.T) {
 			if err := c.Write(scripted.Publish, 8|2<<1, publish); err != nil {
 				return err
 			}
-			p, err := c.Expect(scripted.Pubrec, 5*time.Second)
+			p, err := c.Expect(scripted.Pubrec, scripted.Wait)
 			if err != nil {
 				return err
 			}
@@ -220,7 +220,7 @@ func TestV5RedeliveredQoS2IsAnswered(t *testing.T) {
 			if err := c.Write(scripted.Pubrel, 2, []byte{0, 7}); err != nil {
 				return err
 			}
-			_, err = c.Expect(scripted.Pubcomp, 5*time.Second)
+			_, err = c.Expect(scripted.Pubcomp, scripted.Wait)
 			return err
 		}()
 		done <- err
@@ -277,7 +277,7 @@ func TestV5OversizedMessageSaysItsPayloadSize(t *testing.T) {
 		if err := c.Write(scripted.Publish, 2, append(publish, make([]byte, 5000)...)); err != nil {
 			return err
 		}
-		p, err := c.Expect(scripted.Puback, 5*time.Second)
+		p, err := c.Expect(scripted.Puback, scripted.Wait)
 		if err == nil && p.ID() != 9 {
 			err = fmt.Errorf("PUBACK for id %d", p.ID())
 		}

@@ -29,7 +29,7 @@ func subscribeCounter(t *testing.T, url, filter string) *counter {
 	k := &counter{seen: map[string]int{}}
 	c, err := mqttconn.New(mqttconn.Config{Server: url, ClientID: "counter", PersistentSession: true, ProtocolVersion: testProtocol,
 		Subscriptions: []mqttconn.Subscription{{Filter: filter, QoS: 2}},
-		MinBackoff:    50 * time.Millisecond, MaxBackoff: 300 * time.Millisecond, ConnectTimeout: 2 * time.Second,
+		MinBackoff:    50 * time.Millisecond, MaxBackoff: 300 * time.Millisecond, ConnectTimeout: testConnectTimeout,
 		Sink: func(ev mqttconn.Event, ack func()) {
 			if ev.Kind == mqttconn.KindMessage {
 				k.mu.Lock()

@@ -17,7 +17,7 @@ import (
 func scriptedClient(t *testing.T, url string, extra func(*mqttconn.Config)) (*mqttconn.Client, *collector) {
 	t.Helper()
 	cfg := mqttconn.Config{Server: url, ClientID: "scripted", MinBackoff: 10 * time.Millisecond,
-		MaxBackoff: time.Second, ConnectTimeout: 2 * time.Second, ProtocolVersion: testProtocol}
+		MaxBackoff: time.Second, ConnectTimeout: testConnectTimeout, ProtocolVersion: testProtocol}
 	if extra != nil {
 		extra(&cfg)
 	}
@@ -49,7 +49,7 @@ func untilClosed(c *scripted.Conn) error {
 // retrying cannot change it.
 func TestUndefinedConnackCodeIsARefusal(t *testing.T) {
 	b := scripted.Start(t, func(c *scripted.Conn) error {
-		if _, err := c.Expect(scripted.Connect, 5*time.Second); err != nil {
+		if _, err := c.Expect(scripted.Connect, scripted.Wait); err != nil {
 			return err
 		}
 		c.Connack(false, 7)
@@ -138,7 +138,7 @@ func TestOversizedMessageIsDroppedAndAcknowledged(t *testing.T) {
 				}
 				if err == nil && qos == 2 {
 					c.Ack(scripted.Pubrel, 77)
-					_, err = c.Expect(scripted.Pubcomp, 5*time.Second)
+					_, err = c.Expect(scripted.Pubcomp, scripted.Wait)
 				}
 				acked <- err
 				return untilClosed(c)
@@ -163,7 +163,7 @@ func TestPacketsAreObserved(t *testing.T) {
 		if err := c.Accept(false); err != nil {
 			return err
 		}
-		p, err := c.Expect(scripted.Subscribe, 5*time.Second)
+		p, err := c.Expect(scripted.Subscribe, scripted.Wait)
 		if err != nil {
 			return err
 		}

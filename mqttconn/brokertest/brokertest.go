@@ -37,25 +37,55 @@ type Broker interface {
 	Start()       // start again on the same port
 }
 
-// FreeAddr returns a loopback host:port that was free a moment ago.
+// FreeAddr returns a loopback host:port that was free a moment ago, and
+// that no other test takes until this one ends.
 //
 // The port is drawn below the kernel's ephemeral range (32768 and up on
 // Linux), so that no outgoing connection of another test can take it while
-// a broker restarts on it or appears on it later.
+// a broker restarts on it or appears on it later. And it is claimed for the
+// test's life with a lock file that every test process checks (go test runs
+// packages in parallel processes, and a port free now may be drawn by
+// another process before the broker or the binary listens on it).
 func FreeAddr(t testing.TB) string {
 	t.Helper()
 	for range 200 {
 		port := 20000 + rand.IntN(12000)
+		claim, ok := claimPort(port)
+		if !ok {
+			continue // another test process holds it
+		}
 		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err != nil {
+			claim.Close()
 			continue // taken: another test's, or this machine's
 		}
 		addr := ln.Addr().String()
 		_ = ln.Close()
+		t.Cleanup(func() { claim.Close() }) // the lock goes with the file, or with the process
 		return addr
 	}
 	t.Fatal("no free port between 20000 and 32000")
 	return ""
+}
+
+// claimPort takes the lock on port's file in a folder shared by every test
+// process of this user; false when another holds it. The lock is released
+// when the file is closed or the process ends, so a crashed run leaves no
+// claim behind.
+func claimPort(port int) (*os.File, bool) {
+	dir := filepath.Join(os.TempDir(), "mqttchat-test-ports-"+strconv.Itoa(os.Getuid()))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, true // no claims possible here: the listen check alone
+	}
+	f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(port)), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, true
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, false
+	}
+	return f, true
 }
 
 // Mochi is the in-process broker.
@@ -252,7 +282,7 @@ func Connect(t testing.TB, url, id string) *Peer {
 	t.Helper()
 	p := &Peer{}
 	opts := paho.NewClientOptions().AddBroker(url).SetClientID(id).SetProtocolVersion(4).
-		SetAutoReconnect(false).SetConnectTimeout(5 * time.Second).
+		SetAutoReconnect(false).SetConnectTimeout(10 * time.Second).
 		SetDefaultPublishHandler(func(_ paho.Client, m paho.Message) {
 			p.mu.Lock()
 			p.msgs = append(p.msgs, m)
@@ -315,7 +345,7 @@ func (p *Peer) Count(topic string) int {
 }
 
 func wait(tok paho.Token) error {
-	if !tok.WaitTimeout(10 * time.Second) {
+	if !tok.WaitTimeout(20 * time.Second) {
 		return errors.New("timed out")
 	}
 	return tok.Error()
@@ -380,4 +410,18 @@ func (p *Peer) WaitPayload(t testing.TB, topic, payload string, timeout time.Dur
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("peer got no %q on %q within %v", payload, topic, timeout)
+}
+
+// WaitCount waits until the peer has received at least n messages on
+// topic: unlike WaitPayload, it does not return at once for a second
+// message with the same payload as one already received.
+func (p *Peer) WaitCount(t testing.TB, topic string, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for p.Count(topic) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("peer got %d messages on %q within %v, want %d", p.Count(topic), topic, timeout, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

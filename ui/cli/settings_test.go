@@ -289,7 +289,7 @@ func TestConfigFileMustBeARegularFileOfSaneSize(t *testing.T) {
 		go func() { code, _, errOut = runCLI(t, "--print-config"); close(done) }()
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Fatalf("%s: hangs", tc.name)
 		}
 		if want := "mqttchat: config file: " + path + tc.want + "\n"; code != 2 || errOut != want {

@@ -25,7 +25,7 @@ func publishRetained(t *testing.T, url string, msgs map[string]string) {
 		}
 	}
 	acked := 0
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for acked < len(msgs) {
 		select {
 		case <-pub.Queue().Ready():

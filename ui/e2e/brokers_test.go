@@ -41,7 +41,7 @@ func TestPasswordPromptAndWarning(t *testing.T) {
 		}
 		s.waitFor(refused, "not retrying")
 		s.typeKeys("\x1b[15~") // F5
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(20 * time.Second)
 		for !strings.Contains(s.text(), "── ×2 since ") || !strings.Contains(s.text(), refused) {
 			if time.Now().After(deadline) {
 				t.Fatalf("F5 did not try again:\n%s", s.text())
@@ -65,7 +65,7 @@ func TestWillIsPublishedWhenKilled(t *testing.T) {
 		if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		msg := peer.WaitMessage(t, "clients/gateway1/status", 10*time.Second)
+		msg := peer.WaitMessage(t, "clients/gateway1/status", 20*time.Second)
 		if string(msg.Payload()) != "gone" || msg.Qos() != 1 {
 			t.Fatalf("will: %q qos %d", msg.Payload(), msg.Qos())
 		}

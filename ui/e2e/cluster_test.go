@@ -25,7 +25,7 @@ func TestClusterMovesToTheOtherNode(t *testing.T) {
 	s.typeKeys("typed during the move\r")
 	s.waitFor("moved to node "+b.Addr()+": node "+a.Addr()+": ", "● connected · node "+b.Addr()+" (cluster of 2)", "re-subscribed 1 filter")
 	s.waitFor("typed during the move ✓ acknowledged")
-	peer.WaitPayload(t, "room", "typed during the move", 10*time.Second)
+	peer.WaitPayload(t, "room", "typed during the move", 20*time.Second)
 
 	peer.Publish(t, "room", 1, false, "still here on B")
 	s.waitFor("◀ room q1 still here on B")

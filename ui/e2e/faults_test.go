@@ -74,7 +74,14 @@ func TestBrokerRestartDuringQoS1StreamLosesNothing(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		s.waitFor("● connected")
-		time.Sleep(2 * time.Second) // the last deliveries, and the history's flush
+		// The broker delivers what it queued during the outage once
+		// mqttchat is back; the history flushes every 100 ms. Wait until
+		// every message is recorded (or give up and report what is missing).
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if seen := recordedSeqs(t, state, "stream/x"); len(seen) == n {
+				break
+			}
+		}
 		s.typeKeys("\x03")
 		s.waitExit()
 		seen := recordedSeqs(t, state, "stream/x")
@@ -105,9 +112,12 @@ func TestFrozenBrokerIsNoticed(t *testing.T) {
 		s.waitFor("● connected")
 		m.Freeze()
 		frozen := time.Now()
-		if _, ok := s.screenShows("connection lost: the broker stopped answering", 15*time.Second); !ok {
+		// Over 3.1.1 the loss shows at most a keep-alive plus paho's 10 s
+		// ping timeout after the freeze; the bound is generous for a loaded
+		// machine (the time it took is logged, not asserted).
+		if _, ok := s.screenShows("connection lost: the broker stopped answering", 40*time.Second); !ok {
 			m.Thaw()
-			t.Fatalf("no loss shown 15 s after the broker froze:\n%s", s.text())
+			t.Fatalf("no loss shown 40 s after the broker froze:\n%s", s.text())
 		}
 		t.Logf("loss shown %v after the freeze (keep-alive 2 s)", time.Since(frozen).Round(100*time.Millisecond))
 		m.Thaw()
@@ -190,7 +200,7 @@ func TestUnwritableStateAndFullDisk(t *testing.T) {
 		state := t.TempDir()
 		// A 64 KiB file-size limit: the history fills it within the flood.
 		full := startCmd(t, 320, 30, []string{"XDG_STATE_HOME=" + state}, prlimit, append([]string{"--fsize=65536", binary(t)}, p.args("-h", host, "-p", port, "-t", "flood/#", "--no-mouse")...)...)
-		full.waitFor("● connected")
+		full.waitFor("● connected", "subscribed to flood/#")
 		pub := floodPublisher(t, m.URL())
 		flood(pub, "flood/x", 2000, 100, nil)
 		full.waitFor("received: 2000", "file too large — the chat goes on without history")
@@ -210,7 +220,7 @@ func TestResizeBurstDuringFlood(t *testing.T) {
 		m := brokertest.StartMosquitto(t)
 		host, port, _ := strings.Cut(m.Addr(), ":")
 		s := p.start(t, 120, 30, nil, "-h", host, "-p", port, "-t", "flood/#", "--no-mouse")
-		s.waitFor("● connected")
+		s.waitFor("● connected", "subscribed to flood/#")
 		pub := floodPublisher(t, m.URL())
 		var wg sync.WaitGroup
 		wg.Add(1)
@@ -227,10 +237,16 @@ func TestResizeBurstDuringFlood(t *testing.T) {
 		wg.Wait()
 		s.resize(100, 30)
 		s.waitFor("received: 20000")
-		time.Sleep(300 * time.Millisecond)
-		lines := strings.Split(s.text(), "\n")
-		if len(lines) != 30 || !strings.HasPrefix(lines[0], " ● connected") || !strings.Contains(lines[1], "received: 20000") {
-			t.Fatalf("layout after the resizes:\n%s", s.text())
+		// The last resize reaches the program as a signal: wait for the
+		// frame drawn at the final size.
+		fits := func() bool {
+			lines := strings.Split(s.text(), "\n")
+			return len(lines) == 30 && strings.HasPrefix(lines[0], " ● connected") && strings.Contains(lines[1], "received: 20000")
+		}
+		for deadline := time.Now().Add(20 * time.Second); !fits(); time.Sleep(30 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("layout after the resizes:\n%s", s.text())
+			}
 		}
 		s.typeKeys("\x03")
 		if code := s.waitExit(); code != 0 {

@@ -71,9 +71,7 @@ func TestSearchFindsWhatIsNoLongerHeld(t *testing.T) {
 		s.waitFor("1 found · all searched", "◀ room reading number 01")
 		s.typeKeys("\r")
 		s.waitFor("esc back to the list", "reading number 01")
-		s.typeKeys("\x1b")
-		s.waitFor("1 found · all searched")
-		s.typeKeys("\x1b")
-		s.waitFor("◀ room reading number 20", "type a message")
+		s.pressEsc("esc back to the list", "1 found · all searched")
+		s.pressEsc("1 found · all searched", "◀ room reading number 20", "type a message")
 	})
 }

@@ -24,7 +24,7 @@ func TestInvalidUTF8TopicShownSanitized(t *testing.T) {
 			if err := c.Accept(false); err != nil {
 				return err
 			}
-			p, err := c.Expect(scripted.Subscribe, 5*time.Second)
+			p, err := c.Expect(scripted.Subscribe, scripted.Wait)
 			if err != nil {
 				return err
 			}

@@ -45,7 +45,7 @@ func peer5(t *testing.T, url, filter string) (*mqttconn.Client, <-chan mqttconn.
 	t.Cleanup(func() { c.Close(); close(stop) })
 	select {
 	case <-subscribed:
-	case <-time.After(10 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("the MQTT 5 peer did not subscribe")
 	}
 	return c, msgs
@@ -67,7 +67,7 @@ func TestMQTT5ChatThroughTheBinary(t *testing.T) {
 		if string(msg.Payload) != "hello bob" || msg.Sender() != "alice" {
 			t.Fatalf("bob got %q from %q", msg.Payload, msg.Sender())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("bob got nothing")
 	}
 	if _, err := bob.Publish(mqttconn.Message{Topic: "room", Payload: []byte("hi alice"), QoS: 1}); err != nil {

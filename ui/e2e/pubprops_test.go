@@ -42,7 +42,7 @@ func TestRequestAnsweredAndThreaded(t *testing.T) {
 			var req mqttconn.Message
 			select {
 			case req = <-msgs:
-			case <-time.After(10 * time.Second):
+			case <-time.After(20 * time.Second):
 				t.Fatal("bob got no request")
 			}
 			p := req.Properties

@@ -33,7 +33,7 @@ func TestCopyThroughGNUScreen(t *testing.T) {
 		cmd.Env = append(os.Environ(), "SCREENDIR="+screens)
 		_ = cmd.Run()
 	})
-	s := startCmd(t, 100, 30, env, "screen", "-c", rc, "-S", "term-e2e-copy", binary(t), "-t", "copy/#")
+	s := startCmd(t, 100, 30, env, "screen", "-c", rc, "-S", "term-e2e-copy", trackedBinary(t, dir), "-t", "copy/#")
 	s.waitFor("connected", "subscribed to copy/#")
 	topic := "copy/screen/温度"
 	brokertest.Connect(t, "tcp://"+tcpAddr, "peer").Publish(t, topic, 0, false, "hello")
@@ -42,7 +42,7 @@ func TestCopyThroughGNUScreen(t *testing.T) {
 	s.waitFor("◀ received · copy/screen/温度")
 	s.typeKeys("y")
 	want := []byte("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(topic)))
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !bytes.Contains(s.rawOutput(), want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the terminal around screen never got %q; screen shows:\n%s", want, s.text())

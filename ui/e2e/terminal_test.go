@@ -175,6 +175,78 @@ func (s *screen) waitFor(wants ...string) {
 	s.t.Fatalf("screen never showed %q; it shows:\n%s", wants, s.text())
 }
 
+// waitForOrExit waits until the screen shows every one of wants (true) or
+// the program has exited (false), whichever comes first.
+func (s *screen) waitForOrExit(wants ...string) bool {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.done:
+			return false
+		default:
+		}
+		txt := s.text()
+		ok := true
+		for _, w := range wants {
+			ok = ok && strings.Contains(txt, w)
+		}
+		if ok {
+			return true
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.t.Fatalf("neither exited nor showed %q; the screen shows:\n%s", wants, s.text())
+	return false
+}
+
+// answerYes answers the question that shows (naming it by text it shows)
+// with y, as a person does: after a pause, and again if the screen says it
+// came too soon (the question's guard counts from the program's last key,
+// which a loaded machine may read later than the test saw the question).
+func (s *screen) answerYes(question string) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(600 * time.Millisecond) // past the guard (400 ms) after the question
+		s.typeKeys("y")
+		for time.Now().Before(deadline) {
+			txt := s.text()
+			if !strings.Contains(txt, question) {
+				return
+			}
+			if strings.Contains(txt, "too soon after the question appeared") {
+				break
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+	}
+	s.t.Fatalf("the question %q was not answered by y; the screen shows:\n%s", question, s.text())
+}
+
+// pressEsc types Esc and waits until it has been read: until the screen no
+// longer shows gone (text of the view Esc closes) and shows every one of
+// wants. Waiting only for wants is not enough: they may still show in a
+// frame drawn before the Esc (or half of one), and a key typed next would
+// then reach the program together with the Esc and be read as Alt+key.
+func (s *screen) pressEsc(gone string, wants ...string) {
+	s.t.Helper()
+	s.typeKeys("\x1b")
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		txt := s.text()
+		ok := !strings.Contains(txt, gone)
+		for _, w := range wants {
+			ok = ok && strings.Contains(txt, w)
+		}
+		if ok {
+			return
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.t.Fatalf("after Esc the screen still shows %q or lacks %q:\n%s", gone, wants, s.text())
+}
+
 // typeKeys sends bytes as if typed.
 func (s *screen) typeKeys(b string) {
 	s.t.Helper()

@@ -58,8 +58,8 @@ func needScreen(t *testing.T) {
 func startWrapped(t *testing.T, w, h int, env []string, inScreen bool, args ...string) *tmuxPane {
 	t.Helper()
 	needTmux(t)
-	bin := binary(t)
 	dir := t.TempDir()
+	bin := trackedBinary(t, dir)
 	p := &tmuxPane{t: t, sock: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state")}
 	cmdline := []string{bin}
 	if inScreen {
@@ -253,7 +253,7 @@ func TestTmuxDrawsWhatWeMeasure(t *testing.T) {
 			t.Fatal(err)
 		}
 		var x int
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(20 * time.Second)
 		for {
 			got, _ := exec.Command("tmux", "-S", sock, "display", "-p", "-t", "term-w", "#{pane_title}\t#{cursor_x}").Output()
 			title, cx, _ := strings.Cut(strings.TrimSpace(string(got)), "\t")
@@ -313,7 +313,7 @@ func TestCopyInsideTmux(t *testing.T) {
 			p.waitFor("◀ received · copy/tmux/温度")
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		got, _ := exec.Command("tmux", "-S", p.sock, "show-buffer").Output()
 		if string(got) == topic {

@@ -35,13 +35,11 @@ func TestTopicsViewAgainstABroker(t *testing.T) {
 		// The first sensor: open its last message, come back.
 		s.typeKeys("jj\r")
 		s.waitFor("◀ received · plant/line0/sensor0")
-		s.typeKeys("\x1b")
-		s.waitFor("50 topics")
+		s.pressEsc("◀ received · plant/line0/sensor0", "50 topics")
 		// Plot it.
 		s.typeKeys("p")
 		s.waitFor("plant/line0/sensor0", "last 20.5")
-		s.typeKeys("\x1b")
-		s.waitFor("50 topics") // the plot closed: an Esc read together with the g below would be Alt+g
+		s.pressEsc("last 20.5", "50 topics") // the plot closed: an Esc read together with the g below would be Alt+g
 		// Clear line0's retained subtree: a question first.
 		watcher := brokertest.Connect(t, "tcp://"+tcpAddr, "watcher")
 		watcher.Subscribe(t, "plant/line0/#", 1)
@@ -49,9 +47,8 @@ func TestTopicsViewAgainstABroker(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		s.typeKeys("X")
 		s.waitFor("Publishes 10 empty retained messages")
-		time.Sleep(600 * time.Millisecond)
-		s.typeKeys("y")
-		watcher.WaitPayload(t, "plant/line0/sensor3", "", 5*time.Second)
+		s.answerYes("Publishes 10 empty retained messages")
+		watcher.WaitPayload(t, "plant/line0/sensor3", "", 20*time.Second)
 		s.waitFor("Cleared: none of the 10 topics holds a retained message now.")
 		s.quitAnswering()
 	})

@@ -38,6 +38,11 @@ const (
 	Disconnect  byte = 14
 )
 
+// Wait is how long a script waits for a packet the client is expected to
+// send. It only bounds a test that is failing, so it is generous: under
+// -race on a loaded machine a client can take seconds to answer.
+const Wait = 20 * time.Second
+
 // Packet is one packet read from the client.
 type Packet struct {
 	Type  byte
@@ -190,7 +195,7 @@ func (c *Conn) Connack(sessionPresent bool, code byte) error {
 // Accept reads CONNECT and accepts it in the client's protocol (MQTT 3.1.1
 // or 5; the packets that follow are the script's to write).
 func (c *Conn) Accept(sessionPresent bool) error {
-	if _, err := c.Expect(Connect, 5*time.Second); err != nil {
+	if _, err := c.Expect(Connect, Wait); err != nil {
 		return err
 	}
 	return c.Connack(sessionPresent, 0)

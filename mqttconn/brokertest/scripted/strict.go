@@ -32,7 +32,7 @@ type Strict struct {
 
 // Script runs one connection; use it as the script of Start.
 func (s *Strict) Script(c *Conn) error {
-	p, err := c.Expect(Connect, 5*time.Second)
+	p, err := c.Expect(Connect, Wait)
 	if err != nil {
 		return err
 	}
