@@ -1,7 +1,9 @@
 package mqttconn
 
 import (
+	"crypto/tls"
 	"io"
+	"net"
 	"time"
 )
 
@@ -49,7 +51,44 @@ func (c *coalescer) Read(p []byte) (int, error) {
 // sawPacket notes the first byte of each packet read, so that the next read
 // knows whether the broker may be waiting for an answer.
 func (c *coalescer) sawPacket(b0 byte) {
+	if c == nil {
+		return
+	}
 	if b0>>4 != TypePublish || b0>>1&3 != 0 {
 		c.other = true
 	}
+}
+
+// The wait belongs where a read takes what the kernel gathered: at the
+// socket. Over TLS a read hands out one record, and mosquitto writes a
+// record a packet, so waiting above TLS would wait for every message: the
+// TLS we dial reads its socket through the coalescer (napSocket) and says
+// so (coalescedConn). A WebSocket hands out one message a read with no
+// socket of ours under it: its reads never wait.
+
+// napSocket is the socket under our TLS, read through nap.
+type napSocket struct {
+	net.Conn
+	nap *coalescer
+}
+
+func (s napSocket) Read(p []byte) (int, error) { return s.nap.Read(p) }
+
+// coalescedConn is a connection (TLS) whose socket is read through nap.
+type coalescedConn struct {
+	net.Conn
+	nap *coalescer
+}
+
+// readerFor is what a connection's buffer reads from, and the coalescer to
+// tell of each packet (nil: none waits).
+func readerFor(conn net.Conn) (io.Reader, *coalescer) {
+	switch c := conn.(type) {
+	case *coalescedConn:
+		return conn, c.nap
+	case *tls.Conn, interface{ UnderlyingConn() net.Conn }: // a record, a WebSocket message a read
+		return conn, nil
+	}
+	nap := &coalescer{r: conn}
+	return nap, nap
 }

@@ -2,10 +2,19 @@ package mqttconn
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
 	"io"
+	"net"
+	"net/url"
+	"os"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"mqttchat/mqttconn/brokertest"
 )
 
 // chunkReader hands out one chunk per Read, as a socket hands out what
@@ -75,3 +84,91 @@ func TestReadsCoalesceOnlyInAQoS0Flood(t *testing.T) {
 		})
 	}
 }
+
+// Over TLS the wait is at the socket, under the records: mosquitto writes
+// a record a packet, and a wait above TLS would come before every message.
+// 300 QoS 0 messages in 300 records, all sent before the client reads,
+// arrive whole after a few waits, not one a message.
+func TestTLSWaitsAtTheSocket(t *testing.T) {
+	certs := brokertest.MakeCerts(t)
+	cert, err := tls.LoadX509KeyPair(certs.ServerCert, certs.ServerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	const n = 300
+	sent := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			sent <- err
+			return
+		}
+		defer c.Close()
+		for i := range n {
+			if _, err := c.Write(pkt(TypePublish<<4, str("tls/t"), []byte(fmt.Sprint(i)))); err != nil {
+				sent <- err
+				return
+			}
+		}
+		sent <- nil // closed: the client reads what was sent, then the end
+	}()
+	pem, err := os.ReadFile(certs.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	u, _ := url.Parse("ssl://" + ln.Addr().String())
+	conn, err := dialTLS(&net.Dialer{Timeout: 10 * time.Second}, u, &tls.Config{RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	w := newWireConn(conn, 1<<20, nil)
+	if w.nap == nil {
+		t.Fatal("no coalescer under our TLS")
+	}
+	waits := 0
+	w.nap.wait = func(time.Duration) { waits++ }
+	got := 0
+	w.viaPaho = new(atomic.Int64)
+	w.onQoS0 = func(m Message) {
+		if string(m.Payload) != fmt.Sprint(got) {
+			t.Errorf("message %d is %q", got, m.Payload)
+		}
+		got++
+	}
+	if _, err := w.Read(make([]byte, 16)); err == nil {
+		t.Fatal("read past the end")
+	}
+	if got != n {
+		t.Fatalf("%d messages, want %d", got, n)
+	}
+	if waits > 10 {
+		t.Errorf("%d waits for %d messages in %d records: the wait is above TLS", waits, n, n)
+	}
+}
+
+// A WebSocket hands out one message a read, with no socket of ours under
+// it: its reads never wait; a plain socket's do.
+func TestWhereReadsWait(t *testing.T) {
+	if _, nap := readerFor(wsLike{}); nap != nil {
+		t.Error("a WebSocket's reads wait")
+	}
+	if _, nap := readerFor(readConn{}); nap == nil {
+		t.Error("a plain connection's reads never wait")
+	}
+}
+
+// wsLike is a connection with a WebSocket's UnderlyingConn.
+type wsLike struct{ net.Conn }
+
+func (wsLike) UnderlyingConn() net.Conn { return nil }

@@ -23,7 +23,7 @@ import (
 type wireConn struct {
 	net.Conn
 	r       *bufio.Reader
-	nap     *coalescer // under r
+	nap     *coalescer // under r (or under its TLS); nil: reads never wait
 	in      decoder
 	pend    []byte // bytes read but not yet handed to paho: a fixed header, a PUBLISH's variable header
 	pendBuf []byte
@@ -79,8 +79,8 @@ type wireConn struct {
 // newWireConn wraps conn. observe sees every packet, each way, and must not
 // block; it runs on paho's reader or a writer goroutine.
 func newWireConn(conn net.Conn, maxIn int, observe func(Packet)) *wireConn {
-	nap := &coalescer{r: conn}
-	w := &wireConn{Conn: conn, r: bufio.NewReaderSize(nap, 64<<10), nap: nap, maxIn: maxIn, done: make(chan struct{})}
+	r, nap := readerFor(conn)
+	w := &wireConn{Conn: conn, r: bufio.NewReaderSize(r, 64<<10), nap: nap, maxIn: maxIn, done: make(chan struct{})}
 	w.in = decoder{emit: func(p Packet) {
 		if w.inIDs != nil {
 			w.inIDs.follow(p)
