@@ -1,6 +1,7 @@
 package mqttconn
 
 import (
+	"bufio"
 	"crypto/tls"
 	"io"
 	"net"
@@ -66,13 +67,20 @@ func (c *coalescer) sawPacket(b0 byte) {
 // so (coalescedConn). A WebSocket hands out one message a read with no
 // socket of ours under it: its reads never wait.
 
-// napSocket is the socket under our TLS, read through nap.
+// napSocket is the socket under our TLS, read through nap with a buffer
+// of its own: TLS asks for little at a time (what its record needs), and
+// each read of the socket must take all there is, or it would be small
+// and wait again.
 type napSocket struct {
 	net.Conn
-	nap *coalescer
+	r *bufio.Reader // over nap
 }
 
-func (s napSocket) Read(p []byte) (int, error) { return s.nap.Read(p) }
+func newNapSocket(conn net.Conn, nap *coalescer) napSocket {
+	return napSocket{Conn: conn, r: bufio.NewReaderSize(nap, 64<<10)}
+}
+
+func (s napSocket) Read(p []byte) (int, error) { return s.r.Read(p) }
 
 // coalescedConn is a connection (TLS) whose socket is read through nap.
 type coalescedConn struct {

@@ -172,3 +172,32 @@ func TestWhereReadsWait(t *testing.T) {
 type wsLike struct{ net.Conn }
 
 func (wsLike) UnderlyingConn() net.Conn { return nil }
+
+// Under TLS the socket is read whole, whatever little TLS asks for (what
+// its record needs): otherwise each read of the socket would be small and
+// the next would wait, a few messages a wait.
+func TestTLSReadsTheSocketWhole(t *testing.T) {
+	chunk := bytes.Repeat([]byte("r"), 3000)
+	src := &chunkReader{chunks: [][]byte{chunk, chunk, chunk}}
+	nap := &coalescer{r: src}
+	waits := 0
+	nap.wait = func(time.Duration) { waits++ }
+	s := newNapSocket(readConn{}, nap)
+	got := 0
+	buf := make([]byte, 5) // as TLS asks: a record header
+	for {
+		n, err := s.Read(buf)
+		got += n
+		if err != nil {
+			break
+		}
+	}
+	if got != 3*len(chunk) {
+		t.Fatalf("read %d bytes, want %d", got, 3*len(chunk))
+	}
+	// Three chunks and the end: four reads of the socket, a wait before
+	// each but the first (every chunk was small).
+	if src.reads != 4 || waits != 3 {
+		t.Errorf("%d reads of the socket and %d waits, want 4 and 3", src.reads, waits)
+	}
+}

@@ -60,7 +60,7 @@ func dialTLS(d *net.Dialer, u *url.URL, tc *tls.Config) (net.Conn, error) {
 		defer cancel()
 	}
 	nap := &coalescer{r: raw}
-	conn := tls.Client(napSocket{Conn: raw, nap: nap}, tc)
+	conn := tls.Client(newNapSocket(raw, nap), tc)
 	if err := conn.HandshakeContext(ctx); err != nil {
 		raw.Close()
 		return nil, err
