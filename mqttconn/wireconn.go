@@ -67,13 +67,13 @@ type wireConn struct {
 	// the first PINGREQ written that nothing read has answered yet, and the
 	// last packet read. They tell a ping timeout from any other close of
 	// ours (keepalive.go).
-	keepAlive      atomic.Int64
-	pingAt, lastIn atomic.Int64
-	mu             sync.Mutex
-	connack        *Packet // the CONNACK, once read
-	err            error   // why the connection ended
-	done           chan struct{}
-	once           sync.Once
+	keepAlive              atomic.Int64
+	pingAt, lastIn, pongAt atomic.Int64 // pongAt: the last PINGRESP read
+	mu                     sync.Mutex
+	connack                *Packet // the CONNACK, once read
+	err                    error   // why the connection ended
+	done                   chan struct{}
+	once                   sync.Once
 }
 
 // newWireConn wraps conn. observe sees every packet, each way, and must not
@@ -203,7 +203,11 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			w.fail(err)
 			return 0, err
 		}
-		w.lastIn.Store(time.Now().UnixNano())
+		now := time.Now().UnixNano()
+		w.lastIn.Store(now)
+		if b0>>4 == TypePingresp {
+			w.pongAt.Store(now)
+		}
 		w.nap.sawPacket(b0)
 		if w.v5 {
 			if took, err := w.read5(b0, length, hdr); err != nil {
