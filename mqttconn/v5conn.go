@@ -7,9 +7,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
+	"github.com/eclipse/paho.golang/packets"
 	paho5 "github.com/eclipse/paho.golang/paho"
 
 	"mqttchat/mqttconn/topic"
@@ -48,7 +50,19 @@ func (c *Client) connect5(ctx context.Context, server string, clean bool) (*wire
 		c.onAck5(w.epoch.Load(), typ, pid, code, reason)
 	}
 	aliases := newAliases5() // per connection: reset on every reconnect
-	onPublish := func(pr paho5.PublishReceived) (bool, error) { return c.onPublish5(pr, w, aliases) }
+	// As over 3.1.1 (connect): QoS 0 is read by the wire, unless a QoS 1/2
+	// PUBLISH handed to paho.golang is still to be delivered before it. The
+	// two paths never run at once, so the aliases are used by one at a time.
+	viaPaho := new(atomic.Int64)
+	w.viaPaho = viaPaho
+	w.onQoS05 = func(p *packets.Publish) {
+		_, _ = c.onPublish5(paho5.PublishReceived{Packet: paho5.PublishFromPacketPublish(p)}, w, aliases)
+	}
+	onPublish := func(pr paho5.PublishReceived) (bool, error) {
+		handled, err := c.onPublish5(pr, w, aliases)
+		viaPaho.Add(-1) // after the push: a QoS 0 read meanwhile waits its turn
+		return handled, err
+	}
 	connected := make(chan struct{})
 	c.mu.Lock()
 	cp := c.connectPacket5(clean)

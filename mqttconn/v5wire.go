@@ -284,3 +284,26 @@ func (w *wireConn) skipProps5(rest int) (int, error) {
 	}
 	return rest - size - n, nil
 }
+
+// readQoS05 reads an inbound MQTT 5 QoS 0 PUBLISH whole (within the cap),
+// lets the decoder see it, parses it as paho.golang would and hands it to
+// onQoS05: paho.golang's reader and router goroutines never see it.
+func (w *wireConn) readQoS05(b0 byte, length int, hdr []byte) error {
+	raw := make([]byte, len(hdr)+length)
+	copy(raw, hdr)
+	if _, err := io.ReadFull(w.r, raw[len(hdr):]); err != nil {
+		return err
+	}
+	w.in.start(b0, length)
+	w.in.body(raw[len(hdr):])
+	cp, err := packets.ReadPacket(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("malformed PUBLISH: %w", err)
+	}
+	pub, ok := cp.Content.(*packets.Publish)
+	if !ok {
+		return errors.New("malformed PUBLISH")
+	}
+	w.onQoS05(pub)
+	return nil
+}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	packets5 "github.com/eclipse/paho.golang/packets"
 )
 
 // wireConn is the network connection of one MQTT connection, between paho
@@ -51,6 +53,7 @@ type wireConn struct {
 	// that its handler has not delivered yet; while there are any, a QoS 0
 	// PUBLISH goes through paho too, so messages keep the wire's order.
 	onQoS0  func(Message)
+	onQoS05 func(*packets5.Publish) // the same over MQTT 5: the PUBLISH parsed, properties and all
 	viaPaho *atomic.Int64
 	topics  topicCache // the last topics onQoS0 was given: a flood on a few costs no allocation
 
@@ -231,8 +234,12 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			}
 			continue
 		}
-		if b0>>4 == TypePublish && b0>>1&3 == 0 && w.onQoS0 != nil && !w.v5 && w.viaPaho.Load() == 0 {
-			if err := w.readQoS0(b0, length); err != nil {
+		if b0>>4 == TypePublish && b0>>1&3 == 0 && w.readsQoS0() {
+			read := w.readQoS0
+			if w.v5 {
+				read = w.readQoS05
+			}
+			if err := read(b0, length, hdr); err != nil {
 				w.fail(err)
 				return 0, err
 			}
@@ -280,10 +287,22 @@ func (w *wireConn) handedToPaho() {
 	}
 }
 
+// readsQoS0 says whether the next QoS 0 PUBLISH is ours to read: there is
+// a taker for it, and paho holds no message that must come before it.
+func (w *wireConn) readsQoS0() bool {
+	if w.viaPaho == nil || w.viaPaho.Load() != 0 {
+		return false
+	}
+	if w.v5 {
+		return w.onQoS05 != nil
+	}
+	return w.onQoS0 != nil
+}
+
 // readQoS0 reads an inbound QoS 0 PUBLISH whole (its size is within the
 // cap), lets the decoder see it and hands it to onQoS0. One allocation
 // holds the packet; the payload is a slice of it, ours to keep.
-func (w *wireConn) readQoS0(b0 byte, length int) error {
+func (w *wireConn) readQoS0(b0 byte, length int, _ []byte) error {
 	if length < 2 {
 		return fmt.Errorf("malformed PUBLISH: %d bytes", length)
 	}
