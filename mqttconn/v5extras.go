@@ -45,11 +45,15 @@ func (a *aliases5) resolve(topic string, alias uint16) (string, error) {
 // reasonCodeTopicAliasInvalid is MQTT 5's reason code 0x94.
 const reasonCodeTopicAliasInvalid byte = 0x94
 
+// reasonCodeMalformedPacket is MQTT 5's reason code 0x81.
+const reasonCodeMalformedPacket byte = 0x81
+
 // ptr is a pointer to a copy of v.
 func ptr[T any](v T) *T { return &v }
 
-// ProtocolError is a broker's breach of MQTT 5 that ended the connection:
-// we sent DISCONNECT with Code and closed it.
+// ProtocolError is a broker's breach of MQTT that ended the connection:
+// over MQTT 5 we sent DISCONNECT with Code and closed it; over 3.1.1, which
+// has no reason codes, we closed it (Code says why, as MQTT 5 would).
 type ProtocolError struct {
 	Code byte   // the reason code of our DISCONNECT, e.g. 0x94
 	Text string // what the broker did
@@ -63,19 +67,40 @@ func (e *ProtocolError) Error() string {
 // writes DISCONNECT with the reason code (at most closeWait), records why,
 // then closes. It does not block its caller (a paho.golang callback).
 func (w *wireConn) abort5(code byte, text string) {
-	go func() {
-		w.limitWrites(time.Now().Add(closeWait))
-		w.wmu.Lock()
-		defer w.wmu.Unlock()
-		// The reason first (the broker may close as soon as it reads our
-		// DISCONNECT); under the write lock, so that the DISCONNECT of the
-		// client's own ending (disconnect5) cannot slip in before ours.
+	go w.abortNow(code, text)
+}
+
+// brokerFault ends the connection for a protocol error of the broker's
+// that the wire's reader found (a malformed packet), never with a
+// "normal" DISCONNECT, which would have the broker discard our Will: over
+// MQTT 5 with our DISCONNECT and its reason code, over 3.1.1 (whose
+// DISCONNECT is always the normal one) by closing. The loss is a
+// ProtocolError, so it is not taken for another client taking over.
+func (w *wireConn) brokerFault(code byte, text string) error {
+	if w.v5 {
+		w.abortNow(code, text)
+	} else {
 		w.fail(&ProtocolError{Code: code, Text: text})
-		pkt := []byte{TypeDisconnect << 4, 1, code}
-		w.out.feed(pkt)
-		_, _ = w.Conn.Write(pkt)
 		_ = w.Conn.Close()
-	}()
+	}
+	return w.Err()
+}
+
+// abortNow is abort5 on the caller's goroutine (the wire's reader, which
+// has nothing more to read).
+func (w *wireConn) abortNow(code byte, text string) {
+	w.limitWrites(time.Now().Add(closeWait))
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
+	// The reason first (the broker may close as soon as it reads our
+	// DISCONNECT); under the write lock, so that the DISCONNECT of the
+	// client's own ending (disconnect5) cannot slip in before ours, and
+	// after it nothing of paho.golang's goes (write5).
+	w.fail(&ProtocolError{Code: code, Text: text})
+	pkt := []byte{TypeDisconnect << 4, 1, code}
+	w.out.feed(pkt)
+	_, _ = w.Conn.Write(pkt)
+	_ = w.Conn.Close()
 }
 
 // connackFacts are what an MQTT 5 CONNACK told us beyond its reason code,

@@ -59,6 +59,13 @@ func (w wire5) Write(p []byte) (int, error) {
 }
 
 func (w wire5) write5(p []byte) (int, error) {
+	if err := w.Err(); err != nil && errors.As(err, new(*ProtocolError)) {
+		// We ended the connection for the broker's protocol error, with
+		// our DISCONNECT and its reason (abort5): nothing goes after it,
+		// least of all paho.golang's DISCONNECT 0x00 ("normal", which
+		// would have the broker discard our Will).
+		return 0, err
+	}
 	w.out.feed(p)
 	n, err := w.Conn.Write(p)
 	if err != nil {
@@ -297,12 +304,16 @@ func (w *wireConn) readQoS05(b0 byte, length int, hdr []byte) error {
 	w.in.start(b0, length)
 	w.in.body(raw[len(hdr):])
 	cp, err := packets.ReadPacket(bytes.NewReader(raw))
-	if err != nil {
-		return fmt.Errorf("malformed PUBLISH: %w", err)
+	pub, ok := (*packets.Publish)(nil), false
+	if err == nil {
+		pub, ok = cp.Content.(*packets.Publish)
 	}
-	pub, ok := cp.Content.(*packets.Publish)
 	if !ok {
-		return errors.New("malformed PUBLISH")
+		text := "a malformed PUBLISH from the broker"
+		if err != nil {
+			text += ": " + err.Error()
+		}
+		return w.brokerFault(reasonCodeMalformedPacket, text)
 	}
 	w.onQoS05(pub)
 	return nil

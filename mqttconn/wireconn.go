@@ -304,7 +304,7 @@ func (w *wireConn) readsQoS0() bool {
 // holds the packet; the payload is a slice of it, ours to keep.
 func (w *wireConn) readQoS0(b0 byte, length int, _ []byte) error {
 	if length < 2 {
-		return fmt.Errorf("malformed PUBLISH: %d bytes", length)
+		return w.brokerFault(reasonCodeMalformedPacket, fmt.Sprintf("a malformed PUBLISH from the broker: %d bytes", length))
 	}
 	buf := make([]byte, length)
 	if _, err := io.ReadFull(w.r, buf); err != nil {
@@ -312,7 +312,7 @@ func (w *wireConn) readQoS0(b0 byte, length int, _ []byte) error {
 	}
 	tlen := int(binary.BigEndian.Uint16(buf))
 	if 2+tlen > length {
-		return fmt.Errorf("malformed PUBLISH: topic of %d bytes in a packet of %d", tlen, length)
+		return w.brokerFault(reasonCodeMalformedPacket, fmt.Sprintf("a malformed PUBLISH from the broker: a topic of %d bytes in a packet of %d", tlen, length))
 	}
 	w.in.start(b0, length)
 	w.in.body(buf)

@@ -1,0 +1,93 @@
+package mqttconn_test
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"mqttchat/mqttconn"
+	"mqttchat/mqttconn/brokertest/scripted"
+)
+
+// TestMalformedPublishKeepsTheWill: a broker that sends a malformed QoS 0
+// PUBLISH (our own reader reads those) on every connection. The client
+// never answers with a normal DISCONNECT, which would have the broker
+// discard its Will: over MQTT 5 it sends DISCONNECT 0x81 (malformed
+// packet), over 3.1.1 (whose DISCONNECT is always the normal one) it
+// closes. Each loss names the fault, and the repeated drops are not taken
+// for another client with our id: the retries go on.
+func TestMalformedPublishKeepsTheWill(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		protocol uint
+		body     []byte // the PUBLISH's body
+	}{
+		{"3.1.1: topic longer than the packet", 4, []byte{0, 50, 'x'}},
+		{"5: properties past the packet", 5, []byte{0, 1, 'r', 0x40, 'a', 'b'}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var seen []scripted.Packet // what the client sent after the bad PUBLISH
+			b := scripted.Start(t, func(c *scripted.Conn) error {
+				if err := c.Accept(false); err != nil {
+					return err
+				}
+				if err := c.Write(scripted.Publish, 0, tc.body); err != nil {
+					return err
+				}
+				for {
+					p, err := c.Read(scripted.Wait)
+					if err != nil {
+						return nil // closed by the client
+					}
+					mu.Lock()
+					seen = append(seen, p)
+					mu.Unlock()
+				}
+			})
+			_, col := scriptedClient(t, b.URL(), func(cfg *mqttconn.Config) {
+				cfg.ProtocolVersion, cfg.TakeoverLimit = tc.protocol, 2
+				cfg.Will = &mqttconn.Will{Topic: "will/t", Payload: []byte("gone")}
+			})
+			lost := 0
+			col.waitFor(t, 0, "four losses", func(e mqttconn.Event) bool {
+				if e.Kind == mqttconn.KindLost {
+					lost++
+					var pe *mqttconn.ProtocolError
+					if !errors.As(e.Err, &pe) || !strings.Contains(e.Err.Error(), "a malformed PUBLISH from the broker") {
+						t.Errorf("loss %d: %v, want the malformed PUBLISH named", lost, e.Err)
+					}
+					if e.Fatal {
+						t.Errorf("loss %d stopped the retries: %v", lost, e.Err)
+					}
+				}
+				return lost == 4
+			})
+			// The scripts read on after the client's loss: wait for what they saw.
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				mu.Lock()
+				disconnects := 0
+				for _, p := range seen {
+					if p.Type != scripted.Disconnect {
+						continue
+					}
+					disconnects++
+					if tc.protocol != 5 || len(p.Body) == 0 || p.Body[0] != 0x81 {
+						t.Fatalf("DISCONNECT %x over protocol %d: the broker would drop the Will", p.Body, tc.protocol)
+					}
+				}
+				mu.Unlock()
+				if tc.protocol != 5 || disconnects >= 4 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d DISCONNECT 0x81 in 4 connections", disconnects)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
+}
