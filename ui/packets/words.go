@@ -92,8 +92,10 @@ func Words(p mqttconn.Packet) string {
 			}
 			b.WriteString(" “" + pv + "”")
 		}
-		if p.Dropped {
+		if p.Dropped && p.QoS() > 0 {
 			add("over the size cap: acknowledged, not shown")
+		} else if p.Dropped {
+			add("over the size cap: not shown")
 		}
 		if p.Duplicate {
 			add("again before its PUBREL: not delivered twice")

@@ -58,3 +58,16 @@ func TestWordsV5Sanitized(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestWordsOverTheCap: a PUBLISH over the size cap says whether it was
+// acknowledged — only QoS 1/2 have an acknowledgement.
+func TestWordsOverTheCap(t *testing.T) {
+	q1 := Words(mqttconn.Packet{Type: mqttconn.TypePublish, Flags: 1 << 1, ID: 7, Topic: "big", PayloadLen: 20 << 20, Dropped: true})
+	q0 := Words(mqttconn.Packet{Type: mqttconn.TypePublish, Topic: "big", PayloadLen: 20 << 20, Dropped: true})
+	if !strings.Contains(q1, "over the size cap: acknowledged, not shown") {
+		t.Errorf("QoS 1: %q", q1)
+	}
+	if !strings.Contains(q0, "over the size cap: not shown") || strings.Contains(q0, "acknowledged") {
+		t.Errorf("QoS 0: %q", q0)
+	}
+}

@@ -362,8 +362,12 @@ func timelineText(ev mqttconn.Event, everUp bool) (text string, warn, ok bool) {
 	case mqttconn.KindLost:
 		return "connection lost: " + errText(ev.Err), true, true
 	case mqttconn.KindTooLarge:
-		return fmt.Sprintf("a message on %s of %s was over the size cap: acknowledged to the broker, not kept or shown",
-			sanitize.String(ev.Message.Topic), humanSize(ev.Size)), true, true
+		acked := "acknowledged to the broker, " // QoS 1/2: answered, so that it is not sent again
+		if ev.Message.QoS == 0 {
+			acked = "" // QoS 0 has no acknowledgement
+		}
+		return fmt.Sprintf("a message on %s of %s was over the size cap: %snot kept or shown",
+			sanitize.String(ev.Message.Topic), humanSize(ev.Size), acked), true, true
 	case mqttconn.KindSubscribed:
 		if everUp && ev.Granted == ev.QoS {
 			return fmt.Sprintf("subscribed to %s (QoS %d)", sanitize.String(ev.Filter), ev.Granted), false, true

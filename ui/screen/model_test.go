@@ -553,17 +553,21 @@ func TestHeldPreviewDoesNotKeepTheWholePayload(t *testing.T) {
 
 // TestTooLargeAndAckedAsQoS1AreSaid: what the connection reports of an
 // oversized inbound message and of a QoS 2 message acknowledged with QoS
-// 1's ack is said in words, not passed over nor called acknowledged.
+// 1's ack is said in words, not passed over nor called acknowledged (nor a
+// QoS 0 one, which has no acknowledgement).
 func TestTooLargeAndAckedAsQoS1AreSaid(t *testing.T) {
 	m, _ := newTestModel(160, 24)
 	out := mqttconn.Message{Topic: "q2", Payload: []byte("exactly once?"), QoS: 2, Time: t0}
 	m = step(m, batch(
 		mqttconn.Event{Kind: mqttconn.KindTooLarge, Size: 20 << 20, Message: mqttconn.Message{Topic: "huge", QoS: 1}, Time: t0},
+		mqttconn.Event{Kind: mqttconn.KindTooLarge, Size: 20 << 20, Message: mqttconn.Message{Topic: "huge0", QoS: 0}, Time: t0},
 		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateSending, Message: out, Time: t0},
 		mqttconn.Event{Kind: mqttconn.KindPublish, OutID: 1, State: mqttconn.StateAckedAsQoS1, Time: t0},
 	))
 	s := plain(m)
-	if !strings.Contains(s, "a message on huge of 20.0 MiB was over the size cap") || !strings.Contains(s, "acknowledged as QoS 1 (the broker answered QoS 2 with PUBACK)") {
+	if !strings.Contains(s, "a message on huge of 20.0 MiB was over the size cap: acknowledged to the broker, not kept or shown") ||
+		!strings.Contains(s, "a message on huge0 of 20.0 MiB was over the size cap: not kept or shown") || // QoS 0: no ack
+		!strings.Contains(s, "acknowledged as QoS 1 (the broker answered QoS 2 with PUBACK)") {
 		t.Fatalf("screen:\n%s", s)
 	}
 }
