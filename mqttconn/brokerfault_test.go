@@ -12,7 +12,8 @@ import (
 )
 
 // TestMalformedPublishKeepsTheWill: a broker that sends a malformed QoS 0
-// PUBLISH (our own reader reads those) on every connection. The client
+// PUBLISH (our own reader reads those), or one of QoS 3, on every
+// connection. The client
 // never answers with a normal DISCONNECT, which would have the broker
 // discard its Will: over MQTT 5 it sends DISCONNECT 0x81 (malformed
 // packet), over 3.1.1 (whose DISCONNECT is always the normal one) it
@@ -22,10 +23,14 @@ func TestMalformedPublishKeepsTheWill(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		protocol uint
+		flags    byte
 		body     []byte // the PUBLISH's body
+		says     string
 	}{
-		{"3.1.1: topic longer than the packet", 4, []byte{0, 50, 'x'}},
-		{"5: properties past the packet", 5, []byte{0, 1, 'r', 0x40, 'a', 'b'}},
+		{"3.1.1: topic longer than the packet", 4, 0, []byte{0, 50, 'x'}, "a topic of 50 bytes in a packet of 3"},
+		{"5: properties past the packet", 5, 0, []byte{0, 1, 'r', 0x40, 'a', 'b'}, "a malformed PUBLISH from the broker: "},
+		{"3.1.1: QoS 3", 4, 3 << 1, []byte{0, 1, 'r', 0, 1, 'x'}, "QoS 3"},
+		{"5: QoS 3", 5, 3 << 1, []byte{0, 1, 'r', 0, 1, 0, 'x'}, "QoS 3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
@@ -34,7 +39,7 @@ func TestMalformedPublishKeepsTheWill(t *testing.T) {
 				if err := c.Accept(false); err != nil {
 					return err
 				}
-				if err := c.Write(scripted.Publish, 0, tc.body); err != nil {
+				if err := c.Write(scripted.Publish, tc.flags, tc.body); err != nil {
 					return err
 				}
 				for {
@@ -56,7 +61,7 @@ func TestMalformedPublishKeepsTheWill(t *testing.T) {
 				if e.Kind == mqttconn.KindLost {
 					lost++
 					var pe *mqttconn.ProtocolError
-					if !errors.As(e.Err, &pe) || !strings.Contains(e.Err.Error(), "a malformed PUBLISH from the broker") {
+					if !errors.As(e.Err, &pe) || !strings.Contains(e.Err.Error(), "a malformed PUBLISH from the broker") || !strings.Contains(e.Err.Error(), tc.says) {
 						t.Errorf("loss %d: %v, want the malformed PUBLISH named", lost, e.Err)
 					}
 					if e.Fatal {

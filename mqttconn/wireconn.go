@@ -234,6 +234,9 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			}
 			continue
 		}
+		if b0>>4 == TypePublish && b0>>1&3 == 3 { // MQTT-3.3.1-4
+			return 0, w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: QoS 3")
+		}
 		if b0>>4 == TypePublish && b0>>1&3 == 0 && w.readsQoS0() {
 			read := w.readQoS0
 			if w.v5 {
