@@ -96,3 +96,43 @@ func TestMalformedPublishKeepsTheWill(t *testing.T) {
 		})
 	}
 }
+
+// TestUnreadablePacketIsNotATakeover: a malformed QoS 1 PUBLISH is read by
+// the library (paho, paho.golang), which ends the connection itself. Sent
+// on every connection, those quick losses are ours, not another client
+// taking our id over: the retries go on, and no loss blames the client id.
+func TestUnreadablePacketIsNotATakeover(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		protocol uint
+		body     []byte
+	}{
+		{"3.1.1", 4, []byte{0, 50, 'x', 0, 1}},
+		{"5", 5, []byte{0, 1, 'r', 0, 1, 0x40, 'a'}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := scripted.Start(t, func(c *scripted.Conn) error {
+				if err := c.Accept(false); err != nil {
+					return err
+				}
+				if err := c.Write(scripted.Publish, 1<<1, tc.body); err != nil {
+					return err
+				}
+				return untilClosed(c)
+			})
+			_, col := scriptedClient(t, b.URL(), func(cfg *mqttconn.Config) {
+				cfg.ProtocolVersion, cfg.TakeoverLimit = tc.protocol, 2
+			})
+			lost := 0
+			col.waitFor(t, 0, "four losses", func(e mqttconn.Event) bool {
+				if e.Kind == mqttconn.KindLost {
+					lost++
+					if e.Fatal || strings.Contains(e.Err.Error(), "client id") {
+						t.Errorf("loss %d taken for a take-over: %v (fatal %v)", lost, e.Err, e.Fatal)
+					}
+				}
+				return lost == 4
+			})
+		})
+	}
+}

@@ -403,7 +403,9 @@ func (c *Client) run(ctx context.Context) {
 			streak++
 			takeovers = 0
 			err = publishDropError(err)
-		case up < takeoverWindow && !errors.As(err, new(*ProtocolError)) && !errors.As(err, new(*KeepAliveError)): // we ended it: no take-over
+		case up < takeoverWindow && !errors.Is(err, errClosedByUs) && !errors.As(err, new(*ProtocolError)) && !errors.As(err, new(*KeepAliveError)):
+			// The broker ended it (we did not: a packet the library could
+			// not read, our protocol error, a ping timeout): a take-over?
 			streak++
 			takeovers++
 		default:
