@@ -111,10 +111,8 @@ func TestChatLayoutGolden(t *testing.T) {
 		m.rooms.selectAt(2) // chat/lobby (the pane is hidden below 90 columns)
 		m.showRoom()
 		v := m.View()
-		for i, l := range strings.Split(v, "\n") {
-			if ansi.StringWidth(l) > w {
-				t.Errorf("width %d line %d is %d wide", w, i, ansi.StringWidth(l))
-			}
+		if i, n := widest(v); n > w {
+			t.Errorf("width %d line %d is %d wide", w, i, n)
 		}
 		golden(t, fmt.Sprintf("chat_layout_%d", w), ansi.Strip(v))
 	}

@@ -70,10 +70,8 @@ func TestHostileBytesInListAndEveryDetailView(t *testing.T) {
 						t.Fatalf("payload %q, width %d, view %d holds %U:\n%s", p, w, i, r, s)
 					}
 				}
-				for _, l := range strings.Split(v, "\n") {
-					if ansi.StringWidth(l) > w {
-						t.Fatalf("payload %q, width %d, view %d: a line is %d wide", p, w, i, ansi.StringWidth(l))
-					}
+				if _, n := widest(v); n > w {
+					t.Fatalf("payload %q, width %d, view %d: a line is %d wide", p, w, i, n)
 				}
 			}
 		}
@@ -251,10 +249,8 @@ func TestUnicodeLinesUpGolden(t *testing.T) {
 			msgEvent("mixed", "ascii 漢字 ascii 😀 ascii", 3*time.Second),
 		))
 		v := m.View()
-		for i, l := range strings.Split(v, "\n") {
-			if ansi.StringWidth(l) > w {
-				t.Errorf("width %d line %d is %d wide", w, i, ansi.StringWidth(l))
-			}
+		if i, n := widest(v); n > w {
+			t.Errorf("width %d line %d is %d wide", w, i, n)
 		}
 		golden(t, fmt.Sprintf("unicode_%d", w), ansi.Strip(v))
 	}

@@ -165,10 +165,8 @@ func TestHostileProperties(t *testing.T) {
 					t.Fatalf("width %d, view %d holds %U", w, i, r)
 				}
 			}
-			for _, l := range strings.Split(v, "\n") {
-				if ansi.StringWidth(l) > w {
-					t.Fatalf("width %d, view %d: a line is %d wide", w, i, ansi.StringWidth(l))
-				}
+			if _, n := widest(v); n > w {
+				t.Fatalf("width %d, view %d: a line is %d wide", w, i, n)
 			}
 		}
 	}

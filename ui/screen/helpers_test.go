@@ -133,6 +133,16 @@ func plain(m Model) string { return ansi.Strip(m.View()) }
 // golden compares got with testdata/name.golden, rewriting it with -update.
 func golden(t *testing.T, name, got string) { goldenfile.Assert(t, name, got) }
 
+// widest is the widest line of a view, in cells, and its index.
+func widest(view string) (line, width int) {
+	for i, l := range strings.Split(view, "\n") {
+		if n := ansi.StringWidth(l); n > width {
+			line, width = i, n
+		}
+	}
+	return line, width
+}
+
 // arm passes the open question's guard, as its timer would.
 func arm(m Model) Model {
 	if m.question == nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"mqttchat/mqttconn"
 )
@@ -47,10 +46,8 @@ func TestUnknownStatesInWords(t *testing.T) {
 				t.Errorf("width %d: the list lacks %q:\n%s", w, want, list)
 			}
 		}
-		for i, l := range strings.Split(m.View(), "\n") {
-			if ansi.StringWidth(l) > w {
-				t.Errorf("width %d line %d is %d wide", w, i, ansi.StringWidth(l))
-			}
+		if i, n := widest(m.View()); n > w {
+			t.Errorf("width %d line %d is %d wide", w, i, n)
 		}
 		golden(t, fmt.Sprintf("unknown_list_%d", w), list)
 		if w == 100 {
