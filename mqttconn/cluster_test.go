@@ -249,10 +249,7 @@ func TestClusterStartOnSecondNode(t *testing.T) {
 }
 
 // serverRefProp is an MQTT 5 property block holding a Server Reference.
-func serverRefProp(s string) []byte {
-	p := append([]byte{0x1C, byte(len(s) >> 8), byte(len(s))}, s...)
-	return append([]byte{byte(len(p))}, p...)
-}
+func serverRefProp(s string) []byte { return stringProp(0x1C, s) }
 
 // TestV5ServerReference: a scripted MQTT 5 broker names another server,
 // in a refusing CONNACK (0x9C use another server) or in a DISCONNECT

@@ -12,11 +12,14 @@ import (
 	"mqttchat/mqttconn/brokertest/scripted"
 )
 
-// reasonString is an MQTT 5 property list holding one reason string.
-func reasonString(s string) []byte {
-	p := append([]byte{0x1F, byte(len(s) >> 8), byte(len(s))}, s...)
+// stringProp is an MQTT 5 property list holding one string property.
+func stringProp(id byte, s string) []byte {
+	p := append([]byte{id, byte(len(s) >> 8), byte(len(s))}, s...)
 	return append([]byte{byte(len(p))}, p...)
 }
+
+// reasonString is an MQTT 5 property list holding one reason string.
+func reasonString(s string) []byte { return stringProp(0x1F, s) }
 
 // TestV5ScriptedReasons: what mosquitto never sends, from a scripted MQTT 5
 // broker: a Receive Maximum of 1, a QoS 2 publish refused at PUBREC with a
