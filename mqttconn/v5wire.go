@@ -59,12 +59,12 @@ func (w wire5) Write(p []byte) (int, error) {
 }
 
 func (w wire5) write5(p []byte) (int, error) {
-	if err := w.Err(); err != nil && errors.As(err, new(*ProtocolError)) {
+	if w.ended() && errors.As(w.Err(), new(*ProtocolError)) {
 		// We ended the connection for the broker's protocol error, with
 		// our DISCONNECT and its reason (abort5): nothing goes after it,
 		// least of all paho.golang's DISCONNECT 0x00 ("normal", which
 		// would have the broker discard our Will).
-		return 0, err
+		return 0, w.Err()
 	}
 	w.out.feed(p)
 	n, err := w.Conn.Write(p)

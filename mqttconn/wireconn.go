@@ -144,6 +144,17 @@ const publishDropWindow = time.Second
 // it was closed.
 func (w *wireConn) Done() <-chan struct{} { return w.done }
 
+// ended says whether the connection has ended (without a lock: for the
+// write path).
+func (w *wireConn) ended() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // Err says why the connection ended.
 func (w *wireConn) Err() error {
 	w.mu.Lock()
