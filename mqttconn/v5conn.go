@@ -156,8 +156,8 @@ func (c *Client) connectPacket5(clean bool) *paho5.Connect {
 }
 
 // onPublish5 is paho.golang's handler for every inbound PUBLISH of the
-// connection w; like onMessage it never blocks, and acknowledges a QoS 1/2
-// message of a persistent session only once the sink recorded it. A topic
+// connection w (and our reader's, for QoS 0); like onMessage it never
+// blocks and hands the message to deliver. A topic
 // alias is resolved with the connection's aliases; a bad one ends the
 // connection with DISCONNECT 0x94 (topic alias invalid), the message
 // neither delivered nor acknowledged.
@@ -177,32 +177,24 @@ func (c *Client) onPublish5(pr paho5.PublishReceived, w *wireConn, aliases *alia
 		}
 		topicName, props.TopicAlias = t, alias
 	}
-	c.received.Add(1)
-	now := time.Now()
-	ev := Event{Kind: KindMessage, Time: now, Message: Message{
+	msg := Message{
 		Topic:      topicName,
 		Payload:    p.Payload,
 		QoS:        p.QoS,
 		Retained:   p.Retain,
 		Duplicate:  p.Duplicate(),
-		Time:       now,
 		Properties: props,
-	}}
-	ack := func() {
-		if p.QoS == 2 {
-			c.recordedQoS2(pr.Client, p.PacketID)
-		}
-		if p.QoS > 0 {
+	}
+	var ack func() // QoS 0: none
+	if p.QoS > 0 {
+		ack = func() {
+			if p.QoS == 2 {
+				c.recordedQoS2(pr.Client, p.PacketID)
+			}
 			_ = pr.Client.Ack(p) // fails only when the connection is gone: the broker sends it again
 		}
 	}
-	if c.cfg.Sink != nil && c.cfg.PersistentSession && p.QoS > 0 {
-		c.cfg.Sink(ev, ack)
-		c.queue.Push(ev)
-		return true, nil
-	}
-	c.emit(ev)
-	ack()
+	c.deliver(msg, ack)
 	return true, nil
 }
 
