@@ -91,9 +91,8 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 	if length > maxAck5 {
 		return false, fmt.Errorf("malformed %s: %d bytes", Packet{Type: t}.TypeName(), length)
 	}
-	raw := make([]byte, len(hdr)+length)
-	copy(raw, hdr)
-	if _, err := io.ReadFull(w.r, raw[len(hdr):]); err != nil {
+	raw, err := w.readWhole(hdr, length)
+	if err != nil {
 		return false, err
 	}
 	cp, err := packets.ReadPacket(bytes.NewReader(raw))
@@ -296,15 +295,14 @@ func (w *wireConn) skipProps5(rest int) (int, error) {
 // lets the decoder see it, parses it as paho.golang would and hands it to
 // onQoS05: paho.golang's reader and router goroutines never see it.
 func (w *wireConn) readQoS05(b0 byte, length int, hdr []byte) error {
-	raw := make([]byte, len(hdr)+length)
-	copy(raw, hdr)
-	if _, err := io.ReadFull(w.r, raw[len(hdr):]); err != nil {
+	raw, err := w.readWhole(hdr, length)
+	if err != nil {
 		return err
 	}
 	w.in.start(b0, length)
 	w.in.body(raw[len(hdr):])
 	cp, err := packets.ReadPacket(bytes.NewReader(raw))
-	pub, ok := (*packets.Publish)(nil), false
+	pub, ok := (*packets.Publish)(nil), false // paho.golang's parser, as its reader would
 	if err == nil {
 		pub, ok = cp.Content.(*packets.Publish)
 	}
@@ -317,4 +315,16 @@ func (w *wireConn) readQoS05(b0 byte, length int, hdr []byte) error {
 	}
 	w.onQoS05(pub)
 	return nil
+}
+
+// readWhole reads the body of the packet whose fixed header is hdr, and
+// returns the packet whole (header and body), as paho.golang's parser
+// takes it.
+func (w *wireConn) readWhole(hdr []byte, length int) ([]byte, error) {
+	raw := make([]byte, len(hdr)+length)
+	copy(raw, hdr)
+	if _, err := io.ReadFull(w.r, raw[len(hdr):]); err != nil {
+		return nil, err
+	}
+	return raw, nil
 }
