@@ -63,27 +63,31 @@ func TestParseAgeAndTime(t *testing.T) {
 	}
 }
 
+// writeHistory records evs in server's history (in the state dir set).
+func writeHistory(t *testing.T, server string, evs ...mqttconn.Event) {
+	t.Helper()
+	dir, err := history.BrokerDir(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := history.OpenWriter(dir, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		w.Record(ev)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // seedHistory writes a few records for two brokers into a fresh state dir.
 func seedHistory(t *testing.T) time.Time {
 	t.Helper()
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	base := time.Now().Add(-3 * time.Hour).Truncate(time.Second)
-	write := func(server string, evs ...mqttconn.Event) {
-		dir, err := history.BrokerDir(server)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, err := history.OpenWriter(dir, history.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ev := range evs {
-			w.Record(ev)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(server string, evs ...mqttconn.Event) { writeHistory(t, server, evs...) }
 	msg := func(topic, payload string, at time.Duration) mqttconn.Event {
 		return mqttconn.Event{Kind: mqttconn.KindMessage, Time: base.Add(at),
 			Message: mqttconn.Message{Topic: topic, Payload: []byte(payload), Time: base.Add(at)}}
@@ -256,21 +260,11 @@ func TestUndeliveredNote(t *testing.T) {
 // text form as on the screen, and every property in the JSON form.
 func TestHistoryCommandShowsProperties(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	dir, err := history.BrokerDir("tcp://a:1883")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := history.OpenWriter(dir, history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	at := time.Now().Add(-time.Minute).Truncate(time.Second)
-	w.Record(mqttconn.Event{Kind: mqttconn.KindMessage, Time: at, Message: mqttconn.Message{Topic: "room", Payload: []byte("hi"), Time: at,
-		Properties: &mqttconn.Properties{ContentType: "text/plain", User: []mqttconn.UserProperty{{Key: mqttconn.NameProperty, Value: "bob\x1b[2J"}}}}})
-	w.Record(mqttconn.Event{Kind: mqttconn.KindMessage, Time: at.Add(time.Second), Message: mqttconn.Message{Topic: "room", Payload: []byte("plain"), Time: at.Add(time.Second)}})
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeHistory(t, "tcp://a:1883",
+		mqttconn.Event{Kind: mqttconn.KindMessage, Time: at, Message: mqttconn.Message{Topic: "room", Payload: []byte("hi"), Time: at,
+			Properties: &mqttconn.Properties{ContentType: "text/plain", User: []mqttconn.UserProperty{{Key: mqttconn.NameProperty, Value: "bob\x1b[2J"}}}}},
+		mqttconn.Event{Kind: mqttconn.KindMessage, Time: at.Add(time.Second), Message: mqttconn.Message{Topic: "room", Payload: []byte("plain"), Time: at.Add(time.Second)}})
 	_, out, _ := runCLI(t, "history", "-h", "a")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], "◀ bob␛[2J ▸ room hi") || !strings.Contains(lines[1], "◀ room plain") {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"mqttchat/history"
 	"mqttchat/mqttconn"
 )
 
@@ -17,30 +16,20 @@ import (
 func TestHistoryShowsWhoSent(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("MQTTCHAT_NAME", "")
-	dir, err := history.BrokerDir("tcp://a:1883")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := history.OpenWriter(dir, history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	at := time.Now().Add(-time.Minute).Truncate(time.Second)
 	named := func(name string) *mqttconn.Properties {
 		return &mqttconn.Properties{User: []mqttconn.UserProperty{{Key: mqttconn.NameProperty, Value: name}}}
 	}
-	sent := func(id uint64, d time.Duration, text string, p *mqttconn.Properties) {
-		w.Record(mqttconn.Event{Kind: mqttconn.KindPublish, OutID: id, State: mqttconn.StateQueued, Time: at.Add(d),
-			Message: mqttconn.Message{Topic: "room", Payload: []byte(text), QoS: 1, Time: at.Add(d), Properties: p}})
+	sent := func(id uint64, d time.Duration, text string, p *mqttconn.Properties) mqttconn.Event {
+		return mqttconn.Event{Kind: mqttconn.KindPublish, OutID: id, State: mqttconn.StateQueued, Time: at.Add(d),
+			Message: mqttconn.Message{Topic: "room", Payload: []byte(text), QoS: 1, Time: at.Add(d), Properties: p}}
 	}
-	sent(1, 0, "from alice", named("alice"))
-	sent(2, time.Second, "from bob", named("bob"))
-	sent(3, 2*time.Second, "nameless", nil)
-	w.Record(mqttconn.Event{Kind: mqttconn.KindMessage, Time: at.Add(3 * time.Second), Message: mqttconn.Message{Topic: "room", Payload: []byte("long"),
-		Time: at.Add(3 * time.Second), Properties: named(strings.Repeat("N", 60000))}})
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeHistory(t, "tcp://a:1883",
+		sent(1, 0, "from alice", named("alice")),
+		sent(2, time.Second, "from bob", named("bob")),
+		sent(3, 2*time.Second, "nameless", nil),
+		mqttconn.Event{Kind: mqttconn.KindMessage, Time: at.Add(3 * time.Second), Message: mqttconn.Message{Topic: "room", Payload: []byte("long"),
+			Time: at.Add(3 * time.Second), Properties: named(strings.Repeat("N", 60000))}})
 	capped := "◀ " + strings.Repeat("N", 23) + "… ▸ room long"
 	for _, tc := range []struct {
 		args []string
