@@ -64,12 +64,13 @@ func (c *Client) connect5(ctx context.Context, server string, clean bool) (*wire
 		return handled, err
 	}
 	connected := make(chan struct{})
+	w.connectReturned = connected
 	c.mu.Lock()
 	cp := c.connectPacket5(clean)
 	c.mu.Unlock()
 	pc := paho5.NewClient(paho5.ClientConfig{
 		ClientID:                   cp.ClientID,
-		Conn:                       wire5{w, connected},
+		Conn:                       wire5{w},
 		OnPublishReceived:          []func(paho5.PublishReceived) (bool, error){onPublish},
 		PacketTimeout:              c.cfg.ConnectTimeout,
 		EnableManualAcknowledgment: true,

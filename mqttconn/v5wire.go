@@ -17,21 +17,29 @@ import (
 // Write expects it held. Our pump's writeParts takes the same lock.
 type wire5 struct {
 	*wireConn
-	connected <-chan struct{} // closed once paho.golang's Connect has returned
 }
 
 // Read holds back an error that ends the connection after its CONNACK
-// until paho.golang's Connect has returned. paho.golang v0.23.0 starts
-// reading before it has added all its workers to a WaitGroup, and the end
-// of a connection meanwhile (a broker closing right after CONNACK: a
-// take-over) makes its shutdown's Wait race with those Adds (seen with
-// -race in the take-over test over MQTT 5).
+// until paho.golang's Connect has returned (see afterConnect).
 func (w wire5) Read(p []byte) (int, error) {
 	n, err := w.wireConn.Read(p)
-	if err != nil && w.connackPacket() != nil {
-		<-w.connected
+	if err != nil {
+		w.afterConnect()
 	}
 	return n, err
+}
+
+// afterConnect waits, once a CONNACK was read, until paho.golang's Connect
+// has returned: what ends the connection meanwhile (an error, or a
+// DISCONNECT from a broker right after its CONNACK: a take-over, a server
+// moved) must reach paho.golang only then. v0.23.0 starts reading before
+// it has added all its workers to a WaitGroup and before Connect is done
+// with its fields, and its shutdown races with both (seen with -race in
+// the take-over and server-reference tests over MQTT 5).
+func (w *wireConn) afterConnect() {
+	if w.connectReturned != nil && w.connackPacket() != nil {
+		<-w.connectReturned
+	}
 }
 
 func (w wire5) Lock()   { w.wmu.Lock() }
@@ -143,6 +151,7 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 	}
 	if t == TypeDisconnect {
 		w.fail(&ReasonCodeError{Packet: "DISCONNECT", Code: code, Reason: why, ServerReference: server})
+		w.afterConnect()
 		w.pend = raw // paho.golang reads it too, and closes
 		return true, nil
 	}

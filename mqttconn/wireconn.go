@@ -57,6 +57,8 @@ type wireConn struct {
 	viaPaho *atomic.Int64
 	topics  topicCache // the last topics onQoS0 was given: a flood on a few costs no allocation
 
+	connectReturned <-chan struct{} // MQTT 5: closed once paho.golang's Connect has returned (afterConnect)
+
 	v5     bool                                                // MQTT 5: acks and DISCONNECT are read by read5
 	onAck5 func(typ byte, id uint16, code byte, reason string) // MQTT 5 acks of ours, with reason code and string
 
