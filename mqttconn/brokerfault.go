@@ -1,6 +1,9 @@
 package mqttconn
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // ProtocolError is a broker's breach of MQTT that ended the connection:
 // over MQTT 5 we sent DISCONNECT with Code and closed it; over 3.1.1, which
@@ -31,4 +34,14 @@ func (w *wireConn) brokerFault(code byte, text string) error {
 		_ = w.Conn.Close()
 	}
 	return w.Err()
+}
+
+// faulted: we ended the connection for the broker's protocol error
+// (brokerFault). Nothing is written after that, least of all the library's
+// DISCONNECT on its way out (paho's, or paho.golang's 0x00 after our own
+// DISCONNECT with its reason): "normal", it would have the broker discard
+// our Will. Over 3.1.1 the socket is closed right after the fault, but the
+// library may write in between.
+func (w *wireConn) faulted() bool {
+	return w.ended() && errors.As(w.Err(), new(*ProtocolError))
 }

@@ -41,6 +41,29 @@ func collect(t *testing.T, q *mqttconn.Queue) *collector {
 	return c
 }
 
+// waitN waits until n events satisfy match and returns the first n.
+func (c *collector) waitN(t *testing.T, n int, what string, match func(mqttconn.Event) bool) []mqttconn.Event {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var got []mqttconn.Event
+		c.mu.Lock()
+		for _, e := range c.events {
+			if len(got) < n && match(e) {
+				got = append(got, e)
+			}
+		}
+		c.mu.Unlock()
+		if len(got) == n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d %s events of %d", len(got), what, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // waitFor waits until an event after index from satisfies pred and returns its index.
 func (c *collector) waitFor(t *testing.T, from int, what string, pred func(mqttconn.Event) bool) int {
 	t.Helper()

@@ -19,27 +19,28 @@ type wire5 struct {
 	*wireConn
 }
 
-// Read holds back an error that ends the connection after its CONNACK
-// until paho.golang's Connect has returned (see afterConnect).
+// Read hands paho.golang nothing after the CONNACK until its Connect has
+// returned (see afterConnect).
 func (w wire5) Read(p []byte) (int, error) {
-	n, err := w.wireConn.Read(p)
-	if err != nil {
-		w.afterConnect()
-	}
-	return n, err
+	w.afterConnect()
+	return w.wireConn.Read(p)
 }
 
 // afterConnect waits, once a CONNACK was read, until paho.golang's Connect
-// has returned: what ends the connection meanwhile (an error, or a
+// has returned: what comes next (a packet it cannot read, a read error, a
 // DISCONNECT from a broker right after its CONNACK: a take-over, a server
-// moved) must reach paho.golang only then. v0.23.0 starts reading before
-// it has added all its workers to a WaitGroup and before Connect is done
-// with its fields, and its shutdown races with both (seen with -race in
-// the take-over and server-reference tests over MQTT 5).
+// moved) may end the connection, and must reach paho.golang only then.
+// v0.23.0 starts reading before it has added all its workers to a
+// WaitGroup and before Connect is done with its fields (the acks tracker),
+// and its shutdown races with both (seen with -race in the take-over,
+// server-reference and malformed-packet tests over MQTT 5). It runs on the
+// reader's goroutine only.
 func (w *wireConn) afterConnect() {
-	if w.connectReturned != nil && w.connackPacket() != nil {
-		<-w.connectReturned
+	if w.connectReturned == nil || w.connected5 || w.connackPacket() == nil {
+		return
 	}
+	<-w.connectReturned
+	w.connected5 = true
 }
 
 func (w wire5) Lock()   { w.wmu.Lock() }
@@ -67,11 +68,7 @@ func (w wire5) Write(p []byte) (int, error) {
 }
 
 func (w wire5) write5(p []byte) (int, error) {
-	if w.ended() && errors.As(w.Err(), new(*ProtocolError)) {
-		// We ended the connection for the broker's protocol error, with
-		// our DISCONNECT and its reason (abort5): nothing goes after it,
-		// least of all paho.golang's DISCONNECT 0x00 ("normal", which
-		// would have the broker discard our Will).
+	if w.faulted() {
 		return 0, w.Err()
 	}
 	w.out.feed(p)
@@ -151,7 +148,6 @@ func (w *wireConn) read5(b0 byte, length int, hdr []byte) (bool, error) {
 	}
 	if t == TypeDisconnect {
 		w.fail(&ReasonCodeError{Packet: "DISCONNECT", Code: code, Reason: why, ServerReference: server})
-		w.afterConnect()
 		w.pend = raw // paho.golang reads it too, and closes
 		return true, nil
 	}

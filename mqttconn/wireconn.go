@@ -58,6 +58,7 @@ type wireConn struct {
 	topics  topicCache // the last topics onQoS0 was given: a flood on a few costs no allocation
 
 	connectReturned <-chan struct{} // MQTT 5: closed once paho.golang's Connect has returned (afterConnect)
+	connected5      bool            // afterConnect's wait is over (the reader's goroutine only)
 
 	v5     bool                                                // MQTT 5: acks and DISCONNECT are read by read5
 	onAck5 func(typ byte, id uint16, code byte, reason string) // MQTT 5 acks of ours, with reason code and string
@@ -191,6 +192,9 @@ func (w *wireConn) Close() error {
 func (w *wireConn) Write(p []byte) (int, error) {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
+	if w.faulted() {
+		return 0, w.Err()
+	}
 	w.out.feed(p) // seen as handed on, so that it comes before its answer
 	n, err := w.Conn.Write(p)
 	if err != nil {
