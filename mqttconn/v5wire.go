@@ -311,12 +311,12 @@ func (w *wireConn) readQoS05(b0 byte, length int, hdr []byte) error {
 	if err == nil {
 		pub, ok = cp.Content.(*packets.Publish)
 	}
-	if !ok {
-		text := "a malformed PUBLISH from the broker"
-		if err != nil {
-			text += ": " + err.Error()
-		}
-		return w.brokerFault(reasonCodeMalformedPacket, text)
+	what := publishShapeFault(b0, raw[len(hdr):], length, true) // what paho.golang's parser lets pass
+	if what == "" && !ok {
+		what = "its properties: " + err.Error() // a PUBLISH read as a PUBLISH, or err is set
+	}
+	if what != "" {
+		return w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: "+what)
 	}
 	w.onQoS05(pub)
 	return nil

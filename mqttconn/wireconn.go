@@ -265,6 +265,11 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			}
 			continue
 		}
+		if b0>>4 == TypePublish {
+			if what := w.malformedPublish(b0, length); what != "" {
+				return 0, w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: "+what)
+			}
+		}
 		w.in.start(b0, length)
 		if b0>>4 == TypePublish && b0>>1&3 == 2 && w.seenQoS2 != nil {
 			prefix, err := w.readPublishPrefix(length)
@@ -323,17 +328,14 @@ func (w *wireConn) readsQoS0() bool {
 // cap), lets the decoder see it and hands it to onQoS0. One allocation
 // holds the packet; the payload is a slice of it, ours to keep.
 func (w *wireConn) readQoS0(b0 byte, length int, _ []byte) error {
-	if length < 2 {
-		return w.brokerFault(reasonCodeMalformedPacket, fmt.Sprintf("a malformed PUBLISH from the broker: %d bytes", length))
+	if what := w.malformedPublish(b0, length); what != "" {
+		return w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: "+what)
 	}
 	buf := make([]byte, length)
 	if _, err := io.ReadFull(w.r, buf); err != nil {
 		return err
 	}
 	tlen := int(binary.BigEndian.Uint16(buf))
-	if 2+tlen > length {
-		return w.brokerFault(reasonCodeMalformedPacket, fmt.Sprintf("a malformed PUBLISH from the broker: a topic of %d bytes in a packet of %d", tlen, length))
-	}
 	w.in.start(b0, length)
 	w.in.body(buf)
 	topic := buf[2 : 2+tlen]
