@@ -51,7 +51,7 @@ func TestMQTT5PropertiesInTheDetailViewAndTheHistory(t *testing.T) {
 				"user property     k = v1",
 				"user property     k = v2",
 				`"t": 21.5`) // the content type chose the JSON view
-			s.pressEsc("esc back to the list", "type a message")
+			s.pressEsc("◀ received from bob", "type a message")
 			s.typeKeys("\x03")
 			if code := s.waitExit(); code != 0 {
 				t.Fatalf("exit status %d", code)
@@ -75,7 +75,7 @@ func TestMQTT5PropertiesInTheDetailViewAndTheHistory(t *testing.T) {
 			again.waitFor("earlier: 1 message from history", "◀ bob ▸ room q1 [props]")
 			again.typeKeys("\t\t\r")
 			again.waitFor("◀ received from bob · room", "correlation data  hex 00 ff 2a (3 bytes)", "user property     k = v2")
-			again.pressEsc("esc back to the list", "type a message")
+			again.pressEsc("◀ received from bob", "type a message")
 			again.typeKeys("\x03")
 			again.waitExit()
 		})

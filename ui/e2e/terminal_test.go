@@ -231,6 +231,11 @@ func (s *screen) answerYes(question string) {
 // then reach the program together with the Esc and be read as Alt+key.
 func (s *screen) pressEsc(gone string, wants ...string) {
 	s.t.Helper()
+	if !strings.Contains(s.text(), gone) {
+		// Else the wait below would end at once, and the next key, read
+		// together with this Esc, would be an Alt+key.
+		s.t.Fatalf("before Esc the screen lacks %q:\n%s", gone, s.text())
+	}
 	s.typeKeys("\x1b")
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
