@@ -20,7 +20,10 @@
 // still counts as connecting). An inbound PUBLISH larger than
 // Config.MaxIncoming is read past before paho allocates it, acknowledged (so
 // the broker does not send it again after every reconnect) and reported as
-// KindTooLarge.
+// KindTooLarge. A malformed PUBLISH (QoS 3; a topic, packet id or
+// properties that do not fit; over MQTT 5 properties paho.golang cannot
+// read) is found before the library reads it and ends the connection as the
+// broker's ProtocolError, never with a normal DISCONNECT (the Will stays).
 //
 // # One owner of the packets in flight (MQTT 3.1.1 §4.4, MQTT-4.4.0-1)
 //
