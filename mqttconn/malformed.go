@@ -9,26 +9,37 @@ import (
 )
 
 // malformedPublish says what is wrong with the PUBLISH (first byte b0,
-// body of length bytes, next in the reader) that is about to go to the
-// library, as the library's parser would find it; "" when nothing is. It
-// reads nothing: the library still reads the packet. Found here, the fault
-// ends the connection as the broker's (brokerFault: a ProtocolError that
-// says what the broker sent, the Will kept), not as the library's
-// unexplained close ("connection closed by the client"). An MQTT 5 packet
-// larger than the read buffer is checked as far as the buffer holds; the
-// library's parser has the last word on the rest.
-func (w *wireConn) malformedPublish(b0 byte, length int) string {
-	n := 2 // 3.1.1: the topic's length tells all
-	if w.v5 {
+// body of length bytes, next in the reader) whose body is still to be
+// read, as the library's parser would find it; "" when nothing is. It
+// reads nothing. whole checks all of it (the library reads it next; as far
+// as the read buffer holds: the library's parser has the last word past
+// that); else only as far as its topic (our reader checks the rest).
+// Found here, the fault ends the connection as the broker's
+// (malformedFault), not as the library's unexplained close ("connection
+// closed by the client").
+func (w *wireConn) malformedPublish(b0 byte, length int, whole bool) string {
+	n := 2 // the topic's length
+	if whole && w.v5 {
 		n = length
 	}
-	body, _ := w.r.Peek(min(n, length, w.r.Size())) // short on a read error: the library's read meets it
+	body, _ := w.r.Peek(min(n, length, w.r.Size())) // short on a read error: the reader meets it next
+	if !whole {
+		what, _ := publishShape(b0, body, length, false)
+		return what
+	}
 	return publishFault(b0, body, length, w.v5)
+}
+
+// malformedFault ends the connection for a malformed PUBLISH from the
+// broker (brokerFault: a ProtocolError that says what was wrong, the Will
+// kept).
+func (w *wireConn) malformedFault(what string) error {
+	return w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: "+what)
 }
 
 // publishFault says what is wrong with a PUBLISH whose first byte is b0
 // and whose body, length bytes, begins with body (all of it, or a part);
-// "" when nothing is, as far as body shows: its shape (publishShapeFault),
+// "" when nothing is, as far as body shows: its shape (publishShape),
 // then, over MQTT 5 and whole, its properties as paho.golang reads them.
 func publishFault(b0 byte, body []byte, length int, v5 bool) string {
 	what, end := publishShape(b0, body, length, v5)
@@ -42,19 +53,16 @@ func publishFault(b0 byte, body []byte, length int, v5 bool) string {
 	return ""
 }
 
-// publishShapeFault is publishFault without reading the properties: the
-// topic, packet id and properties must fit in the packet. paho.golang does
-// not check that the properties do (MQTT 5 2.2.2.1): it would take what
-// follows for them, or drop the payload.
-func publishShapeFault(b0 byte, body []byte, length int, v5 bool) string {
-	what, _ := publishShape(b0, body, length, v5)
-	return what
-}
-
-// publishShape is publishShapeFault, and where the properties end (MQTT 5,
-// when "").
+// publishShape is publishFault without reading the properties, and where
+// the properties end (MQTT 5, when ""): QoS 3 is no QoS (MQTT-3.3.1-4);
+// the topic, packet id and properties must fit in the packet. paho.golang
+// does not check that the properties do (MQTT 5 2.2.2.1): it would take
+// what follows for them, or drop the payload.
 func publishShape(b0 byte, body []byte, length int, v5 bool) (string, int) {
 	qos := b0 >> 1 & 3
+	if qos == 3 {
+		return "QoS 3", 0
+	}
 	id := 0
 	if qos > 0 {
 		id = 2

@@ -311,12 +311,12 @@ func (w *wireConn) readQoS05(b0 byte, length int, hdr []byte) error {
 	if err == nil {
 		pub, ok = cp.Content.(*packets.Publish)
 	}
-	what := publishShapeFault(b0, raw[len(hdr):], length, true) // what paho.golang's parser lets pass
+	what, _ := publishShape(b0, raw[len(hdr):], length, true) // what paho.golang's parser lets pass
 	if what == "" && !ok {
-		what = "its properties: " + err.Error() // a PUBLISH read as a PUBLISH, or err is set
+		what = fmt.Sprint("its properties: ", err)
 	}
 	if what != "" {
-		return w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: "+what)
+		return w.malformedFault(what)
 	}
 	w.onQoS05(pub)
 	return nil

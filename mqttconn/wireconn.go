@@ -251,23 +251,23 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			}
 			continue
 		}
-		if b0>>4 == TypePublish && b0>>1&3 == 3 { // MQTT-3.3.1-4
-			return 0, w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: QoS 3")
-		}
-		if b0>>4 == TypePublish && b0>>1&3 == 0 && w.readsQoS0() {
-			read := w.readQoS0
-			if w.v5 {
-				read = w.readQoS05
-			}
-			if err := read(b0, length, hdr); err != nil {
-				w.fail(err)
-				return 0, err
-			}
-			continue
-		}
 		if b0>>4 == TypePublish {
-			if what := w.malformedPublish(b0, length); what != "" {
-				return 0, w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: "+what)
+			ours := b0>>1&3 == 0 && w.readsQoS0()
+			// What the library reads is checked whole first; what we read
+			// ourselves, as far as its topic (readQoS05 checks the rest).
+			if what := w.malformedPublish(b0, length, !ours); what != "" {
+				return 0, w.malformedFault(what)
+			}
+			if ours {
+				read := w.readQoS0
+				if w.v5 {
+					read = w.readQoS05
+				}
+				if err := read(b0, length, hdr); err != nil {
+					w.fail(err)
+					return 0, err
+				}
+				continue
 			}
 		}
 		w.in.start(b0, length)
@@ -325,12 +325,9 @@ func (w *wireConn) readsQoS0() bool {
 }
 
 // readQoS0 reads an inbound QoS 0 PUBLISH whole (its size is within the
-// cap), lets the decoder see it and hands it to onQoS0. One allocation
+// cap, its topic within the packet: malformedPublish), lets the decoder see it and hands it to onQoS0. One allocation
 // holds the packet; the payload is a slice of it, ours to keep.
 func (w *wireConn) readQoS0(b0 byte, length int, _ []byte) error {
-	if what := w.malformedPublish(b0, length); what != "" {
-		return w.brokerFault(reasonCodeMalformedPacket, "a malformed PUBLISH from the broker: "+what)
-	}
 	buf := make([]byte, length)
 	if _, err := io.ReadFull(w.r, buf); err != nil {
 		return err
