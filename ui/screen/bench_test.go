@@ -100,12 +100,17 @@ func BenchmarkTenMegabytePayload(b *testing.B) {
 func BenchmarkStagesPerMessage(b *testing.B) {
 	const batch = 1600
 	payload := []byte("abcdefghabcdefghabcdefghabcdefghabcdefghabcdefghabcdefghabcdefgh")
-	mk := func() []mqttconn.Event {
-		evs := make([]mqttconn.Event, batch)
-		for j := range evs {
-			evs[j] = mqttconn.Event{Kind: mqttconn.KindMessage, Time: time.Now(), Message: mqttconn.Message{Topic: "flood/x", Payload: payload, Time: time.Now()}}
+	// flood is a model at 120×36 subscribed to flood/#, and one batch of
+	// messages with their analyses, ready for Update.
+	flood := func() (Model, eventsMsg) {
+		m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "flood/#"}}})
+		m = step(m, tea.WindowSizeMsg{Width: 120, Height: 36})
+		msg := eventsMsg{events: make([]mqttconn.Event, batch), analyses: make([]analysis, batch)}
+		for j := range msg.events {
+			msg.events[j] = mqttconn.Event{Kind: mqttconn.KindMessage, Time: time.Now(), Message: mqttconn.Message{Topic: "flood/x", Payload: payload, Time: time.Now()}}
+			msg.analyses[j] = analyze(payload)
 		}
-		return evs
+		return m, msg
 	}
 	perMessage := func(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/message")
@@ -120,15 +125,10 @@ func BenchmarkStagesPerMessage(b *testing.B) {
 		perMessage(b)
 	})
 	b.Run("update", func(b *testing.B) {
-		m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "flood/#"}}})
-		m = step(m, tea.WindowSizeMsg{Width: 120, Height: 36})
-		evs, an := mk(), make([]analysis, batch)
-		for i := range an {
-			an[i] = analyze(payload)
-		}
+		m, msg := flood()
 		b.ReportAllocs()
 		for b.Loop() {
-			m = step(m, eventsMsg{events: evs, analyses: an})
+			m = step(m, msg)
 		}
 		perMessage(b)
 	})
@@ -141,16 +141,11 @@ func BenchmarkStagesPerMessage(b *testing.B) {
 		b.Run(prof.name, func(b *testing.B) {
 			lipgloss.SetColorProfile(prof.profile)
 			defer lipgloss.SetColorProfile(termenv.Ascii)
-			m := New(newFakeConn(), Options{Subscriptions: []mqttconn.Subscription{{Filter: "flood/#"}}})
-			m = step(m, tea.WindowSizeMsg{Width: 120, Height: 36})
-			evs, an := mk(), make([]analysis, batch)
-			for i := range an {
-				an[i] = analyze(payload)
-			}
+			m, msg := flood()
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
-				m = step(m, eventsMsg{events: evs, analyses: an})
+				m = step(m, msg)
 				b.StartTimer()
 				_ = m.View()
 			}
