@@ -300,34 +300,33 @@ func (w *Writer) run() {
 	gather := time.NewTimer(gatherEvery)
 	gather.Stop()
 	ready := w.ready
+	// batch writes what was recorded; it says whether the batch held
+	// acknowledgements a broker waits on (and keeps only a few messages in
+	// flight for): those go to the file now, one write for the batch, not
+	// after flushEvery.
+	batch := func() (acks bool) {
+		w.writeBatch(w.take(false))
+		acks = len(w.acks) > 0
+		if acks {
+			w.flush(false)
+		}
+		if !armed && w.dirty {
+			flushTimer.Reset(flushEvery)
+			armed = true
+		}
+		return acks
+	}
 	for {
 		select {
 		case <-ready:
-			w.writeBatch(w.take(false))
-			if len(w.acks) > 0 {
-				// A broker waits on these acknowledgements (and keeps only a
-				// few messages in flight): what the queue held goes to the
-				// file now, one write for the batch, not after flushEvery.
-				w.flush(false)
-			} else {
+			if !batch() {
 				ready = nil
 				gather.Reset(gatherEvery)
-			}
-			if !armed && w.dirty {
-				flushTimer.Reset(flushEvery)
-				armed = true
 			}
 		case <-gather.C:
 			ready = w.ready
 		case <-w.urgent:
-			w.writeBatch(w.take(false))
-			if len(w.acks) > 0 {
-				w.flush(false)
-			}
-			if !armed && w.dirty {
-				flushTimer.Reset(flushEvery)
-				armed = true
-			}
+			batch()
 		case reply := <-w.flushReq:
 			w.writeBatch(w.take(false)) // what was recorded before the request
 			w.flush(false)
